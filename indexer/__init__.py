@@ -1,0 +1,1 @@
+"""Lantern's indexer: MARC and KBART sources -> mapped documents -> search engine."""

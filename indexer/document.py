@@ -1,0 +1,205 @@
+"""Search documents: one per title, built from the member records that describe it.
+
+A *member* is one library's record of a title: its mapped fields (from the rules), its holdings
+(from the library's holdings profile) and why it belongs to the document. The document carries the
+index fields of `schemas/fields.toml` plus `display`, the JSON the OPAC, the API and the feeds show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from indexer.libraries import Library
+
+ID_SAFE = re.compile(r"^[A-Za-z0-9._]{1,64}$")
+NON_WORD = re.compile(r"[^\w]+")
+
+# Mapped fields copied into the display record as they are.
+DISPLAY_FIELDS = (
+    "title", "subtitle", "responsibility", "title_alt", "authors", "subject_mesh", "subject_lcsh",
+    "subject_other", "subject_local", "genre", "publisher", "place", "date", "year", "edition",
+    "physical", "series", "notes", "bibliography", "contents", "summary", "isbn_display", "issn",
+    "oclc", "lccn", "class_nlm", "class_lc", "class_dewey", "class_local", "languages",
+    "language_codes", "format",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Member:
+    """One library's record of a title."""
+
+    library: Library
+    record_id: str
+    mapped: dict
+    holdings: list[dict] = field(default_factory=list)
+    reason: str = "single record"
+
+    @property
+    def key(self) -> str:
+        return f"{self.library.code}:{self.record_id}"
+
+
+def record_doc_id(library_code: str, record_id: str) -> str:
+    """A short stable id without hyphens: LIB.CONTROLNUMBER, or a digest when that is unsafe."""
+    candidate = f"{library_code}.{record_id}"
+    if ID_SAFE.match(candidate):
+        return candidate
+    digest = hashlib.sha1(record_id.encode("utf-8")).hexdigest()[:16]
+    return f"{library_code}.h{digest}"
+
+
+def normalise_title(text: str) -> str:
+    """Lower case, accents folded, punctuation removed: the form the exact-title ladder compares."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(NON_WORD.sub(" ", folded).split())
+
+
+def completeness(member: Member) -> int:
+    """How complete a record is: the first part of the stated display-record rule."""
+    m = member.mapped
+    score = sum(1 for k in DISPLAY_FIELDS if m.get(k))
+    return score * 10 + min(len(m.get("subject_mesh") or []) + len(m.get("authors") or []), 9)
+
+
+def choose_display(members: list[Member]) -> Member:
+    """Most complete record; ties go to the library with the lowest priority number, then id."""
+    return min(
+        members,
+        key=lambda mb: (-completeness(mb), mb.library.priority, mb.library.code, mb.record_id),
+    )
+
+
+def _holding_entry(member: Member, holding: dict) -> dict:
+    lib = member.library
+    site = holding.get("site") or ""
+    return {
+        **holding,
+        "library": lib.code,
+        "library_name": lib.name,
+        "site_name": lib.sites.get(site, site) if site else "",
+        "record_id": member.record_id,
+    }
+
+
+def _links(members: list[Member]) -> list[dict]:
+    """Online links, each once per URL, with the proxied URL of every library that offers it."""
+    seen: dict[str, dict] = {}
+    for mb in members:
+        for link in mb.mapped.get("links") or []:
+            entry = seen.setdefault(link["url"], {**link, "access": []})
+            entry["access"].append(
+                {"library": mb.library.code, "url": mb.library.proxied(link["url"])}
+            )
+    return list(seen.values())
+
+
+def _availability(holdings: list[dict], links: list[dict], fmt: str) -> tuple[set[str], set[str]]:
+    states: set[str] = set()
+    available_at: set[str] = set()
+    for h in holdings:
+        status = h.get("status")
+        if status == "available":
+            states.add("available")
+            available_at.add(h["library"])
+        elif status == "on_loan":
+            states.add("on_loan")
+        elif status == "reference":
+            states.add("reference")
+    if any(link.get("kind") == "fulltext" for link in links) or fmt.startswith("E-"):
+        if links:
+            states.add("online")
+            for link in links:
+                available_at.update(a["library"] for a in link["access"])
+    return states, available_at
+
+
+def build_document(members: list[Member], doc_id: str | None = None) -> dict:
+    """The search document for a title held by `members` (one or more libraries)."""
+    display_member = choose_display(members)
+    m = display_member.mapped
+    holdings = [
+        _holding_entry(mb, h) for mb in members for h in mb.holdings if h.get("public", True)
+    ]
+    links = _links(members)
+    fmt = m.get("format") or "Other"
+    states, available_at = _availability(holdings, links, fmt)
+    libraries = sorted({mb.library.code for mb in members})
+    doc_id = doc_id or record_doc_id(display_member.library.code, display_member.record_id)
+
+    display = {k: m.get(k) for k in DISPLAY_FIELDS if m.get(k) not in (None, "", [])}
+    display.update(
+        id=doc_id,
+        holdings=holdings,
+        links=links,
+        members=[
+            {"library": mb.library.code, "record_id": mb.record_id, "reason": mb.reason}
+            for mb in members
+        ],
+        libraries=libraries,
+        available=bool(states & {"available", "online"}),
+        display_record=display_member.key,
+    )
+
+    def gather(key: str) -> list:
+        out: list = []
+        for mb in members:
+            value = mb.mapped.get(key)
+            if isinstance(value, list):
+                out.extend(v for v in value if v not in out)
+            elif value not in (None, "") and value not in out:
+                out.append(value)
+        return out
+
+    title = m.get("title") or ""
+    subtitle = m.get("subtitle") or ""
+    full_title = f"{title} {subtitle}".strip()
+    authors = [a["name"] for a in (m.get("authors") or []) if a.get("name")]
+    callnumbers = gather("class_nlm") + gather("class_lc") + gather("class_dewey")
+    callnumbers += gather("class_local") + [h["call_number"] for h in holdings if h.get("call_number")]
+    return {
+        "id": doc_id,
+        "title": title,
+        "subtitle": subtitle,
+        "title_alt": gather("title_alt"),
+        "title_exact": sorted({normalise_title(full_title), normalise_title(title)} - {""}),
+        "title_sort": m.get("title_sort") or normalise_title(title),
+        "responsibility": m.get("responsibility") or "",
+        "author": gather_names(members),
+        "author_facet": gather_names(members),
+        "author_sort": normalise_title(authors[0]) if authors else "",
+        "subject": gather("subject_mesh") + gather("subject_lcsh") + gather("subject_other")
+        + gather("subject_local") + gather("genre"),
+        "subject_mesh_facet": gather("subject_mesh"),
+        "subject_facet": gather("subject_lcsh") + gather("subject_other") + gather("subject_local"),
+        "series": gather("series"),
+        "publisher": [p for p in (m.get("publisher"), m.get("place")) if p],
+        "notes": gather("notes") + gather("contents") + gather("summary") + gather("bibliography"),
+        "isbn": gather("isbn"),
+        "issn": gather("issn"),
+        "identifier": gather("oclc") + gather("lccn") + [mb.record_id for mb in members],
+        "callnumber": sorted({re.sub(r"\s+", "", c).upper() for c in callnumbers}),
+        "callnumber_text": callnumbers,
+        "year": m.get("year"),
+        "format": fmt,
+        "language": gather("languages"),
+        "library": libraries,
+        "site": sorted({f"{h['library']}/{h['site']}" for h in holdings if h.get("site")}),
+        "availability": sorted(states),
+        "available_library": sorted(available_at),
+        "record_key": [mb.key for mb in members],
+        "display": display,
+    }
+
+
+def gather_names(members: list[Member]) -> list[str]:
+    names: list[str] = []
+    for mb in members:
+        for author in mb.mapped.get("authors") or []:
+            name = author.get("name")
+            if name and name not in names:
+                names.append(name)
+    return names

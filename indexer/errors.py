@@ -1,0 +1,35 @@
+"""One hierarchy of errors for the indexer, each named after its condition."""
+
+from __future__ import annotations
+
+
+class IndexerError(Exception):
+    """Base of every error the indexer raises on purpose."""
+
+
+class ConfigError(IndexerError):
+    """A setting, the libraries file or another configuration file is wrong."""
+
+
+class RuleError(ConfigError):
+    """A mapping rule or holdings profile cannot be loaded (names the file and the rule)."""
+
+
+class RecordError(IndexerError):
+    """A source record is broken; it is skipped, counted and reported, never fatal."""
+
+
+class EngineError(IndexerError):
+    """The search engine failed."""
+
+
+class EngineUnavailableError(EngineError):
+    """The engine cannot be reached or opened (an outage, not zero results)."""
+
+
+class IndexLockedError(EngineError):
+    """Another process holds the index writer lock."""
+
+
+class QuerySyntaxError(EngineError):
+    """A query could not be understood even leniently."""

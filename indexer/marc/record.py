@@ -1,0 +1,135 @@
+"""A small, fast MARC record model shared by every reader and the mapping rules.
+
+pymarc's Record is rich but slow to build; the indexing hot path only needs tags, indicators and
+subfields as text. Readers build `MarcRecord`s (from ISO 2709 or MARCXML) with every value already
+decoded to Unicode (NFC). `to_pymarc()` gives a pymarc Record where one is needed (exports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+SUBFIELD_DELIMITER = "\x1f"
+
+
+@dataclass(slots=True)
+class Field:
+    """One variable field. Control fields (00X) have `data` and no subfields."""
+
+    tag: str
+    ind1: str = " "
+    ind2: str = " "
+    subfields: list[tuple[str, str]] = field(default_factory=list)
+    data: str | None = None
+
+    @property
+    def is_control(self) -> bool:
+        return self.data is not None
+
+    def get(self, code: str) -> str | None:
+        """The first value of subfield `code`, or None."""
+        for c, v in self.subfields:
+            if c == code:
+                return v
+        return None
+
+    def get_all(self, code: str) -> list[str]:
+        return [v for c, v in self.subfields if c == code]
+
+    def values(self, codes: str | None = None) -> list[str]:
+        """Subfield values in record order, limited to `codes` when given."""
+        if codes is None:
+            return [v for _, v in self.subfields]
+        return [v for c, v in self.subfields if c in codes]
+
+    def text(self, codes: str | None = None, sep: str = " ") -> str:
+        return sep.join(v for v in self.values(codes) if v)
+
+
+@dataclass(slots=True)
+class MarcRecord:
+    """A bibliographic (or other) MARC record with Unicode values."""
+
+    leader: str
+    fields: list[Field] = field(default_factory=list)
+    _by_tag: dict[str, list[Field]] | None = field(default=None, repr=False, compare=False)
+
+    def _index(self) -> dict[str, list[Field]]:
+        if self._by_tag is None:
+            by_tag: dict[str, list[Field]] = {}
+            for f in self.fields:
+                by_tag.setdefault(f.tag, []).append(f)
+            self._by_tag = by_tag
+        return self._by_tag
+
+    def get_fields(self, *tags: str) -> list[Field]:
+        """Fields with any of `tags`, in record order."""
+        if len(tags) == 1:
+            return list(self._index().get(tags[0], ()))
+        wanted = set(tags)
+        return [f for f in self.fields if f.tag in wanted]
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def first(self, tag: str) -> Field | None:
+        found = self._index().get(tag)
+        return found[0] if found else None
+
+    def control(self, tag: str) -> str | None:
+        """Data of the first control field `tag` (e.g. '001', '008'), or None."""
+        f = self.first(tag)
+        return f.data if f is not None and f.data is not None else None
+
+    def add(self, f: Field) -> None:
+        self.fields.append(f)
+        self._by_tag = None
+
+    @property
+    def control_number(self) -> str | None:
+        value = self.control("001")
+        return value.strip() or None if value is not None else None
+
+    @property
+    def record_type(self) -> str:
+        """Leader/06."""
+        return self.leader[6] if len(self.leader) > 6 else " "
+
+    @property
+    def bib_level(self) -> str:
+        """Leader/07."""
+        return self.leader[7] if len(self.leader) > 7 else " "
+
+    @property
+    def status(self) -> str:
+        """Leader/05 ('d' = deleted)."""
+        return self.leader[5] if len(self.leader) > 5 else " "
+
+    def to_pymarc(self):  # -> pymarc.Record
+        """A pymarc Record with the same content (for exports and staff views)."""
+        import pymarc
+
+        rec = pymarc.Record(force_utf8=True, leader=self.leader)
+        for f in self.fields:
+            if f.data is not None:
+                rec.add_field(pymarc.Field(tag=f.tag, data=f.data))
+            else:
+                rec.add_field(
+                    pymarc.Field(
+                        tag=f.tag,
+                        indicators=pymarc.Indicators(f.ind1 or " ", f.ind2 or " "),
+                        subfields=[pymarc.Subfield(c, v) for c, v in f.subfields],
+                    )
+                )
+        return rec
+
+
+# Leader/06 values that are not catalogue items: authority (z) and holdings-only (u, v, x, y).
+NON_BIBLIOGRAPHIC_TYPES = {
+    "z": "authority record",
+    "u": "holdings record (unknown type)",
+    "v": "holdings record (multipart item)",
+    "x": "holdings record (single-part item)",
+    "y": "holdings record (serial item)",
+}

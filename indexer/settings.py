@@ -1,0 +1,101 @@
+"""Deployment settings: one table of `LANTERN_*` environment variables, each with a default and help.
+
+The worker, the command line and the web app read the same `Settings` object. Mapping rules,
+synonyms and the libraries file are data files, not settings; settings only say where they are.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from indexer.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "instance", "Directory for the index, load reports and other state"),
+    Setting("libraries", "", "Consortium libraries TOML file (default: DATA_DIR/libraries.toml)"),
+    Setting("schemas_dir", str(REPO_ROOT / "schemas"), "Directory of mapping rules and index fields"),
+    Setting("synonyms_dir", str(REPO_ROOT / "synonyms"), "Directory of synonym files and boosts.toml"),
+    Setting("engine", "tantivy", "Search engine: tantivy (embedded) or opensearch"),
+    Setting("opensearch_url", "", "OpenSearch URL, when LANTERN_ENGINE=opensearch"),
+    Setting("redis_url", "redis://127.0.0.1:6379/0", "Redis URL of the Celery broker"),
+    Setting("workers", "0", "Processes that parse and map records during a load (0 = one per core)"),
+    Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
+    Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
+    Setting("host", "127.0.0.1", "Address the OPAC listens on"),
+    Setting("port", "5000", "Port the OPAC listens on"),
+    Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
+    Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    libraries: Path
+    schemas_dir: Path
+    synonyms_dir: Path
+    engine: str
+    opensearch_url: str
+    redis_url: str
+    workers: int
+    writer_threads: int
+    writer_heap_mb: int
+    host: str
+    port: int
+    base_url: str
+    secret_key: str
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def engine_location(self) -> str:
+        return self.opensearch_url if self.engine == "opensearch" else str(self.index_dir)
+
+
+def env_name(setting: str) -> str:
+    return "LANTERN_" + setting.upper()
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from `LANTERN_*` variables, then `overrides` (used by tests and the CLI)."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, object] = {s.name: env.get(env_name(s.name), s.default) for s in SETTINGS}
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    data_dir = Path(str(raw["data_dir"])).expanduser()
+    libraries = str(raw["libraries"]) or str(data_dir / "libraries.toml")
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        value = raw[f.name]
+        try:
+            if f.type == "int":
+                value = int(str(value))
+            elif f.type == "Path":
+                value = Path(str(value)).expanduser()
+        except ValueError:
+            raise ConfigError(
+                f"{env_name(f.name)}={value!r} is not a whole number"
+            ) from None
+        values[f.name] = value
+    values["data_dir"] = data_dir
+    values["libraries"] = Path(libraries).expanduser()
+    if values["engine"] not in ("tantivy", "opensearch"):
+        raise ConfigError(f"LANTERN_ENGINE={values['engine']!r}: choose tantivy or opensearch")
+    return Settings(**values)  # type: ignore[arg-type]

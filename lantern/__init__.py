@@ -1,0 +1,1 @@
+"""Lantern: the command line that ties the indexer and the OPAC together."""

@@ -1,0 +1,43 @@
+"""`lantern demo`: generate a sample consortium with the project's generator and load it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+
+from indexer.errors import ConfigError
+from indexer.load import load_library
+
+MARKER = "demo.json"
+
+
+def load_demo(settings, *, records: int, libraries: int, log=print):
+    """Generate (once) and load a demo consortium into the data directory; returns the settings."""
+    from bench.generate import generate_consortium
+
+    data_dir = settings.data_dir
+    marker = data_dir / MARKER
+    wanted = {"records": records, "libraries": libraries}
+    index_dir = settings.index_dir
+    if index_dir.exists() and not marker.exists() and any(index_dir.iterdir()):
+        raise ConfigError(
+            f"{data_dir} already holds an index that the demo did not make; "
+            "point LANTERN_DATA_DIR (or --data-dir) at an empty directory for the demo"
+        )
+    if marker.exists() and json.loads(marker.read_text()) == wanted and index_dir.exists():
+        log(f"Demo consortium already loaded in {data_dir}.")
+        return settings
+    shutil.rmtree(index_dir, ignore_errors=True)
+    out = data_dir / "demo"
+    log(f"Generating {records:,} records for {libraries} libraries in {out} ...")
+    generated = generate_consortium(out, records=records, libraries=libraries)
+    if not settings.libraries.exists():
+        shutil.copyfile(out / "libraries.toml", settings.libraries)
+    elif settings.libraries.read_bytes() != (out / "libraries.toml").read_bytes():
+        log(f"Keeping your {settings.libraries}; the demo's libraries are in {out}.")
+        settings = dataclasses.replace(settings, libraries=out / "libraries.toml")
+    for code, path in generated.files.items():
+        load_library(settings, code, [path], progress=False, log=log)
+    marker.write_text(json.dumps(wanted))
+    return settings

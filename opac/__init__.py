@@ -1,0 +1,81 @@
+"""Lantern's OPAC: a Flask application factory with one blueprint per concern."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, jsonify, render_template, request
+
+from indexer.errors import EngineError, EngineUnavailableError
+from indexer.settings import load_settings
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(settings=None, test_config: dict | None = None) -> Flask:
+    from opac.search.service import open_search_service
+
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or secrets.token_hex(16),
+        JSON_SORT_KEYS=False,
+        LANTERN_SETTINGS=settings,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["lantern"] = open_search_service(settings)
+
+    from opac.api.views import bp as api_bp
+    from opac.ui.views import bp as ui_bp
+
+    app.register_blueprint(ui_bp)
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
+        return response
+
+    return app
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str):
+    if wants_json():
+        return jsonify({"ok": False, "status": status, "error": message}), status
+    return render_template("ui/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(EngineUnavailableError)
+    def engine_down(exc):
+        app.logger.error("search engine unavailable: %s", exc)
+        return error_response(503, "The catalogue is not available just now. Please try again.")
+
+    @app.errorhandler(EngineError)
+    def engine_error(exc):
+        app.logger.exception("search engine error")
+        return error_response(503, "The catalogue could not answer that search just now.")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        app.logger.exception("unexpected error")
+        return error_response(500, "Something went wrong on our side. Please try again.")

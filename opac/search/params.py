@@ -1,0 +1,48 @@
+"""Reading a reader's search parameters from a query string, leniently (marshmallow at the edge)."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from opac.search.service import FACETS, MAX_PAGE_SIZE, SORTS, SearchParams
+
+MAX_QUERY_CHARS = 1000
+
+
+class SearchArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(load_default="")
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+    scope = fields.String(load_default=None, allow_none=True)
+
+
+def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for raw in values:
+        name, sep, value = raw.partition(":")
+        if sep and name in FACETS and value:
+            out.append((name, value[:200]))
+    return tuple(out)
+
+
+def parse_search_args(args) -> SearchParams:
+    """SearchParams from request args; raises ValueError with a reader-friendly message."""
+    flat = {k: args.get(k) for k in ("q", "page", "size", "sort", "scope") if args.get(k)}
+    try:
+        data = SearchArgs().load(flat)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.messages.items())
+        raise ValueError(f"Invalid search parameters ({problems})") from None
+    return SearchParams(
+        q=data["q"].replace("\x00", " ")[:MAX_QUERY_CHARS],
+        page=data["page"],
+        size=data["size"],
+        sort=data["sort"],
+        filters=_pairs(args.getlist("filter")),
+        excludes=_pairs(args.getlist("exclude")),
+        scope=data["scope"],
+    )
