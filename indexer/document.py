@@ -158,8 +158,10 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     subtitle = m.get("subtitle") or ""
     full_title = f"{title} {subtitle}".strip()
     authors = [a["name"] for a in (m.get("authors") or []) if a.get("name")]
+    names = gather_names(members)
     callnumbers = gather("class_nlm") + gather("class_lc") + gather("class_dewey")
-    callnumbers += gather("class_local") + [h["call_number"] for h in holdings if h.get("call_number")]
+    callnumbers += gather("class_local")
+    callnumbers += [h["call_number"] for h in holdings if h.get("call_number")]
     return {
         "id": doc_id,
         "title": title,
@@ -168,8 +170,8 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "title_exact": sorted({normalise_title(full_title), normalise_title(title)} - {""}),
         "title_sort": m.get("title_sort") or normalise_title(title),
         "responsibility": m.get("responsibility") or "",
-        "author": gather_names(members),
-        "author_facet": gather_names(members),
+        "author": names,
+        "author_facet": names,
         "author_sort": normalise_title(authors[0]) if authors else "",
         "subject": gather("subject_mesh") + gather("subject_lcsh") + gather("subject_other")
         + gather("subject_local") + gather("genre"),

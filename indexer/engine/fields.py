@@ -1,0 +1,88 @@
+"""Load the data files the engines build from: schemas/fields.toml and synonyms/boosts.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import ConfigError
+
+FIELD_TYPES = ("text", "keyword", "int", "stored")
+_REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str
+    exact: bool = False  # text: also index an unstemmed twin
+    boost: float = 1.0  # text: default weight in plain searches
+    facet: bool = False
+    sort: bool = False
+    help: str = ""
+
+
+def schemas_dir() -> Path:
+    return Path(os.environ.get("LANTERN_SCHEMAS_DIR") or _REPO / "schemas")
+
+
+def synonyms_dir() -> Path:
+    return Path(os.environ.get("LANTERN_SYNONYMS_DIR") or _REPO / "synonyms")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_fields(path: Path) -> dict[str, FieldDef]:
+    raw = _read_toml(path).get("field")
+    if not isinstance(raw, dict) or "id" not in raw:
+        raise ConfigError(f"{path}: needs [field.*] tables including [field.id]")
+    fields = {}
+    for name, spec in raw.items():
+        ftype = spec.get("type")
+        if ftype not in FIELD_TYPES:
+            raise ConfigError(
+                f"{path}: field {name!r} has type {ftype!r}, not one of {FIELD_TYPES}"
+            )
+        unknown = set(spec) - {"type", "exact", "boost", "facet", "sort", "help"}
+        if unknown:
+            raise ConfigError(f"{path}: field {name!r} has unknown keys {sorted(unknown)}")
+        fields[name] = FieldDef(
+            name=name,
+            type=ftype,
+            exact=bool(spec.get("exact", False)),
+            boost=float(spec.get("boost", 1.0)),
+            facet=bool(spec.get("facet", False)),
+            sort=bool(spec.get("sort", False)),
+            help=str(spec.get("help", "")),
+        )
+    if fields["id"].type != "keyword":
+        raise ConfigError(f"{path}: field 'id' must be a keyword field")
+    return fields
+
+
+def load_fields(directory: Path | None = None) -> dict[str, FieldDef]:
+    """Field definitions by name, in file order."""
+    return _load_fields((directory or schemas_dir()) / "fields.toml")
+
+
+@lru_cache(maxsize=8)
+def _load_boosts(path: Path) -> dict[str, Any]:
+    return _read_toml(path)
+
+
+def load_boosts(directory: Path | None = None) -> dict[str, Any]:
+    """The parsed boosts.toml (see that file for what each key means)."""
+    return _load_boosts((directory or synonyms_dir()) / "boosts.toml")

@@ -1,0 +1,70 @@
+"""Engine-neutral search request and result: plain frozen data, no engine types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SORTS = ("relevance", "year_desc", "year_asc", "title", "author")
+
+FieldValues = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the reader asked for.
+
+    `filters`: field -> values; values of one field are ORed, different fields ANDed.
+    `excludes`: same shape; a document with any of these values is left out.
+    `facets`: fields to count; each facet is counted with every filter except its own
+    (multi-select faceting), so a reader can widen a facet they already narrowed.
+    `limit` may be 0 for counts (total and facets) only.
+    """
+
+    text: str = ""
+    filters: FieldValues = ()
+    excludes: FieldValues = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    facets: tuple[str, ...] = ()
+    facet_size: int = 20
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    prefer_library: str | None = None
+    highlight: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if self.offset < 0 or self.limit < 0 or self.facet_size < 1:
+            raise ValueError("offset and limit must be >= 0 and facet_size >= 1")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result. `score` is the relevance score (0.0 when sorted by a field).
+
+    `highlights`: field -> HTML-escaped text with the matched words in <mark>.
+    """
+
+    id: str
+    score: float
+    display: dict[str, Any]
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """`relaxed` is True when no record had every word and the engine fell back to any word."""
+
+    total: int
+    hits: tuple[Hit, ...] = ()
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    relaxed: bool = False

@@ -1,0 +1,306 @@
+"""The readers' query language, parsed into an engine-neutral tree.
+
+Plain words must all match; "phrases"; -exclusions (also NOT); OR between two clauses;
+field prefixes (title: author: subject: isbn: issn: series: callnumber: year:); a trailing *
+for a prefix search. parse_query() never raises: broken input gives a best-effort tree or an
+empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year")
+# Bounds that keep a pasted page of text from turning into a query of thousands of clauses.
+MAX_CHARS = 1000
+MAX_CLAUSES = 32
+MIN_WILDCARD_CHARS = 2  # "a*" would walk most of the term dictionary
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    field: str | None = None  # one of FIELDS, None = every text field
+    wildcard: bool = False  # trailing *: text is a prefix
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An ISBN or ISSN, normalised (`values` hold every form stored in the index).
+
+    `text` is what was typed when it was recognised without a prefix, so an engine can also
+    search it as words; empty after an explicit isbn:/issn:.
+    """
+
+    field: str  # "isbn" or "issn"
+    values: tuple[str, ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class YearRange:
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    options: tuple[Node, ...]
+
+
+Node = Word | Phrase | Identifier | YearRange | AnyOf
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    required: tuple[Node, ...] = ()
+    excluded: tuple[Node, ...] = ()
+    match_all: bool = False  # the query was "*" or blank: every record
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.required or self.excluded or self.match_all)
+
+
+# --- normalisers shared with the indexing side -------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: the comparison form of titles and names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalise_title(text: str) -> str:
+    """The `title_exact` form: folded, punctuation to spaces, spaces collapsed. Idempotent."""
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
+
+
+def _isbn10_check(first9: str) -> str:
+    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def _isbn13_check(first12: str) -> str:
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def isbn_forms(text: str, *, strict: bool = True) -> tuple[str, ...]:
+    """Digits-only ISBN-13 and ISBN-10 forms of `text` (hyphens and spaces allowed).
+
+    strict: the check digit must be right (used to recognise a bare token as an ISBN).
+    Not strict: any 10- or 13-character compact form is searched as typed.
+    """
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if re.fullmatch(r"\d{9}[\dX]", compact):
+        valid = _isbn10_check(compact[:9]) == compact[9]
+        if valid:
+            isbn13 = "978" + compact[:9]
+            return (isbn13 + _isbn13_check(isbn13), compact)
+        return () if strict else (compact,)
+    if re.fullmatch(r"97[89]\d{10}", compact):
+        valid = _isbn13_check(compact[:12]) == compact[12]
+        if valid and compact.startswith("978"):
+            return (compact, compact[3:12] + _isbn10_check(compact[3:12]))
+        if valid or not strict:
+            return (compact,)
+    if not strict and re.fullmatch(r"\d{13}", compact):
+        return (compact,)
+    return ()
+
+
+def issn_form(text: str, *, strict: bool = True) -> str | None:
+    """The NNNN-NNNC form of an ISSN, or None. strict: the check digit must be right."""
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if not re.fullmatch(r"\d{7}[\dX]", compact):
+        return None
+    total = sum((8 - i) * int(d) for i, d in enumerate(compact[:7]))
+    check = (11 - total % 11) % 11
+    if strict and ("X" if check == 10 else str(check)) != compact[7]:
+        return None
+    return f"{compact[:4]}-{compact[4:]}"
+
+
+def synonym_alternatives(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """For each word, the words to search instead (the word itself first).
+
+    The hook where synonym expansion (synonyms/*.txt) will plug in; identity for now.
+    """
+    return [(w,) for w in words]
+
+
+# --- parser --------------------------------------------------------------------------------
+
+_FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
+_OPERATORS = ("OR", "AND", "NOT")
+_ISBN_CHARS = re.compile(r"[\d\s\-Xx]+")
+_HYPHENATED_ISSN = re.compile(r"\d{4}-\d{3}[\dXx]")
+
+
+@dataclass
+class _Token:
+    text: str
+    negated: bool = False
+    field: str | None = None
+    quoted: bool = False
+    operator: str | None = None
+
+
+def _clean(text: str) -> str:
+    text = text[:MAX_CHARS]
+    # Control characters (NUL, escapes) become spaces so they separate words.
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pending_field: str | None = None  # "title: medicine" -> the prefix applies to the next word
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negated = False
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated, i = True, i + 1
+        field = pending_field
+        pending_field = None
+        match = _FIELD_PREFIX.match(text, i)
+        if match and match.group(1).lower() in FIELDS:
+            field, i = match.group(1).lower(), match.end()
+            if i >= n or text[i].isspace():
+                pending_field = field
+                continue
+        if text[i] == '"':
+            end = text.find('"', i + 1)
+            end = n if end < 0 else end  # an unbalanced quote runs to the end
+            tokens.append(_Token(text[i + 1 : end], negated, field, quoted=True))
+            i = end + 1
+            continue
+        end = i
+        while end < n and not text[end].isspace():
+            end += 1
+        word = text[i:end]
+        i = end
+        if word in _OPERATORS and not negated and field is None:
+            tokens.append(_Token(word, operator=word))
+        else:
+            tokens.append(_Token(word, negated, field))
+    return tokens
+
+
+def _has_text(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _year_node(text: str) -> Node | None:
+    match = re.fullmatch(r"\s*(\d{4})?\s*(?:(-|\.\.|to)\s*(\d{4})?)?\s*", text, re.IGNORECASE)
+    if not match or not (match.group(1) or match.group(3)):
+        return None
+    start = int(match.group(1)) if match.group(1) else None
+    end = int(match.group(3)) if match.group(3) else (None if match.group(2) else start)
+    return YearRange(start, end)
+
+
+def _node(token: _Token) -> Node | None:
+    text = token.text.strip()
+    if not token.quoted:
+        text = text.strip("()")
+    if token.field == "year":
+        return _year_node(text) or (Word(text) if _has_text(text) else None)
+    if token.field == "isbn":
+        values = isbn_forms(text, strict=False)
+        return Identifier("isbn", values) if values else None
+    if token.field == "issn":
+        value = issn_form(text, strict=False)
+        return Identifier("issn", (value,)) if value else None
+    if not _has_text(text):
+        return None
+    if token.quoted:
+        return Phrase(text, token.field)
+    if token.field is None:
+        isbns = isbn_forms(text)
+        if isbns:
+            return Identifier("isbn", isbns, text)
+        if _HYPHENATED_ISSN.fullmatch(text) and issn_form(text):
+            return Identifier("issn", (issn_form(text),), text)
+    wildcard = text.endswith("*")
+    stem = text.rstrip("*")
+    if wildcard and sum(c.isalnum() for c in stem) < MIN_WILDCARD_CHARS:
+        wildcard = False
+    return Word(stem if wildcard else text, token.field, wildcard)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a reader typed. Never raises."""
+    try:
+        return _parse(text if isinstance(text, str) else str(text))
+    except Exception:  # a parser bug must not become a 500 for the reader
+        return ParsedQuery()
+
+
+def _parse(text: str) -> ParsedQuery:
+    text = _clean(text)
+    stripped = text.strip()
+    if stripped in ("", "*"):
+        return ParsedQuery(match_all=True)
+    # A whole query that is one ISBN typed with spaces ("978 0 19 852663 6").
+    if _ISBN_CHARS.fullmatch(stripped) and " " in stripped and isbn_forms(stripped):
+        return ParsedQuery(required=(Identifier("isbn", isbn_forms(stripped), stripped),))
+    required: list[Node] = []
+    excluded: list[Node] = []
+    join_next = False  # the previous token was OR
+    negate_next = False  # the previous token was NOT
+    last_was_required = False
+    for token in _tokens(text):
+        if token.operator == "OR":
+            join_next = last_was_required
+            continue
+        if token.operator == "AND":
+            continue
+        if token.operator == "NOT":
+            negate_next = True
+            continue
+        node = _node(token)
+        negated = token.negated or negate_next
+        negate_next = False
+        if node is None:
+            continue
+        if negated:
+            excluded.append(node)
+            join_next = last_was_required = False
+        elif join_next and required:
+            previous = required.pop()
+            options = previous.options if isinstance(previous, AnyOf) else (previous,)
+            required.append(AnyOf((*options, node)))
+            join_next, last_was_required = False, True
+        else:
+            required.append(node)
+            last_was_required = True
+        if len(required) + len(excluded) >= MAX_CLAUSES:
+            break
+    return ParsedQuery(tuple(required), tuple(excluded))
+
+
+def plain_text(query: ParsedQuery) -> str:
+    """The query's required words and phrases that target titles, in order (for title matching)."""
+    parts = []
+    for node in query.required:
+        if isinstance(node, (Word, Phrase)) and node.field in (None, "title"):
+            if isinstance(node, Word) and node.wildcard:
+                return ""  # a prefix search is not a whole title
+            parts.append(node.text)
+        else:
+            return ""
+    return " ".join(parts)

@@ -1,0 +1,384 @@
+"""The embedded engine: a Tantivy index in a directory.
+
+One writer process holds the only IndexWriter (a second gets IndexLockedError naming the
+holder); any number of reader processes search the same directory and pick up each commit
+on their next search (a stat() of meta.json decides whether to reload).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import socket
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Order, Query
+
+from indexer.engine import base
+from indexer.engine.fields import FieldDef, load_boosts, load_fields
+from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult
+from indexer.engine.querylang import ParsedQuery, parse_query
+from indexer.engine.tantivy_query import QueryBuilder, Ranking
+from indexer.engine.tantivy_schema import (
+    build_schema,
+    display_of,
+    register_analysers,
+    schema_field_names,
+    to_json,
+    to_jsons,
+)
+from indexer.errors import (
+    ConfigError,
+    EngineError,
+    EngineUnavailableError,
+    IndexerError,
+    IndexLockedError,
+    QuerySyntaxError,
+)
+
+WRITER_INFO = "lantern-writer.json"  # who holds the writer lock, for the error message
+MIN_HEAP_PER_THREAD = 15_000_000  # tantivy refuses less
+SORT_FIELDS = {
+    "year_desc": ("year", Order.Desc),
+    "year_asc": ("year", Order.Asc),
+    "title": ("title_sort", Order.Asc),
+    "author": ("author_sort", Order.Asc),
+}
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.]+")  # ids the query parser takes unquoted in a range
+
+
+@contextmanager
+def _engine_errors(action: str) -> Iterator[None]:
+    """Tantivy failures become EngineError: an outage is an error, never an empty result."""
+    try:
+        yield
+    except IndexerError:
+        raise
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise EngineError(f"tantivy {action} failed: {exc}") from exc
+    except BaseException as exc:
+        # pyo3's PanicException derives from BaseException; a Rust panic is still an engine error.
+        if type(exc).__name__ == "PanicException":
+            raise EngineError(f"tantivy {action} panicked: {exc}") from exc
+        raise
+
+
+class TantivyEngine:
+    name = "tantivy"
+    capabilities = frozenset(
+        {base.FACETS, base.HIGHLIGHT, base.SORT, base.SCAN, base.RELAXED, base.PREFER_LIBRARY}
+    )
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        writer: bool = False,
+        heap_size: int = 256_000_000,
+        threads: int = 2,
+        fields: dict[str, FieldDef] | None = None,
+        boosts: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.fields = fields if fields is not None else load_fields()
+        ranking = Ranking.build(self.fields, boosts if boosts is not None else load_boosts())
+        self._highlight_fields = [
+            f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
+        ]
+        self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
+        self._segment_size = int(ranking.get("facets", "segment_size", 10000))
+        self._meta = self.path / "meta.json"
+        self._schema = build_schema(self.fields)
+        if writer:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not self._meta.exists():
+            raise EngineUnavailableError(f"no search index at {self.path}")
+        self._check_schema()
+        with _engine_errors(f"open of {self.path}"):
+            self._index = tantivy.Index(self._schema, str(self.path), reuse=True)
+            register_analysers(self._index)
+            self._index.config_reader(reload_policy="Manual")
+        self._stamp = self._meta_stamp()
+        self._queries = QueryBuilder(self._schema, self.fields, ranking)
+        self._writer: tantivy.IndexWriter | None = None
+        if writer:
+            self._writer = self._open_writer(heap_size, threads)
+
+    # --- opening ------------------------------------------------------------------------
+
+    def _check_schema(self) -> None:
+        if not self._meta.exists():
+            return
+        try:
+            on_disk = {f["name"] for f in json.loads(self._meta.read_text())["schema"]}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise EngineUnavailableError(f"cannot read {self._meta}: {exc}") from exc
+        expected = schema_field_names(self.fields)
+        if on_disk != expected:
+            raise ConfigError(
+                f"the index at {self.path} was built with other fields than schemas/fields.toml "
+                f"(missing {sorted(expected - on_disk)}, extra {sorted(on_disk - expected)}); "
+                "rebuild it into a new directory"
+            )
+
+    def _open_writer(self, heap_size: int, threads: int) -> tantivy.IndexWriter:
+        info = self.path / WRITER_INFO
+        threads = max(1, threads)
+        # Tantivy refuses less than 15 MB of indexing memory per thread.
+        heap_size = max(heap_size, MIN_HEAP_PER_THREAD * threads)
+        try:
+            writer = self._index.writer(heap_size, threads)
+        except ValueError as exc:
+            if "LockBusy" not in str(exc):
+                raise EngineError(f"cannot open a writer on {self.path}: {exc}") from exc
+            try:
+                holder = info.read_text().strip()
+            except OSError:
+                holder = "holder unknown"
+            raise IndexLockedError(
+                f"the index at {self.path} is already open for writing by {holder}; "
+                "only one indexing process may write to it at a time"
+            ) from exc
+        info.write_text(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                }
+            )
+        )
+        return writer
+
+    def _meta_stamp(self) -> tuple[int, int, int]:
+        st = self._meta.stat()
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def _searcher(self) -> tantivy.Searcher:
+        # Tantivy replaces meta.json on every commit, so a changed stat means a new commit.
+        try:
+            stamp = self._meta_stamp()
+        except OSError as exc:
+            raise EngineUnavailableError(f"search index at {self.path} is gone: {exc}") from exc
+        if stamp != self._stamp:
+            self._index.reload()
+            self._stamp = stamp
+        return self._index.searcher()
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _require_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            raise EngineError(f"the index at {self.path} was opened read-only")
+        return self._writer
+
+    def upsert(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        self.write_prepared(to_jsons(docs, self.fields), new=new)
+
+    def write_prepared(self, prepared: Iterable[tuple[str, str]], *, new: bool = False) -> None:
+        """Write (id, JSON line) pairs made by `prepare_document`."""
+        writer = self._require_writer()
+        with _engine_errors("upsert"):
+            for doc_id, line in prepared:
+                if not new:
+                    writer.delete_documents_by_term("id", doc_id)
+                writer.add_json(line)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        writer = self._require_writer()
+        with _engine_errors("delete"):
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        writer = self._require_writer()
+        with _engine_errors("commit"):
+            writer.commit()
+            self._index.reload()
+            self._stamp = self._meta_stamp()
+
+    def close(self) -> None:
+        """Release the writer lock. Writes not committed are dropped."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with _engine_errors("close"):
+                writer.rollback()
+                writer.wait_merging_threads()
+            (self.path / WRITER_INFO).unlink(missing_ok=True)
+
+    def __enter__(self) -> TantivyEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with _engine_errors("count"):
+            return self._searcher().num_docs
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        with _engine_errors("get"):
+            searcher = self._searcher()
+            hits = searcher.search(Query.term_query(self._schema, "id", doc_id), 1).hits
+            return display_of(searcher.doc(hits[0][1])) if hits else None
+
+    def scan(self, after: str | None, size: int) -> list[dict[str, Any]]:
+        if size <= 0:
+            return []
+        with _engine_errors("scan"):
+            searcher = self._searcher()
+            if after is None or _PLAIN_ID.fullmatch(after):
+                query = (
+                    Query.all_query()
+                    if after is None
+                    else self._index.parse_query("id:{" + after + " TO *}", [])
+                )
+                hits = searcher.search(query, size, order_by_field="id", order=Order.Asc).hits
+                return [display_of(searcher.doc(addr)) for _, addr in hits]
+            return self._scan_slowly(searcher, after, size)
+
+    def _scan_slowly(self, searcher: tantivy.Searcher, after: str, size: int) -> list[dict]:
+        # The query parser cannot take every id as a range bound; walk the id order instead.
+        out: list[dict[str, Any]] = []
+        page, offset = max(size, 1000), 0
+        while len(out) < size:
+            hits = searcher.search(
+                Query.all_query(), page, order_by_field="id", order=Order.Asc, offset=offset
+            ).hits
+            out += [display_of(searcher.doc(addr)) for key, addr in hits if key > after]
+            if len(hits) < page:
+                break
+            offset += page
+        return out[:size]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.text)
+        for field in request.facets:
+            f = self.fields.get(field)
+            if f is None or not f.facet:
+                raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
+        with _engine_errors("search"):
+            searcher = self._searcher()
+            result = self._search(searcher, parsed, request, relaxed=False)
+            if result.total == 0 and len(parsed.required) > 1:
+                result = self._search(searcher, parsed, request, relaxed=True)
+            return result
+
+    def _search(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest, relaxed: bool
+    ) -> SearchResult:
+        qb = self._queries
+        core = qb.core(parsed, request.text, relaxed=relaxed)
+        clauses = [(Occur.Must, core), *qb.filters(request)]
+        sort = SORT_FIELDS.get(request.sort)
+        if sort is None:
+            clauses += qb.bonuses(parsed, request)
+        query = Query.boolean_query(clauses)
+        found = searcher.search(
+            query,
+            max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
+            offset=request.offset,
+            **({"order_by_field": sort[0], "order": sort[1]} if sort else {}),
+        )
+        hits: tuple[Hit, ...] = ()
+        if request.limit:
+            docs = [(key, searcher.doc(addr)) for key, addr in found.hits]
+            marks = self._highlights(searcher, core, [d for _, d in docs], request.highlight)
+            hits = tuple(
+                Hit(
+                    id=doc.get_first("id"),
+                    score=float(key) if sort is None else 0.0,
+                    display=display_of(doc),
+                    highlights=mark,
+                )
+                for (key, doc), mark in zip(docs, marks, strict=True)
+            )
+        facets = self._facets(searcher, core, request)
+        return SearchResult(total=found.count, hits=hits, facets=facets, relaxed=relaxed)
+
+    def _facets(
+        self, searcher: tantivy.Searcher, core: Query, request: SearchRequest
+    ) -> dict[str, tuple[FacetValue, ...]]:
+        if not request.facets:
+            return {}
+        filtered = {field for field, values in request.filters if values}
+        # A facet with a filter of its own is counted without that filter (multi-select);
+        # the others share one aggregation over the full result set.
+        groups: dict[str | None, list[str]] = {}
+        for field in dict.fromkeys(request.facets):
+            groups.setdefault(field if field in filtered else None, []).append(field)
+        out: dict[str, tuple[FacetValue, ...]] = {}
+        for skip, names in groups.items():
+            query = Query.boolean_query(
+                [(Occur.Must, core), *self._queries.filters(request, skip=skip)]
+            )
+            spec = {
+                name: {
+                    "terms": {
+                        "field": name,
+                        "size": request.facet_size,
+                        "segment_size": max(self._segment_size, request.facet_size),
+                    }
+                }
+                for name in names
+            }
+            counted = searcher.aggregate(query, spec)
+            for name in names:
+                is_int = self.fields[name].type == "int"
+                values = [
+                    FacetValue(str(int(b["key"])) if is_int else str(b["key"]), int(b["doc_count"]))
+                    for b in counted.get(name, {}).get("buckets", [])
+                ]
+                values.sort(key=lambda v: (-v.count, v.value))
+                out[name] = tuple(values)
+        return {name: out[name] for name in request.facets}
+
+    def _highlights(
+        self, searcher: tantivy.Searcher, core: Query, docs: list, wanted: bool
+    ) -> list[dict[str, str]]:
+        marks: list[dict[str, str]] = [{} for _ in docs]
+        if not wanted or not docs:
+            return marks
+        for field in self._highlight_fields:
+            generator = tantivy.SnippetGenerator.create(searcher, core, self._schema, field)
+            generator.set_max_num_chars(self._highlight_chars)
+            for mark, doc in zip(marks, docs, strict=True):
+                snippet = generator.snippet_from_doc(doc)
+                ranges = snippet.highlighted()
+                if ranges:
+                    mark[field] = _marked_html(snippet.fragment(), ranges)
+        return marks
+
+
+def _marked_html(fragment: str, ranges: list) -> str:
+    """The fragment HTML-escaped with <mark> around each range (ranges are UTF-8 byte offsets)."""
+    raw = fragment.encode()
+    parts, pos = [], 0
+    for r in sorted(ranges, key=lambda r: r.start):
+        if r.start < pos:
+            continue
+        parts.append(html.escape(raw[pos : r.start].decode(errors="replace")))
+        marked = html.escape(raw[r.start : r.end].decode(errors="replace"))
+        parts.append(f"<mark>{marked}</mark>")
+        pos = r.end
+    parts.append(html.escape(raw[pos:].decode(errors="replace")))
+    return "".join(parts)
+
+
+_PREPARE_FIELDS: dict[str, FieldDef] = {}
+
+
+def prepare_document(doc: dict[str, Any]) -> tuple[str, str]:
+    """(id, JSON line) for `write_prepared`; pure Python, so worker processes can run it."""
+    if not _PREPARE_FIELDS:
+        _PREPARE_FIELDS.update(load_fields())
+    return to_json(doc, _PREPARE_FIELDS)

@@ -1,0 +1,251 @@
+"""Turn a parsed reader query and a SearchRequest into Tantivy queries.
+
+Term and phrase queries are not analysed by Tantivy, so every word goes through the same
+analyser as the field it is searched in (tantivy_schema.analyse) before it becomes a term.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from indexer.engine.fields import FieldDef
+from indexer.engine.query import SearchRequest
+from indexer.engine.querylang import (
+    AnyOf,
+    Identifier,
+    Node,
+    ParsedQuery,
+    Phrase,
+    Word,
+    YearRange,
+    normalise_title,
+    plain_text,
+    synonym_alternatives,
+)
+from indexer.engine.tantivy_schema import analyse, twin
+from indexer.errors import QuerySyntaxError
+
+# Tantivy refuses regexes over 1000 automaton states; prefixes longer than this are not
+# worth a prefix search anyway (no reader types 100 characters to then want more).
+MAX_PREFIX_CHARS = 100
+
+
+def _regex_escape(text: str) -> str:
+    # Rust's regex accepts a backslash before ASCII punctuation only; other characters are literal.
+    return "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in text)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """boosts.toml, resolved against the fields that exist."""
+
+    weights: dict[str, float]  # text field -> weight
+    exact_fields: frozenset[str]  # text fields with an unstemmed twin
+    prefixes: dict[str, tuple[str, ...]]
+    config: dict[str, Any]
+
+    @classmethod
+    def build(cls, fields: dict[str, FieldDef], boosts: dict[str, Any]) -> Ranking:
+        text = {f.name: f for f in fields.values() if f.type == "text"}
+        configured = boosts.get("fields", {})
+        weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
+        prefixes = {
+            key: tuple(n for n in names if n in text)
+            for key, names in boosts.get("prefixes", {}).items()
+        }
+        exact = frozenset(name for name, f in text.items() if f.exact)
+        return cls(weights, exact, prefixes, boosts)
+
+    def get(self, section: str, key: str, default: Any) -> Any:
+        return self.config.get(section, {}).get(key, default)
+
+
+class QueryBuilder:
+    def __init__(self, schema: tantivy.Schema, fields: dict[str, FieldDef], ranking: Ranking):
+        self.schema = schema
+        self.fields = fields
+        self.ranking = ranking
+
+    # --- words ------------------------------------------------------------------------
+
+    def _text_fields(self, prefix: str | None) -> list[str]:
+        if prefix is None:
+            return [name for name, w in self.ranking.weights.items() if w > 0]
+        return list(self.ranking.prefixes.get(prefix, ()))
+
+    def _tokens_query(self, field: str, tokens: list[str], slop: int = 0) -> Query | None:
+        if not tokens:
+            return None
+        if len(tokens) == 1:
+            return Query.term_query(self.schema, field, tokens[0])
+        return Query.phrase_query(self.schema, field, tokens, slop)
+
+    def _prefix_query(self, field: str, text: str, stem: bool) -> Query | None:
+        tokens = analyse(text, stem=stem)
+        if not tokens:
+            return None
+        last = Query.regex_query(self.schema, field, _regex_escape(tokens[-1]) + ".*")
+        if len(tokens) == 1:
+            return last
+        return Query.phrase_prefix_query(self.schema, field, tokens)
+
+    def _across_fields(self, text: str, prefix: str | None, wildcard: bool) -> Query | None:
+        """One word or phrase searched in every weighted field: the best field counts."""
+        per_field = []
+        unstemmed_factor = float(self.ranking.get("matching", "unstemmed", 1.5))
+        for field in self._text_fields(prefix):
+            weight = self.ranking.weights.get(field, 1.0)
+            variants = [(field, True, weight)]
+            if field in self.ranking.exact_fields:
+                variants.append((twin(field), False, weight * unstemmed_factor))
+            for name, stem, w in variants:
+                if wildcard:
+                    q = self._prefix_query(name, text, stem)
+                else:
+                    q = self._tokens_query(name, analyse(text, stem=stem))
+                if q is not None:
+                    per_field.append(Query.boost_query(q, w))
+        if not per_field:
+            return None
+        tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
+        return Query.disjunction_max_query(per_field, tie)
+
+    def _word(self, node: Word | Phrase) -> Query | None:
+        wildcard = isinstance(node, Word) and node.wildcard
+        if node.field == "callnumber":
+            mark = re.sub(r"\s+", "", node.text).upper()
+            if wildcard and len(mark) <= MAX_PREFIX_CHARS:
+                exact = Query.regex_query(self.schema, "callnumber", _regex_escape(mark) + ".*")
+            else:
+                exact = Query.term_query(self.schema, "callnumber", mark)
+            words = self._across_fields(node.text, "callnumber", wildcard)
+            return _any([exact] + ([words] if words else []))
+        if isinstance(node, Phrase) or wildcard:
+            return self._across_fields(node.text, node.field, wildcard)
+        alternatives = [
+            q
+            for alt in synonym_alternatives([node.text])[0]
+            if (q := self._across_fields(alt, node.field, False)) is not None
+        ]
+        return _any(alternatives) if alternatives else None
+
+    # --- one node ---------------------------------------------------------------------
+
+    def node(self, node: Node) -> Query | None:
+        if isinstance(node, (Word, Phrase)):
+            return self._word(node)
+        if isinstance(node, Identifier):
+            ident = Query.term_set_query(self.schema, node.field, list(node.values))
+            ident = Query.const_score_query(
+                ident, float(self.ranking.get("identifier", "boost", 500.0))
+            )
+            words = self._across_fields(node.text, None, False) if node.text else None
+            return _any([ident, words]) if words else ident
+        if isinstance(node, YearRange):
+            return Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, node.start, node.end
+            )
+        if isinstance(node, AnyOf):
+            options = [q for option in node.options if (q := self.node(option)) is not None]
+            return _any(options) if options else None
+        raise TypeError(f"unknown query node {node!r}")
+
+    # --- the whole query --------------------------------------------------------------
+
+    def core(self, parsed: ParsedQuery, text: str, *, relaxed: bool = False) -> Query:
+        """What decides which records match (filters aside)."""
+        if parsed.match_all:
+            return Query.all_query()
+        required = [q for node in parsed.required if (q := self.node(node)) is not None]
+        excluded = [q for node in parsed.excluded if (q := self.node(node)) is not None]
+        if not required and not excluded:
+            # Blank means "everything"; text with nothing searchable in it means nothing.
+            return Query.all_query() if not text.strip() else Query.empty_query()
+        clauses: list[tuple[Occur, Query]]
+        if not required:
+            clauses = [(Occur.Must, Query.all_query())]
+        elif relaxed:
+            clauses = [(Occur.Must, Query.boolean_query([(Occur.Should, q) for q in required], 1))]
+        else:
+            clauses = [(Occur.Must, q) for q in required]
+        clauses += [(Occur.MustNot, q) for q in excluded]
+        return Query.boolean_query(clauses)
+
+    def filters(self, request: SearchRequest, *, skip: str | None = None) -> list[tuple]:
+        clauses = []
+        for field, values in request.filters:
+            if field != skip and values:
+                clauses.append((Occur.Must, self._values(field, values)))
+        for field, values in request.excludes:
+            if values:
+                clauses.append((Occur.MustNot, self._values(field, values)))
+        if request.year_from is not None or request.year_to is not None:
+            clauses.append(
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        self.schema,
+                        "year",
+                        tantivy.FieldType.Integer,
+                        request.year_from,
+                        request.year_to,
+                    ),
+                )
+            )
+        return clauses
+
+    def _values(self, field: str, values: Iterable[str]) -> Query:
+        f = self.fields.get(field)
+        if f is None or f.type not in ("keyword", "int"):
+            raise QuerySyntaxError(f"cannot filter on {field!r}: not a keyword or int field")
+        if f.type == "int":
+            ints = [int(v) for v in values if str(v).lstrip("-").isdigit()]
+            return Query.term_set_query(self.schema, field, ints) if ints else Query.empty_query()
+        return Query.term_set_query(self.schema, field, [str(v) for v in values])
+
+    def bonuses(self, parsed: ParsedQuery, request: SearchRequest) -> list[tuple]:
+        """Score-only clauses: they reorder the matches, never add or remove one."""
+        r = self.ranking
+        out: list[Query] = []
+        title = normalise_title(plain_text(parsed))
+        if title:
+            exact = Query.term_query(self.schema, "title_exact", title)
+            out.append(_const(exact, r.get("title_ladder", "exact", 200.0)))
+            if int(r.get("title_ladder", "min_chars", 3)) <= len(title) <= MAX_PREFIX_CHARS:
+                prefix = Query.regex_query(self.schema, "title_exact", _regex_escape(title) + " .+")
+                out.append(_const(prefix, r.get("title_ladder", "prefix", 40.0)))
+            tokens = analyse(title)
+            if len(tokens) > 1 and "title" in r.weights:
+                phrase = Query.phrase_query(
+                    self.schema, "title", tokens, int(r.get("phrase", "slop", 2))
+                )
+                out.append(Query.boost_query(phrase, float(r.get("phrase", "title", 20.0))))
+        if "availability" in self.fields:
+            for value, boost in r.config.get("availability", {}).items():
+                out.append(_const(Query.term_query(self.schema, "availability", value), boost))
+        years = int(r.get("recency", "years", 0))
+        if years > 0 and "year" in self.fields:
+            since = datetime.date.today().year - years
+            recent = Query.range_query(self.schema, "year", tantivy.FieldType.Integer, since, None)
+            out.append(_const(recent, r.get("recency", "boost", 2.0)))
+        if request.prefer_library and "library" in self.fields:
+            mine = Query.term_query(self.schema, "library", request.prefer_library)
+            out.append(_const(mine, r.get("scope", "prefer_library", 1000.0)))
+        return [(Occur.Should, q) for q in out]
+
+
+def _any(queries: list[Query]) -> Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Should, q) for q in queries], 1)
+
+
+def _const(query: Query, score: float) -> Query:
+    return Query.const_score_query(query, float(score))

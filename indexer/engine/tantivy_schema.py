@@ -1,0 +1,142 @@
+"""The Tantivy schema and analysers built from schemas/fields.toml, and document conversion.
+
+Tantivy does not store analysers in the index: every process that opens it must register
+them (register_analysers), or queries fail and commits write nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import tantivy
+
+from indexer.engine.fields import FieldDef
+from indexer.engine.querylang import isbn_forms, normalise_title
+from indexer.errors import EngineError
+
+STEMMED = "lantern_en"  # words as searched: folded and stemmed
+UNSTEMMED = "lantern_en_unstemmed"  # folded, not stemmed: the twin fields
+TWIN_SUFFIX = "_unstemmed"
+MAX_TOKEN_CHARS = 40  # longer "words" are junk (URLs, DNA strings) and would bloat the index
+
+
+def _analyser(stem: bool) -> tantivy.TextAnalyzer:
+    # remove_long comes before the stemmer so both analysers keep the same tokens in the
+    # same positions; phrase and twin queries rely on that.
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
+ANALYSERS = {STEMMED: _analyser(True), UNSTEMMED: _analyser(False)}
+
+
+def register_analysers(index: tantivy.Index) -> None:
+    for name, analyser in ANALYSERS.items():
+        index.register_tokenizer(name, analyser)
+
+
+def analyse(text: str, *, stem: bool = True) -> list[str]:
+    return ANALYSERS[STEMMED if stem else UNSTEMMED].analyze(text)
+
+
+def twin(name: str) -> str:
+    return name + TWIN_SUFFIX
+
+
+def build_schema(fields: dict[str, FieldDef]) -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for f in fields.values():
+        if f.type == "text":
+            # Stored so snippets can be cut from it; the doc store compresses well.
+            builder.add_text_field(f.name, stored=True, tokenizer_name=STEMMED)
+            if f.exact:
+                builder.add_text_field(twin(f.name), tokenizer_name=UNSTEMMED)
+        elif f.type == "keyword":
+            builder.add_text_field(f.name, stored=f.name == "id", fast=True, tokenizer_name="raw")
+        elif f.type == "int":
+            builder.add_integer_field(f.name, indexed=True, fast=True)
+        else:  # stored: JSON kept verbatim as bytes, never indexed
+            builder.add_bytes_field(f.name, stored=True, indexed=False, fast=False)
+    return builder.build()
+
+
+def schema_field_names(fields: dict[str, FieldDef]) -> set[str]:
+    names = set(fields)
+    names.update(twin(f.name) for f in fields.values() if f.type == "text" and f.exact)
+    return names
+
+
+def _strings(value: Any) -> list[str]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [str(v) for v in values if v is not None and str(v) != ""]
+
+
+def _keyword_values(name: str, value: Any) -> list[str]:
+    values = _strings(value)
+    if name == "title_exact":
+        # Normalised here as well as by the mapping, so query and index always agree.
+        values = [normalise_title(v) for v in values]
+    elif name == "isbn":
+        values = [form for v in values for form in (isbn_forms(v, strict=False) or (v,))]
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:
+    """(id, the JSON line tantivy's add_json takes) for one search document."""
+    doc_id = doc.get("id")
+    if not isinstance(doc_id, str) or not doc_id:
+        raise EngineError(f"document without a string id: {str(doc)[:200]}")
+    out: dict[str, Any] = {}
+    for name, value in doc.items():
+        f = fields.get(name)
+        if f is None:
+            raise EngineError(f"document {doc_id}: field {name!r} is not in fields.toml")
+        if value is None:
+            continue
+        if f.type == "stored":
+            continue
+        if f.type == "int":
+            try:
+                out[name] = [int(v) for v in (value if isinstance(value, list) else [value])]
+            except (TypeError, ValueError) as exc:
+                raise EngineError(f"document {doc_id}: {name}={value!r} is not an integer") from exc
+        elif f.type == "keyword":
+            out[name] = _keyword_values(name, value)
+        else:
+            out[name] = _strings(value)
+            if f.exact:
+                out[twin(name)] = out[name]
+    if "title_exact" not in doc and "title_exact" in fields:
+        # Without mapped exact titles, the title proper and title + subtitle stand in.
+        titles = _strings(doc.get("title"))
+        full = " ".join(titles + _strings(doc.get("subtitle")))
+        out["title_exact"] = _keyword_values("title_exact", titles + [full])
+    out["id"] = doc_id
+    display = doc.get("display") or {}
+    out["display"] = base64.b64encode(json.dumps(display, ensure_ascii=False).encode()).decode()
+    return doc_id, json.dumps(out, ensure_ascii=False)
+
+
+def to_jsons(docs: Iterable[dict[str, Any]], fields: dict[str, FieldDef]):
+    for doc in docs:
+        yield to_json(doc, fields)
+
+
+def display_of(document: tantivy.Document) -> dict[str, Any]:
+    """The stored display dict plus "id"."""
+    raw = document.get_first("display")
+    display = json.loads(raw) if raw else {}
+    if not isinstance(display, dict):
+        display = {"value": display}
+    display["id"] = document.get_first("id")
+    return display

@@ -1,0 +1,237 @@
+"""The consortium's member libraries, from one TOML file a librarian edits.
+
+```toml
+[consortium]
+name = "NHS South West Libraries"
+code = "SW"
+
+[[library]]
+code = "RDE"                      # letters/digits only: it becomes part of record ids
+name = "Royal Devon and Exeter NHS Foundation Trust Library"
+region = "SW"
+holdings = "koha952"              # a profile in schemas/holdings/, or "auto"
+encoding = "auto"                 # or "marc-8" / "utf-8" for exports whose leader/09 lies
+opac_link = "https://koha.example.nhs.uk/cgi-bin/koha/opac-detail.pl?biblionumber={record_id}"
+proxy = "https://go.openathens.net/redirector/nhs?url="
+priority = 1                      # lower wins when merged records choose a display record
+[library.sites]
+RDE-WON = "Wonford Library"
+```
+
+Library codes are compared in upper case. A code that is not in the file still loads (with the
+`auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from indexer.errors import ConfigError
+
+ENCODINGS = ("auto", "marc-8", "utf-8")
+# Unknown libraries sort after every listed one when merged records pick a display record.
+ADHOC_PRIORITY = 1000
+
+_CODE = re.compile(r"^[A-Za-z0-9]+$")
+_SITE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_LIBRARY_KEYS = {
+    "code",
+    "name",
+    "region",
+    "holdings",
+    "encoding",
+    "opac_link",
+    "proxy",
+    "priority",
+    "sites",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    code: str
+    name: str
+    region: str | None = None
+    holdings: str = "auto"
+    encoding: str = "auto"
+    opac_link: str | None = None
+    proxy: str | None = None
+    priority: int = 100
+    sites: Mapping[str, str] = field(default_factory=dict, hash=False)
+    adhoc: bool = False  # not in the libraries file; made up from a code the loader was given
+    # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
+    # Library can be pickled to worker processes.
+
+    def site_name(self, site: str | None) -> str | None:
+        """The display name of a site code, or the code itself when the file does not name it."""
+        if site is None:
+            return None
+        return self.sites.get(site, site)
+
+    def record_link(self, record_id: str) -> str | None:
+        """The library's own catalogue page for `record_id`, or None without an opac_link."""
+        if not self.opac_link or not record_id:
+            return None
+        return self.opac_link.replace("{record_id}", quote(str(record_id), safe=""))
+
+    def proxied(self, url: str) -> str:
+        """`url` through the library's e-resource proxy (OpenAthens redirector, EZproxy).
+
+        The target goes in URL-encoded, as the OpenAthens redirector requires (an unencoded
+        `&` would end its `url` parameter). A proxy containing `{url}` has the target put there;
+        otherwise it is appended. Already-proxied and non-web links are returned unchanged.
+        """
+        if not self.proxy or not url or not url.lower().startswith(("http://", "https://")):
+            return url
+        prefix = self.proxy.split("{url}", 1)[0]
+        if url.startswith(prefix):
+            return url
+        encoded = quote(url, safe="")
+        if "{url}" in self.proxy:
+            return self.proxy.replace("{url}", encoded)
+        return self.proxy + encoded
+
+
+@dataclass(frozen=True, slots=True)
+class Consortium:
+    name: str = ""
+    code: str = ""
+    libraries: Mapping[str, Library] = field(default_factory=dict, hash=False)
+    source: Path | None = None
+
+    def resolve(self, code: str) -> tuple[Library, bool]:
+        """(library, known): a library missing from the file gets an ad-hoc one with `auto`."""
+        key = (code or "").strip().upper()
+        found = self.libraries.get(key)
+        if found is not None:
+            return found, True
+        if not _CODE.fullmatch(key):
+            raise ConfigError(f"library code {code!r} must be letters and digits only")
+        return Library(code=key, name=key, priority=ADHOC_PRIORITY, adhoc=True), False
+
+    def get(self, code: str) -> Library:
+        return self.resolve(code)[0]
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code.strip().upper() in self.libraries
+
+
+def load_consortium(path: str | Path | None) -> Consortium:
+    """The consortium in `path`; an empty one when there is no path or no such file."""
+    if path is None:
+        return Consortium()
+    path = Path(path)
+    if not path.is_file():
+        return Consortium(source=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the libraries file: {exc}") from exc
+
+    unknown = set(data) - {"consortium", "library"}
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))} "
+            "(expected [consortium] and [[library]])"
+        )
+    head = data.get("consortium", {})
+    if not isinstance(head, dict) or set(head) - {"name", "code"}:
+        raise ConfigError(f"{path}: [consortium] takes only name and code")
+    entries = data.get("library", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: libraries must be [[library]] tables")
+
+    libraries: dict[str, Library] = {}
+    for number, entry in enumerate(entries, start=1):
+        library = _library(path, number, entry)
+        if library.code in libraries:
+            raise ConfigError(
+                f"{path}: library #{number} ({library.code}): "
+                "code already used by an earlier library"
+            )
+        libraries[library.code] = library
+    return Consortium(
+        name=str(head.get("name", "")),
+        code=str(head.get("code", "")),
+        libraries=libraries,
+        source=path,
+    )
+
+
+def _library(path: Path, number: int, entry: object) -> Library:
+    label = f"library #{number}"
+
+    def fail(problem: str) -> ConfigError:
+        return ConfigError(f"{path}: {label}: {problem}")
+
+    if not isinstance(entry, dict):
+        raise fail("must be a table")
+    code = entry.get("code")
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise fail(f"code {code!r} must be letters and digits only (it is used in record ids)")
+    code = code.upper()
+    label = f"library #{number} ({code})"
+    unknown = set(entry) - _LIBRARY_KEYS
+    if unknown:
+        raise fail(
+            f"unknown key(s) {', '.join(sorted(unknown))} "
+            f"(allowed: {', '.join(sorted(_LIBRARY_KEYS))})"
+        )
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"{key} must be a non-empty string")
+        return value.strip()
+
+    holdings = text("holdings") or "auto"
+    _check_profile(holdings, fail)
+    encoding = (text("encoding") or "auto").lower()
+    if encoding not in ENCODINGS:
+        raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
+    opac_link = text("opac_link")
+    if opac_link and (not _is_web(opac_link) or "{record_id}" not in opac_link):
+        raise fail("opac_link must be an http(s) URL containing {record_id}")
+    proxy = text("proxy")
+    if proxy and not _is_web(proxy):
+        raise fail("proxy must be an http(s) URL prefix")
+    priority = entry.get("priority", 100)
+    if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
+        raise fail("priority must be a whole number, 0 or more (lower wins)")
+    sites = entry.get("sites", {})
+    if not isinstance(sites, dict):
+        raise fail('sites must be a table of SITE-CODE = "Site name"')
+    for site, site_name in sites.items():
+        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
+            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
+    return Library(
+        code=code,
+        name=text("name", required=True),
+        region=text("region"),
+        holdings=holdings,
+        encoding=encoding,
+        opac_link=opac_link,
+        proxy=proxy,
+        priority=priority,
+        sites=dict(sites),
+    )
+
+
+def _check_profile(name: str, fail) -> None:
+    # Imported here: holdings only needs Library for type hints, but keep the import one-way.
+    from indexer.holdings import available_profiles
+
+    known = available_profiles()
+    if name not in known:
+        raise fail(f"holdings profile {name!r} does not exist (known: {', '.join(known)})")
+
+
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://")) and len(url) > len("https://")

@@ -1,0 +1,166 @@
+"""`lantern load` and `lantern search` end to end: real files, a real index on disk, the CLI."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from lantern.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
+from tests.conftest import shared
+
+
+@pytest.fixture
+def runner(settings, monkeypatch):
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("LANTERN_WORKERS", "1")
+    return CliRunner()
+
+
+@pytest.fixture
+def libraries(settings):
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.libraries.write_text(textwrap.dedent("""
+        [consortium]
+        name = "Test network"
+        code = "TN"
+
+        [[library]]
+        code = "UVA"
+        name = "University of Virginia test library"
+        region = "TN"
+        holdings = "sirsi999"
+        proxy = "https://proxy.example.org/login?url="
+        priority = 1
+
+        [[library]]
+        code = "NLNZ"
+        name = "National Library of New Zealand test library"
+        region = "TN"
+        holdings = "auto"
+        priority = 2
+    """))
+    return settings.libraries
+
+
+def load(runner, *args):
+    return runner.invoke(main, ["load", "--quiet", *args], catch_exceptions=False)
+
+
+def search_json(runner, query: str) -> dict:
+    result = runner.invoke(main, ["search", "--json", query], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_load_binary_marc_then_search_finds_it_with_holdings(runner, libraries, settings):
+    path = shared("marc", "solrmarc__uva_001-200.mrc")
+    result = load(runner, "--library", "UVA", str(path))
+    assert result.exit_code == EXIT_OK, result.output
+    assert "UVA: loaded 200 records" in result.output
+    reports = list(settings.reports_dir.glob("load-UVA-*.json"))
+    report = json.loads(reports[0].read_text())
+    assert report["loaded"] == 200 and report["rejected"] == []
+
+    page = search_json(runner, "")
+    assert page["total"] == 200
+    first = page["results"][0]
+    for key in ("id", "title", "format", "year", "holdings", "members"):
+        assert key in first
+    with_items = [r for r in page["results"] if r["holdings"] and r["holdings"][0]["call_number"]]
+    assert with_items, "Sirsi 999 items should give call numbers"
+    assert all(h["library"] == "UVA" and h["record_id"] for r in page["results"]
+               for h in r["holdings"])
+
+
+def test_known_title_is_found_first(runner, libraries):
+    path = shared("marc", "nlnz-pymarc_basics__NLNZ_100_example_marc.marc")
+    assert load(runner, "--library", "NLNZ", str(path)).exit_code == EXIT_OK
+    from pymarc import MARCReader
+
+    with path.open("rb") as fh:
+        records = [r for r in MARCReader(fh, to_unicode=True, permissive=True) if r]
+    titles = [r["245"]["a"].rstrip(" /:;,.") for r in records[:15] if r["245"] and r["245"]["a"]]
+    hits = 0
+    for title in titles:
+        page = search_json(runner, title)
+        if page["results"] and page["results"][0]["title"].lower() == title.lower():
+            hits += 1
+    assert hits >= len(titles) - 1, f"{hits} of {len(titles)} titles first"
+
+
+def test_broken_records_are_reported_and_the_rest_of_the_file_loads(runner, libraries, settings):
+    path = shared("malformed", "marc4j__bad_oversize_field_bad_directory.mrc")
+    result = load(runner, "--library", "UVA", str(path))
+    report = json.loads(next(settings.reports_dir.glob("load-UVA-*.json")).read_text())
+    assert report["loaded"] >= 4
+    if report["rejected"]:
+        assert result.exit_code == EXIT_REJECTED
+        first = report["rejected"][0]
+        assert first["file"].endswith(path.name) and first["record"] >= 1 and first["reason"]
+        assert "rejected" in result.output
+    else:
+        assert result.exit_code == EXIT_OK
+    assert "Traceback" not in result.output
+
+
+def test_a_truncated_file_loads_what_precedes_the_break(runner, libraries, settings, tmp_path):
+    good = shared("marc", "solrmarc__uva_001-200.mrc").read_bytes()
+    cut = tmp_path / "cut.mrc"
+    cut.write_bytes(good[: len(good) - 300])
+    result = load(runner, "--library", "UVA", str(cut))
+    assert result.exit_code == EXIT_REJECTED, result.output
+    report = json.loads(next(settings.reports_dir.glob("load-UVA-*.json")).read_text())
+    assert report["loaded"] == 199
+    assert report["rejected"][0]["record"] == 200
+    assert report["rejected"][0]["byte_offset"] is not None
+
+
+def test_authority_records_are_skipped_not_rejected(runner, libraries, settings):
+    result = load(runner, "--library", "NLNZ", str(shared("marc", "evergreen__auth-subset100.mrc")))
+    assert result.exit_code == EXIT_OK, result.output
+    report = json.loads(next(settings.reports_dir.glob("load-NLNZ-*.json")).read_text())
+    assert report["loaded"] == 0 and sum(report["skipped"].values()) >= 1
+    assert any("authority" in reason for reason in report["skipped"])
+
+
+def test_unknown_library_code_loads_with_the_auto_profile_and_says_so(runner, libraries):
+    path = shared("marc", "evergreen__nepali.marc")
+    result = load(runner, "--library", "NEWLIB", str(path))
+    assert result.exit_code in (EXIT_OK, EXIT_REJECTED)
+    assert "'auto' holdings profile" in result.output
+    page = search_json(runner, "")
+    assert page["total"] > 0 and page["results"][0]["members"][0]["library"] == "NEWLIB"
+
+
+def test_loading_the_same_file_twice_keeps_one_document_per_record(runner, libraries):
+    path = shared("marc", "solrmarc__uva_001-200.mrc")
+    load(runner, "--library", "UVA", str(path))
+    load(runner, "--library", "UVA", str(path))
+    assert search_json(runner, "")["total"] == 200
+
+
+def test_marcxml_and_gzip_are_detected_from_content(runner, libraries, tmp_path):
+    import gzip
+
+    xml = shared("marc", "marc4j__chabon.xml").read_bytes()
+    hidden = tmp_path / "export.dat"
+    hidden.write_bytes(gzip.compress(xml))
+    result = load(runner, "--library", "NLNZ", str(hidden))
+    assert result.exit_code == EXIT_OK, result.output
+    assert search_json(runner, "Chabon")["total"] >= 1
+
+
+def test_a_second_writer_gets_a_clear_error(runner, libraries, settings):
+    from indexer.engine import open_engine
+
+    load(runner, "--library", "UVA", str(shared("marc", "marc4j__chabon.mrc")))
+    holder = open_engine("tantivy", settings.index_dir, writer=True)
+    try:
+        result = load(runner, "--library", "UVA", str(shared("marc", "marc4j__chabon.mrc")))
+    finally:
+        holder.close()
+    assert result.exit_code == EXIT_FAILED
+    assert "only one indexing process may write" in result.output

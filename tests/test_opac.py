@@ -1,0 +1,128 @@
+"""The OPAC and its JSON API over a real index loaded from real and hostile records."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pymarc
+import pytest
+
+from indexer.engine import open_engine
+from indexer.libraries import load_consortium
+from indexer.load import LoadReport, run_load
+from opac import create_app
+from tests.conftest import shared
+
+
+def hostile_record_file(path):
+    """A record whose title carries a script tag and whose 856 holds a javascript: URL."""
+    rec = pymarc.Record(force_utf8=True)
+    rec.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    rec.add_field(pymarc.Field(tag="001", data="evil1"))
+    rec.add_field(pymarc.Field(tag="008", data="240101s2024    enk           000 0 eng d"))
+    rec.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
+        pymarc.Subfield("a", "<script>alert('x')</script> Handbook of hostile titles")]))
+    rec.add_field(pymarc.Field(tag="856", indicators=pymarc.Indicators("4", "0"), subfields=[
+        pymarc.Subfield("u", "javascript:alert(1)"), pymarc.Subfield("z", "Click me")]))
+    path.write_bytes(rec.as_marc())
+    return path
+
+
+@pytest.fixture
+def app(settings, tmp_path):
+    consortium = load_consortium(None)
+    library, _ = consortium.resolve("UVA")
+    engine = open_engine("tantivy", settings.index_dir, writer=True)
+    try:
+        files = [shared("marc", "solrmarc__uva_001-200.mrc"),
+                 hostile_record_file(tmp_path / "hostile.mrc")]
+        run_load(files, library, engine, LoadReport("UVA", False), workers=0)
+    finally:
+        engine.close()
+    return create_app(settings=dataclasses.replace(settings))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_home_and_search_pages_render(client):
+    assert client.get("/").status_code == 200
+    page = client.get("/search?q=history")
+    assert page.status_code == 200
+    assert b"result" in page.data
+
+
+def test_api_search_has_the_documented_shape(client):
+    body = client.get("/api/v1/search?q=&size=5").get_json()
+    assert set(body) >= {"total", "page", "size", "results", "facets"}
+    assert body["size"] == 5 and len(body["results"]) == 5
+    r = body["results"][0]
+    assert set(r) >= {"id", "title", "subtitle", "authors", "year", "format", "isbn", "available",
+                      "members", "holdings", "links", "highlight"}
+    assert set(r["members"][0]) == {"library", "record_id", "reason"}
+    assert set(body["facets"]["library"][0]) == {"value", "label", "count", "selected"}
+
+
+def test_facet_counts_match_the_filtered_result_list(client):
+    body = client.get("/api/v1/search?q=&size=1").get_json()
+    for value in body["facets"]["format"][:3]:
+        filtered = client.get(f"/api/v1/search?q=&filter=format:{value['value']}").get_json()
+        assert filtered["total"] == value["count"]
+
+
+def test_record_page_and_api_record(client):
+    first = client.get("/api/v1/search?q=&size=1").get_json()["results"][0]
+    assert client.get(f"/record/{first['id']}").status_code == 200
+    record = client.get(f"/api/v1/records/{first['id']}").get_json()
+    assert record["id"] == first["id"] and record["members"]
+
+
+def test_missing_record_is_a_404_with_the_json_error_shape(client):
+    response = client.get("/api/v1/records/NOPE.123")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["ok"] is False and body["status"] == 404 and body["error"]
+    assert client.get("/record/NOPE.123").status_code == 404
+
+
+def test_bad_parameters_are_a_400_not_a_500(client):
+    response = client.get("/api/v1/search?q=x&page=banana")
+    assert response.status_code == 400
+    assert response.get_json()["status"] == 400
+
+
+HOSTILE = ['"unbalanced', "title:", ":::", "-", "OR OR", "*", "a/b\\c", "🦀🔥", "\x00null",
+           "isbn:", '"" ""', "((((", "author:\"", "x" * 10_000, "%00", "<script>", "NOT"]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_give_a_server_error(client, query):
+    assert client.get("/search", query_string={"q": query}).status_code == 200
+    assert client.get("/api/v1/search", query_string={"q": query}).status_code == 200
+
+
+def test_a_script_in_a_title_shows_as_text_and_javascript_links_are_dropped(client):
+    body = client.get("/api/v1/search?q=hostile titles").get_json()
+    hit = body["results"][0]
+    assert "<script>" in hit["title"] and hit["links"] == []
+    page = client.get("/search?q=hostile titles").data
+    assert b"<script>alert" not in page and b"&lt;script&gt;" in page
+    record_page = client.get(f"/record/{hit['id']}").data
+    assert b"javascript:" not in record_page
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_engine_outage_is_a_503_not_zero_results(client, app, settings):
+    import shutil
+
+    shutil.rmtree(settings.index_dir)
+    response = client.get("/api/v1/search?q=history")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == 503
