@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from indexer.libraries import Library
+from indexer.normalise import normalise_title
 
 ID_SAFE = re.compile(r"^[A-Za-z0-9._]{1,64}$")
-NON_WORD = re.compile(r"[^\w]+")
 
 # Mapped fields copied into the display record as they are.
 DISPLAY_FIELDS = (
@@ -51,13 +50,6 @@ def record_doc_id(library_code: str, record_id: str) -> str:
     return f"{library_code}.h{digest}"
 
 
-def normalise_title(text: str) -> str:
-    """Lower case, accents folded, punctuation removed: the form the exact-title ladder compares."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(NON_WORD.sub(" ", folded).split())
-
-
 def completeness(member: Member) -> int:
     """How complete a record is: the first part of the stated display-record rule."""
     m = member.mapped
@@ -67,6 +59,8 @@ def completeness(member: Member) -> int:
 
 def choose_display(members: list[Member]) -> Member:
     """Most complete record; ties go to the library with the lowest priority number, then id."""
+    if len(members) == 1:
+        return members[0]
     return min(
         members,
         key=lambda mb: (-completeness(mb), mb.library.priority, mb.library.code, mb.record_id),
@@ -145,14 +139,15 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     )
 
     def gather(key: str) -> list:
-        out: list = []
+        """Every member's values of `key`, each once, in member order."""
+        values: list = []
         for mb in members:
             value = mb.mapped.get(key)
             if isinstance(value, list):
-                out.extend(v for v in value if v not in out)
-            elif value not in (None, "") and value not in out:
-                out.append(value)
-        return out
+                values.extend(value)
+            elif value is not None and value != "":
+                values.append(value)
+        return list(dict.fromkeys(values)) if len(members) > 1 else values
 
     title = m.get("title") or ""
     subtitle = m.get("subtitle") or ""
@@ -183,7 +178,7 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "isbn": gather("isbn"),
         "issn": gather("issn"),
         "identifier": gather("oclc") + gather("lccn") + [mb.record_id for mb in members],
-        "callnumber": sorted({re.sub(r"\s+", "", c).upper() for c in callnumbers}),
+        "callnumber": sorted({"".join(c.split()).upper() for c in callnumbers}),
         "callnumber_text": callnumbers,
         "year": m.get("year"),
         "format": fmt,

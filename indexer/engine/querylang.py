@@ -13,6 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
+
+__all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
+
 FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year")
 # Bounds that keep a pasted page of text from turning into a query of thousands of clauses.
 MAX_CHARS = 1000
@@ -71,65 +75,7 @@ class ParsedQuery:
         return not (self.required or self.excluded or self.match_all)
 
 
-# --- normalisers shared with the indexing side -------------------------------------------
 
-
-def fold(text: str) -> str:
-    """Lower case without accents: the comparison form of titles and names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def normalise_title(text: str) -> str:
-    """The `title_exact` form: folded, punctuation to spaces, spaces collapsed. Idempotent."""
-    return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
-
-
-def _isbn10_check(first9: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
-    check = (11 - total % 11) % 11
-    return "X" if check == 10 else str(check)
-
-
-def _isbn13_check(first12: str) -> str:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
-
-
-def isbn_forms(text: str, *, strict: bool = True) -> tuple[str, ...]:
-    """Digits-only ISBN-13 and ISBN-10 forms of `text` (hyphens and spaces allowed).
-
-    strict: the check digit must be right (used to recognise a bare token as an ISBN).
-    Not strict: any 10- or 13-character compact form is searched as typed.
-    """
-    compact = re.sub(r"[\s\-]", "", text).upper()
-    if re.fullmatch(r"\d{9}[\dX]", compact):
-        valid = _isbn10_check(compact[:9]) == compact[9]
-        if valid:
-            isbn13 = "978" + compact[:9]
-            return (isbn13 + _isbn13_check(isbn13), compact)
-        return () if strict else (compact,)
-    if re.fullmatch(r"97[89]\d{10}", compact):
-        valid = _isbn13_check(compact[:12]) == compact[12]
-        if valid and compact.startswith("978"):
-            return (compact, compact[3:12] + _isbn10_check(compact[3:12]))
-        if valid or not strict:
-            return (compact,)
-    if not strict and re.fullmatch(r"\d{13}", compact):
-        return (compact,)
-    return ()
-
-
-def issn_form(text: str, *, strict: bool = True) -> str | None:
-    """The NNNN-NNNC form of an ISSN, or None. strict: the check digit must be right."""
-    compact = re.sub(r"[\s\-]", "", text).upper()
-    if not re.fullmatch(r"\d{7}[\dX]", compact):
-        return None
-    total = sum((8 - i) * int(d) for i, d in enumerate(compact[:7]))
-    check = (11 - total % 11) % 11
-    if strict and ("X" if check == 10 else str(check)) != compact[7]:
-        return None
-    return f"{compact[:4]}-{compact[4:]}"
 
 
 def synonym_alternatives(words: Sequence[str]) -> list[tuple[str, ...]]:

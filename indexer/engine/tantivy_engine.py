@@ -95,7 +95,7 @@ class TantivyEngine:
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
         self._segment_size = int(ranking.get("facets", "segment_size", 10000))
         self._meta = self.path / "meta.json"
-        self._schema = build_schema(self.fields)
+        self._schema = build_schema(self.fields, self._highlight_fields)
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():

@@ -7,10 +7,10 @@ them (register_analysers), or queries fail and commits write nothing.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 import tantivy
 
 from indexer.engine.fields import FieldDef
@@ -53,12 +53,14 @@ def twin(name: str) -> str:
     return name + TWIN_SUFFIX
 
 
-def build_schema(fields: dict[str, FieldDef]) -> tantivy.Schema:
+def build_schema(fields: dict[str, FieldDef], highlighted: Iterable[str] = ()) -> tantivy.Schema:
+    """The schema; text fields in `highlighted` are stored so snippets can be cut from them
+    (storing the others would only slow indexing: the display JSON is what results show)."""
     builder = tantivy.SchemaBuilder()
+    stored_text = set(highlighted)
     for f in fields.values():
         if f.type == "text":
-            # Stored so snippets can be cut from it; the doc store compresses well.
-            builder.add_text_field(f.name, stored=True, tokenizer_name=STEMMED)
+            builder.add_text_field(f.name, stored=f.name in stored_text, tokenizer_name=STEMMED)
             if f.exact:
                 builder.add_text_field(twin(f.name), tokenizer_name=UNSTEMMED)
         elif f.type == "keyword":
@@ -77,6 +79,8 @@ def schema_field_names(fields: dict[str, FieldDef]) -> set[str]:
 
 
 def _strings(value: Any) -> list[str]:
+    if isinstance(value, list) and all(type(v) is str for v in value):
+        return [v for v in value if v]  # the common case, without conversions
     values = value if isinstance(value, (list, tuple)) else [value]
     return [str(v) for v in values if v is not None and str(v) != ""]
 
@@ -84,11 +88,11 @@ def _strings(value: Any) -> list[str]:
 def _keyword_values(name: str, value: Any) -> list[str]:
     values = _strings(value)
     if name == "title_exact":
-        # Normalised here as well as by the mapping, so query and index always agree.
+        # Normalised here as well as by the document builder, so query and index always agree.
         values = [normalise_title(v) for v in values]
     elif name == "isbn":
         values = [form for v in values for form in (isbn_forms(v, strict=False) or (v,))]
-    return list(dict.fromkeys(v for v in values if v))
+    return list(dict.fromkeys(v for v in values if v)) if len(values) > 1 else values
 
 
 def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:
@@ -101,9 +105,7 @@ def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]
         f = fields.get(name)
         if f is None:
             raise EngineError(f"document {doc_id}: field {name!r} is not in fields.toml")
-        if value is None:
-            continue
-        if f.type == "stored":
+        if value is None or f.type == "stored":
             continue
         if f.type == "int":
             try:
@@ -122,9 +124,9 @@ def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]
         full = " ".join(titles + _strings(doc.get("subtitle")))
         out["title_exact"] = _keyword_values("title_exact", titles + [full])
     out["id"] = doc_id
-    display = doc.get("display") or {}
-    out["display"] = base64.b64encode(json.dumps(display, ensure_ascii=False).encode()).decode()
-    return doc_id, json.dumps(out, ensure_ascii=False)
+    # Bytes fields travel base64-encoded in add_json.
+    out["display"] = base64.b64encode(orjson.dumps(doc.get("display") or {})).decode()
+    return doc_id, orjson.dumps(out).decode()
 
 
 def to_jsons(docs: Iterable[dict[str, Any]], fields: dict[str, FieldDef]):
@@ -135,7 +137,7 @@ def to_jsons(docs: Iterable[dict[str, Any]], fields: dict[str, FieldDef]):
 def display_of(document: tantivy.Document) -> dict[str, Any]:
     """The stored display dict plus "id"."""
     raw = document.get_first("display")
-    display = json.loads(raw) if raw else {}
+    display = orjson.loads(raw) if raw else {}
     if not isinstance(display, dict):
         display = {"value": display}
     display["id"] = document.get_first("id")

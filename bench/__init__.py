@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic-consortium generator (`python -m bench.generate`)."""
