@@ -23,7 +23,14 @@ from indexer.errors import RecordError
 from indexer.holdings import extract_holdings, load_profile
 from indexer.libraries import Library
 from indexer.mapping import load_rules
-from indexer.sources import Position, detect_format, iter_raw_records, parse_record, read_records
+from indexer.sources import (
+    Position,
+    ReadResult,
+    detect_format,
+    iter_raw_records,
+    parse_raw,
+    read_records,
+)
 from indexer.sources import classify as classify_record
 
 BATCH_SIZE = 500
@@ -130,18 +137,9 @@ def _content_digest(record) -> str:
 def map_raw_batch(batch: tuple[str, list[tuple[int, int, bytes]]]) -> list[Outcome]:
     """Parse and map raw ISO 2709 records (runs in a pool process)."""
     filename, raws = batch
-    out = []
-    for index, offset, raw in raws:
-        position = Position(filename, index, offset)
-        try:
-            record, warnings = parse_record(raw, _WORKER["encoding"]), ()
-        except RecordError as exc:
-            control = _control_number_of_raw(raw)
-            out.append(Outcome(index, offset, None, "rejected", control, str(exc)))
-            continue
-        warnings = tuple(getattr(record, "warnings", ()) or ())
-        out.append(map_record(record, position, warnings))
-    return out
+    encoding = _WORKER["encoding"]
+    return map_read_batch([parse_raw(raw, Position(filename, index, offset), encoding)
+                           for index, offset, raw in raws])
 
 
 def map_read_batch(results: list) -> list[Outcome]:
@@ -158,48 +156,46 @@ def map_read_batch(results: list) -> list[Outcome]:
     return out
 
 
-def _control_number_of_raw(raw: bytes) -> str | None:
-    """The 001 of a record too broken to parse, when its directory still says where it is."""
-    try:
-        base = int(raw[12:17])
-        directory = raw[24:base - 1]
-        for i in range(0, len(directory) - 11, 12):
-            if directory[i:i + 3] == b"001":
-                length, start = int(directory[i + 3:i + 7]), int(directory[i + 7:i + 12])
-                value = raw[base + start:base + start + length].rstrip(b"\x1e")
-                return value.decode("utf-8", "replace").strip() or None
-    except (ValueError, IndexError):
-        return None
-    return None
-
-
 # --- the main side: batches in, documents to the engine ------------------------------------------
 
-def _batches(path: Path, encoding: str | None) -> Iterator[tuple[Callable, object, int]]:
-    """(function, batch, size) for a file, in file order."""
+def _chunks(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _raw_records_then_problem(path: Path) -> Iterator:
+    """Raw records of a binary file; a break the splitter cannot pass (a damaged gzip stream)
+    ends the file with a file-level problem after every record before it."""
+    try:
+        yield from iter_raw_records(path)
+    except RecordError as exc:
+        yield ReadResult(Position(str(path), 0), None, None, str(exc), "rejected")
+
+
+def _batches(path: Path, encoding: str | None) -> Iterator[tuple[Callable, object]]:
+    """(function, batch) pairs for a file, in file order."""
     name = str(path)
     if detect_format(path) == "iso2709":
-        chunk: list[tuple[int, int, bytes]] = []
-        for item in iter_raw_records(path):
-            chunk.append(item)
-            if len(chunk) >= BATCH_SIZE:
-                yield map_raw_batch, (name, chunk), len(chunk)
-                chunk = []
-        if chunk:
-            yield map_raw_batch, (name, chunk), len(chunk)
+        for chunk in _chunks(_raw_records_then_problem(path)):
+            raws = [item for item in chunk if isinstance(item, tuple)]
+            problems = [item for item in chunk if not isinstance(item, tuple)]
+            if raws:
+                yield map_raw_batch, (name, raws)
+            if problems:
+                yield map_read_batch, problems
     else:
-        results: list = []
-        for r in read_records(path, encoding=encoding):
-            results.append(r)
-            if len(results) >= BATCH_SIZE:
-                yield map_read_batch, results, len(results)
-                results = []
-        if results:
-            yield map_read_batch, results, len(results)
+        for chunk in _chunks(read_records(path, encoding=encoding)):
+            yield map_read_batch, chunk
 
 
-def _call(item: tuple[Callable, object, int]) -> list[Outcome]:
-    func, batch, _ = item
+def _call(item: tuple[Callable, object]) -> list[Outcome]:
+    func, batch = item
     return func(batch)
 
 

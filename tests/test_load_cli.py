@@ -164,3 +164,16 @@ def test_a_second_writer_gets_a_clear_error(runner, libraries, settings):
         holder.close()
     assert result.exit_code == EXIT_FAILED
     assert "only one indexing process may write" in result.output
+
+
+def test_a_damaged_gzip_keeps_the_records_before_the_damage(runner, libraries, settings, tmp_path):
+    import gzip
+
+    packed = gzip.compress(shared("marc", "solrmarc__uva_001-200.mrc").read_bytes())
+    damaged = tmp_path / "export.mrc.gz"
+    damaged.write_bytes(packed[: len(packed) * 2 // 3])
+    result = load(runner, "--library", "UVA", str(damaged))
+    assert result.exit_code == EXIT_REJECTED, result.output
+    report = json.loads(next(settings.reports_dir.glob("load-UVA-*.json")).read_text())
+    assert 50 < report["loaded"] < 200
+    assert any(r["record"] == 0 and r["reason"] for r in report["rejected"])
