@@ -361,21 +361,19 @@ def other_edition(rec: MarcRecord, rng: random.Random, control: str) -> MarcReco
     return v
 
 
+def _next_number(part: str) -> str:
+    """'v. 1' -> 'v. 2'; a part name without a number gets one."""
+    if not re.search(r"\d", part):
+        return part + " 2"
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + 1), part)
+
+
 def other_volume(rec: MarcRecord, rng: random.Random, control: str) -> MarcRecord:
     v = copy_record(rec)
     _set_control(v, "001", control)
     for f in v.get_fields("245"):
         if any(c == "n" for c, _ in f.subfields):
-            _edit(
-                v,
-                "245",
-                "n",
-                lambda s: (
-                    re.sub(r"\d+", lambda m: str(int(m.group()) + 1), s)
-                    if re.search(r"\d", s)
-                    else s + " 2"
-                ),
-            )
+            f.subfields = [(c, _next_number(s) if c == "n" else s) for c, s in f.subfields]
         else:
             at = next((i + 1 for i, (c, _) in enumerate(f.subfields) if c == "a"), 0)
             f.subfields.insert(at, ("n", rng.choice(["v. 2.", "Part 2.", "Volume 3."])))
@@ -515,6 +513,7 @@ class Scores:
     real_merges: list[tuple[str, str, str]]
     ebooks: int
     ebooks_linked: int
+    unlinked_ebooks: list[tuple[str, str]]  # (print key, e-book key)
 
     @property
     def precision(self) -> float:
@@ -561,11 +560,11 @@ def score(pool: Pool, clusters) -> Scores:
         for key in keys[1:]
         if cluster_of[key] is not cluster_of[keys[0]]
     ]
-    linked = sum(
-        1
+    unlinked = [
+        (print_key, ebook_key)
         for print_key, ebook_key in pool.ebook_pairs
-        if cluster_of[ebook_key].cluster_id in cluster_of[print_key].other_formats
-    )
+        if cluster_of[ebook_key].cluster_id not in cluster_of[print_key].other_formats
+    ]
     true = sum(_pairs(len(k)) for k in by_label.values())
     return Scores(
         true,
@@ -577,7 +576,8 @@ def score(pool: Pool, clusters) -> Scores:
         false,
         real_merges,
         len(pool.ebook_pairs),
-        linked,
+        len(pool.ebook_pairs) - len(unlinked),
+        unlinked,
     )
 
 
