@@ -124,7 +124,7 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     libraries = sorted({mb.library.code for mb in members})
     doc_id = doc_id or record_doc_id(display_member.library.code, display_member.record_id)
 
-    display = {k: m.get(k) for k in DISPLAY_FIELDS if m.get(k) not in (None, "", [])}
+    display = {k: v for k in DISPLAY_FIELDS if (v := m.get(k)) is not None and v != "" and v != []}
     display.update(
         id=doc_id,
         holdings=holdings,
@@ -157,6 +157,8 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     callnumbers = gather("class_nlm") + gather("class_lc") + gather("class_dewey")
     callnumbers += gather("class_local")
     callnumbers += [h["call_number"] for h in holdings if h.get("call_number")]
+    mesh, lcsh = gather("subject_mesh"), gather("subject_lcsh")
+    other, local = gather("subject_other"), gather("subject_local")
     return {
         "id": doc_id,
         "title": title,
@@ -168,10 +170,9 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "author": names,
         "author_facet": names,
         "author_sort": normalise_title(authors[0]) if authors else "",
-        "subject": gather("subject_mesh") + gather("subject_lcsh") + gather("subject_other")
-        + gather("subject_local") + gather("genre"),
-        "subject_mesh_facet": gather("subject_mesh"),
-        "subject_facet": gather("subject_lcsh") + gather("subject_other") + gather("subject_local"),
+        "subject": mesh + lcsh + other + local + gather("genre"),
+        "subject_mesh_facet": mesh,
+        "subject_facet": lcsh + other + local,
         "series": gather("series"),
         "publisher": [p for p in (m.get("publisher"), m.get("place")) if p],
         "notes": gather("notes") + gather("contents") + gather("summary") + gather("bibliography"),

@@ -7,6 +7,7 @@ records are skipped and reported with their position and reason; the rest of the
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -97,6 +98,10 @@ def init_worker(library: Library, schemas_dir: str | None, encoding: str | None,
     _WORKER["profile"] = load_profile(library.holdings)
     _WORKER["library"] = library
     _WORKER["encoding"] = encoding
+    # Rules, code tables and caches live as long as the process: keep the cyclic garbage
+    # collector from walking them again and again (it cost about 10% of the mapping time).
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
 
 
 def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Outcome:

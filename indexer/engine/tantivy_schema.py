@@ -14,7 +14,7 @@ import orjson
 import tantivy
 
 from indexer.engine.fields import FieldDef
-from indexer.engine.querylang import isbn_forms, normalise_title
+from indexer.engine.querylang import normalise_title
 from indexer.errors import EngineError
 
 STEMMED = "lantern_en"  # words as searched: folded and stemmed
@@ -79,10 +79,14 @@ def schema_field_names(fields: dict[str, FieldDef]) -> set[str]:
 
 
 def _strings(value: Any) -> list[str]:
-    if isinstance(value, list) and all(type(v) is str for v in value):
-        return [v for v in value if v]  # the common case, without conversions
-    values = value if isinstance(value, (list, tuple)) else [value]
-    return [str(v) for v in values if v is not None and str(v) != ""]
+    if type(value) is list:
+        return [v if type(v) is str else str(v) for v in value if v is not None and v != ""]
+    if value is None or value == "":
+        return []
+    return [str(value)]
+
+
+_ISBN_SEPARATORS = str.maketrans("", "", "- ")
 
 
 def _keyword_values(name: str, value: Any) -> list[str]:
@@ -91,7 +95,8 @@ def _keyword_values(name: str, value: Any) -> list[str]:
         # Normalised here as well as by the document builder, so query and index always agree.
         values = [normalise_title(v) for v in values]
     elif name == "isbn":
-        values = [form for v in values for form in (isbn_forms(v, strict=False) or (v,))]
+        # Compact form only: the query side searches every form of the ISBN a reader types.
+        values = [v.translate(_ISBN_SEPARATORS).upper() for v in values]
     return list(dict.fromkeys(v for v in values if v)) if len(values) > 1 else values
 
 

@@ -51,6 +51,9 @@ def isbn_candidate(raw: str) -> str | None:
     return m.group(1).replace("-", "").replace(" ", "").upper()
 
 
+# The same ISBN is checked by several rules of a record, and again in every library that
+# holds the title: a bounded cache makes the repeats free.
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_isbn(raw: str) -> str | None:
     """The ISBN-13 for a raw 020 value, or None when it is not a valid ISBN."""
     digits = isbn_candidate(_GLUED_QUALIFIER.sub(r" \1", raw, count=1))
@@ -68,6 +71,7 @@ def isbn10_to_13(isbn10: str) -> str:
     return first12 + _isbn13_check(first12)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def isbn13_to_10(isbn13: str) -> str | None:
     """The ISBN-10 form, which only exists for the 978 prefix."""
     if not isbn13.startswith("978"):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 SUBFIELD_DELIMITER = "\x1f"
+_NO_FIELDS: list = []
 
 
 @dataclass(slots=True)
@@ -64,9 +65,9 @@ class MarcRecord:
         return self._by_tag
 
     def get_fields(self, *tags: str) -> list[Field]:
-        """Fields with any of `tags`, in record order."""
+        """Fields with any of `tags`, in record order (a shared list: do not modify it)."""
         if len(tags) == 1:
-            return list(self._index().get(tags[0], ()))
+            return (self._by_tag or self._index()).get(tags[0], _NO_FIELDS)
         wanted = set(tags)
         return [f for f in self.fields if f.tag in wanted]
 
@@ -74,7 +75,7 @@ class MarcRecord:
         return iter(self.fields)
 
     def first(self, tag: str) -> Field | None:
-        found = self._index().get(tag)
+        found = (self._by_tag or self._index()).get(tag)
         return found[0] if found else None
 
     def control(self, tag: str) -> str | None:
