@@ -1,4 +1,4 @@
-"""Deployment settings: one table of `LANTERN_*` environment variables, each with a default and help.
+"""Deployment settings: one table of `LANTERN_*` environment variables, with defaults and help.
 
 The worker, the command line and the web app read the same `Settings` object. Mapping rules,
 synonyms and the libraries file are data files, not settings; settings only say where they are.
@@ -25,12 +25,12 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "instance", "Directory for the index, load reports and other state"),
     Setting("libraries", "", "Consortium libraries TOML file (default: DATA_DIR/libraries.toml)"),
-    Setting("schemas_dir", str(REPO_ROOT / "schemas"), "Directory of mapping rules and index fields"),
-    Setting("synonyms_dir", str(REPO_ROOT / "synonyms"), "Directory of synonym files and boosts.toml"),
+    Setting("schemas_dir", str(REPO_ROOT / "schemas"), "Mapping rules and index fields"),
+    Setting("synonyms_dir", str(REPO_ROOT / "synonyms"), "Synonym files and boosts.toml"),
     Setting("engine", "tantivy", "Search engine: tantivy (embedded) or opensearch"),
     Setting("opensearch_url", "", "OpenSearch URL, when LANTERN_ENGINE=opensearch"),
     Setting("redis_url", "redis://127.0.0.1:6379/0", "Redis URL of the Celery broker"),
-    Setting("workers", "0", "Processes that parse and map records during a load (0 = one per core)"),
+    Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),

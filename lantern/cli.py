@@ -44,19 +44,43 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the JSON load report (default DATA_DIR/reports/)")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line")
+@click.option("--format", "source", type=click.Choice(["marc", "kbart"]), default="marc",
+              show_default=True,
+              help="marc: MARC21/MARCXML (detected from the content); kbart: KBART title list")
+@click.option("--replace", is_flag=True,
+              help="The files are the library's whole catalogue: withdraw its records not in them")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-def load(settings, library_code, encoding, workers, report_path, quiet, files):
-    """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML or gzip files for a member library."""
+def load(settings, library_code, encoding, workers, report_path, quiet, source, replace, files):
+    """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML, KBART or gzip files for a library.
+
+    Without --replace a load is a delta: new and changed records are indexed, unchanged ones
+    cost nothing, and records with leader/05 'd' are deleted.
+    """
     from indexer.load import load_library
 
     try:
         report = load_library(settings, library_code, list(files), encoding=encoding,
-                              workers=workers, report_path=report_path, progress=not quiet)
+                              workers=workers, report_path=report_path, progress=not quiet,
+                              source=source, replace=replace)
     except IndexerError as exc:
         fail(str(exc))
     sys.exit(EXIT_REJECTED if report.rejected or report.failed_files else EXIT_OK)
+
+
+@main.command()
+@click.option("--library", "-l", "library_code", required=True, help="Member library code")
+@click.argument("record_ids", nargs=-1, required=True)
+@click.pass_obj
+def delete(settings, library_code, record_ids):
+    """Withdraw a library's records by control number (001)."""
+    from indexer.load import delete_records
+
+    try:
+        delete_records(settings, library_code, list(record_ids))
+    except IndexerError as exc:
+        fail(str(exc))
 
 
 @main.command()

@@ -10,8 +10,7 @@ import warnings
 import pytest
 from pymarc import MARCReader, parse_xml_to_array
 
-from indexer.engine import open_engine
-from indexer.libraries import load_consortium
+from indexer.catalogue import CatalogueWriter
 from indexer.load import LoadReport, run_load
 from indexer.sources import detect_format
 from tests.conftest import SHARED_DATA
@@ -61,13 +60,12 @@ def pymarc_bibliographic_count(path) -> int:
 
 
 @pytest.mark.slow
-def test_every_shared_file_loads_without_crashing(tmp_path):
+def test_every_shared_file_loads_without_crashing(settings):
     files = marc_files()
     if not files:
         pytest.skip("shared data not available")
-    consortium = load_consortium(None)
-    library, _ = consortium.resolve("ALL")
-    engine = open_engine("tantivy", tmp_path / "index", writer=True)
+    writer = CatalogueWriter.open(settings)
+    library, _ = writer.consortium.resolve("ALL")
     shortfalls = []
     loaded_total = 0
     try:
@@ -77,13 +75,13 @@ def test_every_shared_file_loads_without_crashing(tmp_path):
             except Exception:
                 continue  # not a MARC file at all: the loader reports it, covered elsewhere
             report = LoadReport(library.code, False)
-            run_load([path], library, engine, report, workers=0)
+            run_load([path], library, writer, report, workers=0)
             loaded = report.loaded + report.skipped.get("deleted (leader/05 d)", 0)
             loaded_total += report.loaded
             expected = pymarc_bibliographic_count(path)
             if loaded < expected:
                 shortfalls.append((path.name, loaded, expected, report.rejected[:2]))
     finally:
-        engine.close()
+        writer.close()
     assert shortfalls == []
     assert loaded_total > 9000

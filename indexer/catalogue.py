@@ -1,0 +1,94 @@
+"""The writing side of the catalogue: the store, the search index and the merging between them.
+
+One process at a time holds a `CatalogueWriter` (the index's writer lock guarantees it). Loads put
+records into it, deletes withdraw them, and `flush()` re-clusters what changed, rewrites the
+affected documents, and commits the index and then the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.dedup import Overrides, load_overrides
+from indexer.engine import document_preparer, open_engine
+from indexer.libraries import load_consortium
+from indexer.store import CatalogueStore, now
+from indexer.union import BuildContext, UnionChanges, rebuild
+
+
+@dataclass
+class CatalogueWriter:
+    engine: object
+    store: CatalogueStore
+    consortium: object
+    overrides: Overrides | None = None
+    merge: bool = True
+    dirty_keys: set[str] = field(default_factory=set)
+    dirty_docs: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, settings, *, index_dir: Path | None = None, merge: bool = True
+             ) -> CatalogueWriter:
+        """The writer for `settings` (a second one gets IndexLockedError)."""
+        location = str(index_dir) if index_dir else settings.engine_location
+        engine = open_engine(settings.engine, location, writer=True,
+                             threads=settings.writer_threads,
+                             heap_size=settings.writer_heap_mb * 1_000_000)
+        try:
+            store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+            overrides_path = settings.data_dir / "merge-overrides.toml"
+            overrides = load_overrides(overrides_path) if overrides_path.exists() else None
+        except Exception:
+            engine.close()
+            raise
+        return cls(engine, store, load_consortium(settings.libraries), overrides, merge)
+
+    @property
+    def build_context(self) -> BuildContext:
+        """What worker processes need to build this catalogue's documents."""
+        return BuildContext(self.consortium, self.overrides,
+                            document_preparer(self.engine.name), self.merge)
+
+    def put(self, library: str, outcomes) -> int:
+        """Store loaded records; returns how many were new or changed."""
+        keyed = {f"{library}:{o.control_number}": o for o in outcomes}
+        known = self.store.hashes(list(keyed))
+        stamp = now()
+        changed = 0
+        for key, o in keyed.items():
+            if known.get(key) == o.content_hash:
+                continue
+            self.store.put(key, library, o.control_number, o.content_hash, o.data,
+                           o.match_keys, stamp)
+            self.dirty_keys.add(key)
+            changed += 1
+        return changed
+
+    def withdraw(self, keys) -> int:
+        keys = list(keys)
+        self.dirty_docs |= self.store.remove(keys)
+        self.dirty_keys.difference_update(keys)
+        return len(keys)
+
+    def flush(self, run_jobs=None) -> UnionChanges:
+        """Re-cluster around what changed, rewrite documents, commit index then store.
+
+        run_jobs: a worker pool's imap over `indexer.union.build_job` (None: this process)."""
+        changes = rebuild(self.store, self.engine, self.build_context, self.dirty_keys,
+                          self.dirty_docs, run_jobs)
+        self.engine.commit()
+        self.store.commit()
+        self.dirty_keys.clear()
+        self.dirty_docs.clear()
+        return changes
+
+    def close(self) -> None:
+        self.store.close()
+        self.engine.close()
+
+    def __enter__(self) -> CatalogueWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

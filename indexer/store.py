@@ -1,0 +1,220 @@
+"""The catalogue store: every member library's records, their clusters and the documents' history.
+
+The search index is derived data; this SQLite file is the truth it is rebuilt from. It keeps
+each source record's mapped fields and holdings (with a content hash, so reloading an unchanged
+record does nothing), the blocking keys the matcher finds candidates by, which cluster (search
+document) each record belongs to, and for every document a datestamp and, once it is gone, a
+tombstone: what the Hub feed reports as deleted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    key TEXT PRIMARY KEY,            -- LIBRARY:CONTROLNUMBER
+    library TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    hash TEXT NOT NULL,              -- of the mapped fields and holdings
+    data BLOB NOT NULL,              -- orjson {"mapped": {...}, "holdings": [...]}
+    doc_id TEXT,                     -- the search document (cluster) it belongs to
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_library ON records(library);
+CREATE INDEX IF NOT EXISTS records_doc ON records(doc_id);
+CREATE TABLE IF NOT EXISTS match_keys (
+    mkey TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (mkey, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys(key);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,              -- of the document: an unchanged rebuild keeps its date
+    datestamp REAL NOT NULL,         -- last change (UTC seconds)
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS documents_datestamp ON documents(datestamp, id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    key: str
+    library: str
+    record_id: str
+    mapped: dict
+    holdings: list
+    doc_id: str | None
+
+
+class CatalogueStore:
+    """One SQLite file beside the index. One writer at a time (the index writer's process)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    def close(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        self.db.close()
+
+    # --- records ------------------------------------------------------------------------------
+
+    def hashes(self, keys: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT key, hash FROM records WHERE key IN ({marks})", chunk))
+        return found
+
+    def put(self, key: str, library: str, record_id: str, content_hash: str, data: bytes,
+            match_keys: Iterable[str], now: float) -> None:
+        """Add or replace a record; its cluster is decided later (doc_id stays as it was)."""
+        self.db.execute(
+            "INSERT INTO records(key, library, record_id, hash, data, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET hash=excluded.hash, "
+            "data=excluded.data, updated=excluded.updated",
+            (key, library, record_id, content_hash, data, now))
+        self.db.execute("DELETE FROM match_keys WHERE key = ?", (key,))
+        self.db.executemany("INSERT OR IGNORE INTO match_keys(mkey, key) VALUES (?, ?)",
+                            [(m, key) for m in match_keys])
+
+    def remove(self, keys: Iterable[str]) -> set[str]:
+        """Withdraw records; returns the documents they belonged to."""
+        docs: set[str] = set()
+        for chunk in _chunks(list(keys), 500):
+            marks = ",".join("?" * len(chunk))
+            docs.update(d for (d,) in self.db.execute(
+                f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk) if d)
+            self.db.execute(f"DELETE FROM records WHERE key IN ({marks})", chunk)
+            self.db.execute(f"DELETE FROM match_keys WHERE key IN ({marks})", chunk)
+        return docs
+
+    def library_keys(self, library: str) -> set[str]:
+        return {k for (k,) in self.db.execute("SELECT key FROM records WHERE library = ?",
+                                              (library,))}
+
+    def records(self, keys: Iterable[str]) -> list[StoredRecord]:
+        out: list[StoredRecord] = []
+        for chunk in _chunks(sorted(set(keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            for key, library, record_id, data, doc_id in self.db.execute(
+                    f"SELECT key, library, record_id, data, doc_id FROM records "
+                    f"WHERE key IN ({marks})", chunk):
+                body = orjson.loads(data)
+                out.append(StoredRecord(key, library, record_id, body["mapped"],
+                                        body["holdings"], doc_id))
+        return out
+
+    def neighbours(self, keys: Iterable[str]) -> set[str]:
+        """Records sharing a blocking key with any of `keys`, and the other members of the
+        documents those belong to (so a cluster is always re-decided whole)."""
+        keys = list(keys)
+        found: set[str] = set(keys)
+        for chunk in _chunks(keys, 400):
+            marks = ",".join("?" * len(chunk))
+            found.update(k for (k,) in self.db.execute(
+                f"SELECT DISTINCT m2.key FROM match_keys m1 JOIN match_keys m2 "
+                f"ON m1.mkey = m2.mkey WHERE m1.key IN ({marks})", chunk))
+        docs = self.doc_ids_of(found)
+        for chunk in _chunks(sorted(docs), 400):
+            marks = ",".join("?" * len(chunk))
+            found.update(k for (k,) in self.db.execute(
+                f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk))
+        return found
+
+    def links_among(self, keys: set[str]) -> Iterator[list[str]]:
+        """Lists of `keys` that share a blocking key or a document (for grouping)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS scope(key TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM scope")
+        self.db.executemany("INSERT OR IGNORE INTO scope(key) VALUES (?)", ((k,) for k in keys))
+        for query in (
+            "SELECT group_concat(m.key, char(31)) FROM match_keys m JOIN scope s ON s.key = m.key"
+            " GROUP BY m.mkey HAVING count(*) > 1",
+            "SELECT group_concat(r.key, char(31)) FROM records r JOIN scope s ON s.key = r.key"
+            " WHERE r.doc_id IS NOT NULL GROUP BY r.doc_id HAVING count(*) > 1",
+        ):
+            for (joined,) in self.db.execute(query).fetchall():
+                yield joined.split("\x1f")
+
+    def doc_ids_of(self, keys: Iterable[str]) -> set[str]:
+        docs: set[str] = set()
+        for chunk in _chunks(list(keys), 500):
+            marks = ",".join("?" * len(chunk))
+            docs.update(d for (d,) in self.db.execute(
+                f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk) if d)
+        return docs
+
+    def members_of(self, doc_ids: Iterable[str]) -> set[str]:
+        keys: set[str] = set()
+        for chunk in _chunks(sorted(set(doc_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            keys.update(k for (k,) in self.db.execute(
+                f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk))
+        return keys
+
+    def assign(self, assignments: Iterable[tuple[str, str]]) -> None:
+        """(record key, doc id) pairs."""
+        self.db.executemany("UPDATE records SET doc_id = ? WHERE key = ?",
+                            [(doc, key) for key, doc in assignments])
+
+    def all_doc_ids(self) -> Iterator[str]:
+        for (doc_id,) in self.db.execute(
+                "SELECT DISTINCT doc_id FROM records WHERE doc_id IS NOT NULL ORDER BY doc_id"):
+            yield doc_id
+
+    def record_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    # --- documents: datestamps and tombstones --------------------------------------------------
+
+    def document_changed(self, doc_id: str, content_hash: str, now: float) -> str:
+        """Record a (re)built document: "new" (never indexed), "changed" or "same"."""
+        row = self.db.execute("SELECT hash, deleted FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()
+        if row is not None and row[0] == content_hash and not row[1]:
+            return "same"
+        self.db.execute(
+            "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, datestamp=excluded.datestamp, "
+            "deleted=0", (doc_id, content_hash, now))
+        return "new" if row is None else "changed"
+
+    def document_deleted(self, doc_id: str, now: float) -> None:
+        self.db.execute(
+            "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, '', ?, 1) "
+            "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, deleted=1",
+            (doc_id, now))
+
+    def document_state(self, doc_id: str) -> tuple[float, bool] | None:
+        row = self.db.execute("SELECT datestamp, deleted FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,216 @@
+"""The union catalogue: records that changed -> clusters decided again -> documents rebuilt.
+
+After a load has put its records into the store, the records it touched, every record sharing a
+blocking key with them, and the other members of their documents are split into independent
+groups (records linked by shared blocking keys or a shared document). Each group is clustered
+with the matching rules (`indexer.dedup`, order-independent: the same records give the same
+documents whatever order the libraries were loaded in) and its documents are built, in the load's
+worker processes. A document's id is the record id of its anchor (the smallest member key), so it
+is short and free of hyphens; a document that disappears leaves a tombstone in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import orjson
+
+from indexer.dedup import Overrides, cluster_records
+from indexer.dedup.cluster import ANCHOR_REASON
+from indexer.document import Member, build_document, record_doc_id
+from indexer.store import CatalogueStore, StoredRecord, now
+
+SINGLE_REASON = "the only record of this title"
+ANCHOR_TEXT = "first of the matching records (the others were merged with it)"
+GROUP_BATCH = 400  # records per job sent to a worker
+
+
+@dataclass
+class UnionChanges:
+    """What one round of reclustering did to the search documents."""
+
+    written: int = 0
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a worker needs to build documents: libraries, overrides, the engine's preparer."""
+
+    consortium: object
+    overrides: Overrides | None
+    prepare: Callable | None
+    merge: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltDocument:
+    doc_id: str
+    member_keys: tuple[str, ...]
+    content_hash: str
+    prepared: object
+
+
+def doc_id_for(anchor_key: str) -> str:
+    library, _, record_id = anchor_key.partition(":")
+    return record_doc_id(library, record_id)
+
+
+def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) -> list[list[str]]:
+    """Independent groups of record keys around what changed (union of shared blocking keys
+    and shared documents), each sorted; groups sorted by their first key."""
+    affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
+    parent: dict[str, str] = {k: k for k in affected}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for members in store.links_among(affected):
+        for other in members[1:]:
+            union(members[0], other)
+    grouped: dict[str, list[str]] = {}
+    for key in affected:
+        grouped.setdefault(find(key), []).append(key)
+    return sorted((sorted(g) for g in grouped.values()), key=lambda g: g[0])
+
+
+def build_group(context: BuildContext, records: list[StoredRecord], stamp: float
+                ) -> list[BuiltDocument]:
+    """Cluster one group and build its documents (runs in a worker process)."""
+    by_key = {r.key: r for r in records}
+    if context.merge:
+        clusters = [(c.members, c.other_formats, c.cluster_id)
+                    for c in cluster_records([(r.key, r.mapped) for r in records],
+                                             context.overrides)]
+    else:
+        clusters = [([(r.key, SINGLE_REASON)], [], r.key) for r in records]
+    doc_of = {cid: doc_id_for(members[0][0]) for members, _, cid in clusters}
+    summary = {cid: _summary(by_key[members[0][0]], doc_of[cid]) for members, _, cid in clusters}
+    built = []
+    for members, other_formats, cid in clusters:
+        if len(members) == 1:
+            reasons = [(members[0][0], SINGLE_REASON)]
+        else:
+            reasons = [(k, ANCHOR_TEXT if r == ANCHOR_REASON else r) for k, r in members]
+        doc = build_document([_member(by_key[k], r, context.consortium) for k, r in reasons],
+                             doc_of[cid])
+        if other_formats:
+            doc["display"]["other_formats"] = [summary[o] for o in other_formats if o in summary]
+        content_hash = hashlib.blake2b(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS),
+                                       digest_size=12).hexdigest()
+        doc["display"]["datestamp"] = stamp
+        prepared = context.prepare(doc) if context.prepare else doc
+        built.append(BuiltDocument(doc_of[cid], tuple(k for k, _ in members), content_hash,
+                                   prepared))
+    return built
+
+
+def rebuild(store: CatalogueStore, engine, context: BuildContext, dirty_keys: set[str],
+            dirty_docs: set[str], run_jobs: Callable[[Iterable], Iterable] | None = None
+            ) -> UnionChanges:
+    """Re-cluster around the changed records and write the documents that follow from it.
+
+    run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process)."""
+    changes = UnionChanges()
+    if not dirty_keys and not dirty_docs:
+        return changes
+    stamp = now()
+    jobs = _jobs(store, groups(store, dirty_keys, dirty_docs), stamp)
+    results = (run_jobs or _in_process(context))(jobs)
+    old_docs: set[str] = set(dirty_docs)
+    new_docs: set[str] = set()
+    assignments: list[tuple[str, str]] = []
+    for old, built in results:
+        old_docs |= old
+        fresh, again = [], []
+        for b in built:
+            new_docs.add(b.doc_id)
+            assignments += [(k, b.doc_id) for k in b.member_keys]
+            state = store.document_changed(b.doc_id, b.content_hash, stamp)
+            if state == "same":
+                changes.unchanged += 1
+            else:
+                (fresh if state == "new" else again).append(b.prepared)
+        _write(engine, context, fresh, again)
+        changes.written += len(fresh) + len(again)
+    store.assign(assignments)
+    gone = sorted(old_docs - new_docs)
+    if gone:
+        engine.delete(gone)
+        for doc_id in gone:
+            store.document_deleted(doc_id, stamp)
+    changes.removed = gone
+    return changes
+
+
+def _jobs(store: CatalogueStore, key_groups: list[list[str]], stamp: float):
+    """Batches of whole groups, with their stored records, for the workers."""
+    batch: list[list[str]] = []
+    size = 0
+    for group in key_groups + [None]:
+        if group is not None:
+            batch.append(group)
+            size += len(group)
+        if batch and (group is None or size >= GROUP_BATCH):
+            records = {r.key: r for r in store.records(k for g in batch for k in g)}
+            yield [[records[k] for k in g if k in records] for g in batch], stamp
+            batch, size = [], 0
+
+
+_CONTEXT: dict = {}
+
+
+def set_build_context(context: BuildContext) -> None:
+    """Called once in each worker process (and in-process) before build_job."""
+    _CONTEXT["context"] = context
+
+
+def build_job(job) -> tuple[set[str], list[BuiltDocument]]:
+    record_groups, stamp = job
+    context: BuildContext = _CONTEXT["context"]
+    old = {r.doc_id for g in record_groups for r in g if r.doc_id}
+    built = [b for g in record_groups for b in build_group(context, g, stamp)]
+    return old, built
+
+
+def _in_process(context: BuildContext):
+    def run(jobs):
+        set_build_context(context)
+        return map(build_job, jobs)
+
+    return run
+
+
+def _write(engine, context: BuildContext, fresh: list, again: list) -> None:
+    if context.prepare is None:
+        if fresh:
+            engine.upsert(fresh, new=True)
+        if again:
+            engine.upsert(again)
+        return
+    if fresh:
+        engine.write_prepared(fresh, new=True)
+    if again:
+        engine.write_prepared(again)
+
+
+def _member(record: StoredRecord, reason: str, consortium) -> Member:
+    library, _ = consortium.resolve(record.library)
+    return Member(library, record.record_id, record.mapped, record.holdings, reason)
+
+
+def _summary(record: StoredRecord, doc_id: str) -> dict:
+    m = record.mapped
+    return {"id": doc_id, "title": m.get("title") or "", "format": m.get("format") or "Other",
+            "year": m.get("year")}

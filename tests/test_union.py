@@ -1,0 +1,192 @@
+"""The union catalogue: one document per title across libraries, deltas, deletes, tombstones."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pymarc
+import pytest
+
+from indexer.engine import SearchRequest, open_engine
+from indexer.load import delete_records, load_library
+from indexer.settings import load_settings
+from indexer.store import CatalogueStore
+from tests.conftest import shared
+
+LIBRARIES = textwrap.dedent("""
+    [consortium]
+    name = "Test network"
+    code = "TN"
+
+    [[library]]
+    code = "UVA"
+    name = "First test library"
+    region = "TN"
+    holdings = "sirsi999"
+    priority = 1
+
+    [[library]]
+    code = "UVB"
+    name = "Second test library"
+    region = "TN"
+    holdings = "sirsi999"
+    priority = 2
+""")
+
+
+def make_settings(path):
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "libraries.toml").write_text(LIBRARIES)
+    return load_settings(environ={}, data_dir=path, workers=0)
+
+
+def quiet(settings, code, files, **kw):
+    return load_library(settings, code, files, progress=False, log=lambda *a: None, **kw)
+
+
+def documents(settings) -> dict[str, dict]:
+    engine = open_engine("tantivy", settings.index_dir)
+    try:
+        out, after = {}, None
+        while batch := engine.scan(after, 500):
+            for d in batch:
+                d.pop("datestamp", None)
+                out[d["id"]] = d
+            after = batch[-1]["id"]
+        return out
+    finally:
+        engine.close()
+
+
+def search(settings, text: str = "", **kw):
+    engine = open_engine("tantivy", settings.index_dir)
+    try:
+        return engine.search(SearchRequest(text=text, **kw))
+    finally:
+        engine.close()
+
+
+def records_of(path) -> list[pymarc.Record]:
+    with open(path, "rb") as fh:
+        return [r for r in pymarc.MARCReader(fh, to_unicode=True, permissive=True) if r]
+
+
+def write(records, path):
+    with open(path, "wb") as fh:
+        for r in records:
+            fh.write(r.as_marc())
+    return path
+
+
+@pytest.fixture
+def uva():
+    return shared("marc", "solrmarc__uva_001-200.mrc")
+
+
+def test_the_same_records_in_two_libraries_give_one_result_per_title(tmp_path, uva):
+    settings = make_settings(tmp_path / "a")
+    quiet(settings, "UVA", [uva])
+    alone = search(settings, limit=0).total
+    report = quiet(settings, "UVB", [uva])
+    assert report.loaded == 200
+    assert search(settings, limit=0).total == alone
+    for doc in list(documents(settings).values())[:50]:
+        libraries = {m["library"] for m in doc["members"]}
+        assert libraries == {"UVA", "UVB"}
+        assert {h["library"] for h in doc["holdings"]} <= libraries
+    counts = {f.value: f.count for f in search(settings, facets=("library",), limit=0)
+              .facets["library"]}
+    assert counts == {"UVA": alone, "UVB": alone}
+
+
+def test_merging_does_not_depend_on_load_order(tmp_path, uva):
+    first, second = make_settings(tmp_path / "ab"), make_settings(tmp_path / "ba")
+    records = records_of(uva)
+    half_a = write(records[:140], tmp_path / "a.mrc")
+    half_b = write(records[60:], tmp_path / "b.mrc")
+    quiet(first, "UVA", [half_a])
+    quiet(first, "UVB", [half_b])
+    quiet(second, "UVB", [half_b])
+    quiet(second, "UVA", [half_a])
+    assert documents(first) == documents(second)
+
+
+def test_a_changed_record_rewrites_only_its_document(tmp_path, uva):
+    settings = make_settings(tmp_path / "c")
+    records = records_of(uva)
+    quiet(settings, "UVA", [write(records, tmp_path / "v1.mrc")])
+    changed = records[5]
+    target = changed["001"].data
+    for f in changed.get_fields("999"):
+        f.delete_subfield("k")
+        f.add_subfield("k", "CHECKEDOUT")
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    doc_id = store.doc_ids_of([f"UVA:{target}"]).pop()
+    before = store.document_state(doc_id)
+    store.close()
+    report = quiet(settings, "UVA", [write(records, tmp_path / "v2.mrc")])
+    assert report.unchanged == 199 and report.documents_written == 1
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    assert store.document_state(doc_id)[0] > before[0]
+    store.close()
+    doc = documents(settings)[doc_id]
+    assert {h["status"] for h in doc["holdings"]} == {"on_loan"}
+
+
+def test_replace_withdraws_what_the_library_no_longer_has_and_leaves_tombstones(tmp_path, uva):
+    settings = make_settings(tmp_path / "r")
+    records = records_of(uva)
+    quiet(settings, "UVA", [write(records, tmp_path / "all.mrc")])
+    before = documents(settings)
+    report = quiet(settings, "UVA", [write(records[:150], tmp_path / "fewer.mrc")], replace=True)
+    assert report.withdrawn == 50 and report.unchanged == 150
+    after = documents(settings)
+    gone = set(before) - set(after)
+    assert len(gone) == report.documents_removed > 40
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    assert all(store.document_state(d)[1] for d in gone)
+    store.close()
+
+
+def test_deletes_by_leader_and_by_command(tmp_path, uva):
+    settings = make_settings(tmp_path / "d")
+    records = records_of(uva)
+    quiet(settings, "UVA", [write(records, tmp_path / "all.mrc")])
+    total = search(settings, limit=0).total
+    doomed = records[10]
+    doomed.leader = pymarc.Leader(str(doomed.leader)[:5] + "d" + str(doomed.leader)[6:])
+    report = quiet(settings, "UVA", [write([doomed], tmp_path / "delta.mrc")])
+    assert report.withdrawn == 1
+    assert search(settings, limit=0).total == total - 1
+    assert delete_records(settings, "UVA", [records[20]["001"].data, "nope"],
+                          log=lambda *a: None) == 1
+    assert search(settings, limit=0).total == total - 2
+
+
+def test_never_merge_overrides_split_a_merged_pair(tmp_path, uva):
+    settings = make_settings(tmp_path / "o")
+    (settings.data_dir / "merge-overrides.toml").write_text(
+        '[[never_merge]]\nrecords = ["UVA:u121", "UVA:u122"]\n')
+    quiet(settings, "UVA", [uva])
+    hits = search(settings, "isbn:9780892324293").hits
+    assert len(hits) == 2
+    assert all(len(h.display["members"]) == 1 for h in hits)
+
+
+def test_print_and_ebook_editions_stay_apart_but_linked(tmp_path):
+    from bench.generate import generate_consortium
+
+    generated = generate_consortium(tmp_path / "gen", records=600, libraries=3, seed=5)
+    settings = dataclasses.replace(make_settings(tmp_path / "p"),
+                                   libraries=generated.libraries_toml)
+    for code, path in generated.files.items():
+        quiet(settings, code, [path])
+    docs = documents(settings).values()
+    linked = [d for d in docs if d.get("other_formats")]
+    assert linked, "e-book editions of print titles should be linked"
+    by_id = {d["id"]: d for d in docs}
+    for d in linked:
+        for other in d["other_formats"]:
+            assert other["format"] != d["format"]
+            assert other["id"] in by_id
