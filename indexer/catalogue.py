@@ -12,6 +12,7 @@ from pathlib import Path
 
 from indexer.dedup import Overrides, load_overrides
 from indexer.engine import document_preparer, open_engine
+from indexer.indexdir import ensure_live_index
 from indexer.libraries import load_consortium
 from indexer.store import CatalogueStore, now
 from indexer.union import BuildContext, UnionChanges, rebuild
@@ -31,6 +32,8 @@ class CatalogueWriter:
     def open(cls, settings, *, index_dir: Path | None = None, merge: bool = True
              ) -> CatalogueWriter:
         """The writer for `settings` (a second one gets IndexLockedError)."""
+        if index_dir is None and settings.engine == "tantivy":
+            ensure_live_index(settings.data_dir)
         location = str(index_dir) if index_dir else settings.engine_location
         engine = open_engine(settings.engine, location, writer=True,
                              threads=settings.writer_threads,

@@ -177,6 +177,9 @@ class CatalogueStore:
         self.db.executemany("UPDATE records SET doc_id = ? WHERE key = ?",
                             [(doc, key) for key, doc in assignments])
 
+    def all_keys(self) -> set[str]:
+        return {k for (k,) in self.db.execute("SELECT key FROM records")}
+
     def all_doc_ids(self) -> Iterator[str]:
         for (doc_id,) in self.db.execute(
                 "SELECT DISTINCT doc_id FROM records WHERE doc_id IS NOT NULL ORDER BY doc_id"):

@@ -63,7 +63,11 @@ def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) ->
     """Independent groups of record keys around what changed (union of shared blocking keys
     and shared documents), each sorted; groups sorted by their first key."""
     affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
-    parent: dict[str, str] = {k: k for k in affected}
+    return _union_groups(affected, store.links_among)
+
+
+def _union_groups(keys: set[str], links_among) -> list[list[str]]:
+    parent: dict[str, str] = {k: k for k in keys}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -71,16 +75,16 @@ def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) ->
             x = parent[x]
         return x
 
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for members in store.links_among(affected):
+    for members in links_among(keys):
+        root = find(members[0])
         for other in members[1:]:
-            union(members[0], other)
+            other_root = find(other)
+            if other_root != root:
+                low, high = sorted((root, other_root))
+                parent[high] = low
+                root = low
     grouped: dict[str, list[str]] = {}
-    for key in affected:
+    for key in keys:
         grouped.setdefault(find(key), []).append(key)
     return sorted((sorted(g) for g in grouped.values()), key=lambda g: g[0])
 
@@ -122,13 +126,29 @@ def rebuild(store: CatalogueStore, engine, context: BuildContext, dirty_keys: se
     """Re-cluster around the changed records and write the documents that follow from it.
 
     run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process)."""
-    changes = UnionChanges()
     if not dirty_keys and not dirty_docs:
-        return changes
+        return UnionChanges()
+    return _apply(store, engine, context, groups(store, dirty_keys, dirty_docs), set(dirty_docs),
+                  run_jobs, rewrite_all=False)
+
+
+def rebuild_all(store: CatalogueStore, engine, context: BuildContext,
+                run_jobs: Callable[[Iterable], Iterable] | None = None) -> UnionChanges:
+    """Every document, written to `engine` (a fresh index) whether or not it changed."""
+    return _apply(store, engine, context, all_groups(store), set(), run_jobs, rewrite_all=True)
+
+
+def all_groups(store: CatalogueStore) -> list[list[str]]:
+    return _union_groups(store.all_keys(), store.links_among)
+
+
+def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
+           ) -> UnionChanges:
+    changes = UnionChanges()
     stamp = now()
-    jobs = _jobs(store, groups(store, dirty_keys, dirty_docs), stamp)
+    jobs = _jobs(store, key_groups, stamp)
     results = (run_jobs or _in_process(context))(jobs)
-    old_docs: set[str] = set(dirty_docs)
+    old_docs: set[str] = dirty_docs
     new_docs: set[str] = set()
     assignments: list[tuple[str, str]] = []
     for old, built in results:
@@ -140,7 +160,9 @@ def rebuild(store: CatalogueStore, engine, context: BuildContext, dirty_keys: se
             state = store.document_changed(b.doc_id, b.content_hash, stamp)
             if state == "same":
                 changes.unchanged += 1
-            else:
+            if rewrite_all:
+                fresh.append(b.prepared)
+            elif state != "same":
                 (fresh if state == "new" else again).append(b.prepared)
         _write(engine, context, fresh, again)
         changes.written += len(fresh) + len(again)

@@ -84,6 +84,19 @@ def delete(settings, library_code, record_ids):
 
 
 @main.command()
+@click.option("--workers", type=int, default=None, help="Processes that build documents")
+@click.pass_obj
+def reindex(settings, workers):
+    """Rebuild the whole index from the catalogue store beside the live one, then swap it in."""
+    from indexer.reindex import reindex as run_reindex
+
+    try:
+        run_reindex(settings, workers=workers)
+    except IndexerError as exc:
+        fail(str(exc))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's search response")
 @click.option("--size", default=10, show_default=True, help="Results to show")
 @click.option("--scope", default=None, help="Library code: search as that library's view")

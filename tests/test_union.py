@@ -190,3 +190,61 @@ def test_print_and_ebook_editions_stay_apart_but_linked(tmp_path):
         for other in d["other_formats"]:
             assert other["format"] != d["format"]
             assert other["id"] in by_id
+
+
+def test_reindex_swaps_in_a_new_index_while_searches_keep_answering(tmp_path, uva):
+    import subprocess
+    import sys
+
+    settings = make_settings(tmp_path / "x")
+    quiet(settings, "UVA", [uva])
+    before = documents(settings)
+    live_before = settings.index_dir.resolve()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.index_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        import time
+
+        time.sleep(1.0)
+        from indexer.reindex import reindex
+
+        result = reindex(settings, workers=1, log=lambda *a: None)
+        time.sleep(1.0)
+    finally:
+        reader.terminate()
+        out, err = reader.communicate(timeout=10)
+    assert result["documents"] == len(before)
+    assert settings.index_dir.resolve() != live_before
+    assert documents(settings) == before
+    counts = [int(n) for n in out.split()]
+    assert counts and set(counts) == {len(before)}, err[-2000:]
+
+
+READER = """
+import sys
+from indexer.engine import SearchRequest, open_engine
+engine = open_engine("tantivy", sys.argv[1])
+while True:
+    print(engine.search(SearchRequest(limit=0)).total, flush=True)
+"""
+
+
+def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path, uva):
+    import sqlite3
+
+    settings = make_settings(tmp_path / "f")
+    quiet(settings, "UVA", [uva])
+    live = settings.index_dir.resolve()
+    db = sqlite3.connect(settings.data_dir / "catalogue.sqlite")
+    broken = """{"mapped": null, "holdings": []}"""
+    assert db.execute("UPDATE records SET data = ? WHERE key = 'UVA:u1'", (broken,)).rowcount == 1
+    db.commit()
+    db.close()
+    from indexer.reindex import reindex
+
+    with pytest.raises(AttributeError):
+        reindex(settings, workers=1, log=lambda *a: None)
+    assert settings.index_dir.resolve() == live
+    assert search(settings, limit=0).total == 198
+    assert sorted(p.name for p in (settings.data_dir / "indexes").iterdir()) == [live.name]
