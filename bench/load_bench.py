@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -42,17 +41,41 @@ def ensure_catalogue(records: int, libraries: int, seed: int) -> Path:
     return target
 
 
-def child(code: str) -> dict:
-    """Run `code` (which prints one JSON line) in a fresh Python; add its peak RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
-    )
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants (pool workers included), in MB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, {root}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier and p not in tree}
+        tree |= frontier
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def child(code: str, env: dict | None = None) -> dict:
+    """Run `code` (which prints one JSON line) in a fresh Python; add the peak memory of its
+    process tree, sampled every 0.2 s."""
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    out, err = proc.communicate()
     if proc.returncode not in (0, 3):
-        raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_rss_mb_children"] = round(max(after, before) / 1024)
+        raise SystemExit(f"benchmark child failed:\n{err}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_tree_mb"] = round(peak)
     return result
 
 
@@ -73,7 +96,7 @@ print(json.dumps({{"records": n, "seconds": s,
 """
 
 LANTERN_LOAD = """
-import json, time, resource
+import json, time, resource, sqlite3
 from pathlib import Path
 from indexer.settings import load_settings
 from indexer.load import load_library
@@ -86,13 +109,14 @@ for code, path in {files!r}.items():
     rejected += len(r.rejected)
 s = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-print(json.dumps({{"records": loaded, "rejected": rejected, "seconds": s,
-                  "peak_rss_mb": own, "peak_rss_mb_worker": kids}}))
+db = sqlite3.connect({data_dir!r} + "/catalogue.sqlite")
+documents = db.execute("SELECT count(*) FROM documents WHERE deleted = 0").fetchone()[0]
+print(json.dumps({{"records": loaded, "rejected": rejected, "seconds": s, "documents": documents,
+                  "peak_rss_mb": own}}))
 """
 
 
-def run(records: int, libraries: int, seed: int, runs: int) -> dict:
+def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) -> dict:
     target = ensure_catalogue(records, libraries, seed)
     files = json.loads((target / "done.json").read_text())["files"]
     parse_rates, load_rates, rows = [], [], []
@@ -104,7 +128,8 @@ def run(records: int, libraries: int, seed: int, runs: int) -> dict:
             load = child(
                 LANTERN_LOAD.format(
                     data_dir=data_dir, files=files, libraries=str(target / "libraries.toml")
-                )
+                ),
+                env={"LANTERN_MERGE": "on" if merge else "off"},
             )
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -114,14 +139,16 @@ def run(records: int, libraries: int, seed: int, runs: int) -> dict:
     return {
         "records": records,
         "libraries": libraries,
+        "merge": "on" if merge else "off",
         "runs": runs,
         "pymarc_parse_rate": round(sorted(parse_rates)[len(parse_rates) // 2]),
         "load_rate": round(sorted(load_rates)[len(load_rates) // 2]),
         "load_seconds": round(rows[best]["load"]["seconds"], 1),
         "loaded": rows[best]["load"]["records"],
+        "documents": rows[best]["load"]["documents"],
         "rejected": rows[best]["load"]["rejected"],
         "peak_rss_main_mb": rows[best]["load"]["peak_rss_mb"],
-        "peak_rss_worker_mb": rows[best]["load"]["peak_rss_mb_worker"],
+        "peak_rss_all_mb": rows[best]["load"]["peak_rss_tree_mb"],
         "pymarc_peak_rss_mb": rows[best]["parse"]["peak_rss_mb"],
     }
 
@@ -145,9 +172,11 @@ def main() -> None:
     ap.add_argument("--libraries", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--merge", choices=["on", "off"], default="on",
+                    help="merge the same title across libraries (off: one document per record)")
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
     args = ap.parse_args()
-    result = run(args.records, args.libraries, args.seed, args.runs)
+    result = run(args.records, args.libraries, args.seed, args.runs, args.merge == "on")
     result["ratio"] = round(result["load_rate"] / result["pymarc_parse_rate"], 2)
     print(json.dumps(result, indent=2))
     if not args.no_write:

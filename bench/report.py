@@ -28,7 +28,7 @@ COLUMNS = {
         ("ratio", "load / pymarc"),
         ("load_seconds", "load s"),
         ("peak_rss_main_mb", "peak RSS main MB"),
-        ("peak_rss_worker_mb", "peak RSS worker MB"),
+        ("peak_rss_all_mb", "peak RSS all processes MB"),
         ("rejected", "rejected"),
     ],
 }
@@ -37,7 +37,10 @@ COLUMNS = {
 def record_row(section: str, machine: str, result: dict) -> None:
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     rows = data.setdefault(section, {})
-    rows[str(result.get("records", "all"))] = {
+    key = str(result.get("records", "all"))
+    if "merge" in result:
+        key += f" merge {result['merge']}"
+    rows[key] = {
         **result,
         "machine": machine,
         "date": time.strftime("%Y-%m-%d"),

@@ -29,8 +29,7 @@ class CatalogueWriter:
     dirty_docs: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, settings, *, index_dir: Path | None = None, merge: bool = True
-             ) -> CatalogueWriter:
+    def open(cls, settings, *, index_dir: Path | None = None) -> CatalogueWriter:
         """The writer for `settings` (a second one gets IndexLockedError)."""
         if index_dir is None and settings.engine == "tantivy":
             ensure_live_index(settings.data_dir)
@@ -45,7 +44,7 @@ class CatalogueWriter:
         except Exception:
             engine.close()
             raise
-        return cls(engine, store, load_consortium(settings.libraries), overrides, merge)
+        return cls(engine, store, load_consortium(settings.libraries), overrides, settings.merge)
 
     @property
     def build_context(self) -> BuildContext:

@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("engine", "tantivy", "Search engine: tantivy (embedded) or opensearch"),
     Setting("opensearch_url", "", "OpenSearch URL, when LANTERN_ENGINE=opensearch"),
     Setting("redis_url", "redis://127.0.0.1:6379/0", "Redis URL of the Celery broker"),
+    Setting("merge", "on", "Merge the same title from different libraries into one result (on/off)"),
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
@@ -49,6 +50,7 @@ class Settings:
     engine: str
     opensearch_url: str
     redis_url: str
+    merge: bool
     workers: int
     writer_threads: int
     writer_heap_mb: int
@@ -96,6 +98,10 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         values[f.name] = value
     values["data_dir"] = data_dir
     values["libraries"] = Path(libraries).expanduser()
+    merge = str(values["merge"]).lower()
+    if merge not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"LANTERN_MERGE={values['merge']!r}: choose on or off")
+    values["merge"] = merge in ("on", "true", "1", "yes")
     if values["engine"] not in ("tantivy", "opensearch"):
         raise ConfigError(f"LANTERN_ENGINE={values['engine']!r}: choose tantivy or opensearch")
     return Settings(**values)  # type: ignore[arg-type]

@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     hash TEXT NOT NULL,              -- of the document: an unchanged rebuild keeps its date
     datestamp REAL NOT NULL,         -- last change (UTC seconds)
-    deleted INTEGER NOT NULL DEFAULT 0
+    deleted INTEGER NOT NULL DEFAULT 0,
+    sets TEXT NOT NULL DEFAULT ''    -- space-separated OAI set specs (kept on the tombstone)
 );
 CREATE INDEX IF NOT EXISTS documents_datestamp ON documents(datestamp, id);
 """
@@ -190,16 +191,17 @@ class CatalogueStore:
 
     # --- documents: datestamps and tombstones --------------------------------------------------
 
-    def document_changed(self, doc_id: str, content_hash: str, now: float) -> str:
+    def document_changed(self, doc_id: str, content_hash: str, now: float,
+                         sets: str = "") -> str:
         """Record a (re)built document: "new" (never indexed), "changed" or "same"."""
         row = self.db.execute("SELECT hash, deleted FROM documents WHERE id = ?",
                               (doc_id,)).fetchone()
         if row is not None and row[0] == content_hash and not row[1]:
             return "same"
         self.db.execute(
-            "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, ?, ?, 0) "
+            "INSERT INTO documents(id, hash, datestamp, deleted, sets) VALUES (?, ?, ?, 0, ?) "
             "ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, datestamp=excluded.datestamp, "
-            "deleted=0", (doc_id, content_hash, now))
+            "deleted=0, sets=excluded.sets", (doc_id, content_hash, now, sets))
         return "new" if row is None else "changed"
 
     def document_deleted(self, doc_id: str, now: float) -> None:
@@ -207,6 +209,47 @@ class CatalogueStore:
             "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, '', ?, 1) "
             "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, deleted=1",
             (doc_id, now))
+
+    def changes(self, *, since: float | None = None, until: float | None = None,
+                set_spec: str | None = None, after: tuple[float, str] | None = None,
+                limit: int = 100) -> list[tuple[str, float, bool, str]]:
+        """(id, datestamp, deleted, sets) of documents in (datestamp, id) order: a keyset page
+        for the Hub feed, continuing after the `after` position. Deleted ones are tombstones."""
+        where, args = ["1"], []
+        if since is not None:
+            where.append("datestamp >= ?")
+            args.append(since)
+        if until is not None:
+            where.append("datestamp <= ?")
+            args.append(until)
+        if set_spec:
+            where.append("(' ' || sets || ' ') LIKE ?")
+            args.append(f"% {set_spec} %")
+        if after is not None:
+            where.append("(datestamp > ? OR (datestamp = ? AND id > ?))")
+            args += [after[0], after[0], after[1]]
+        rows = self.db.execute(
+            f"SELECT id, datestamp, deleted, sets FROM documents WHERE {' AND '.join(where)} "
+            "ORDER BY datestamp, id LIMIT ?", (*args, limit)).fetchall()
+        return [(i, d, bool(x), s) for i, d, x, s in rows]
+
+    def count_changes(self, *, since: float | None = None, until: float | None = None,
+                      set_spec: str | None = None) -> int:
+        where, args = ["1"], []
+        if since is not None:
+            where.append("datestamp >= ?")
+            args.append(since)
+        if until is not None:
+            where.append("datestamp <= ?")
+            args.append(until)
+        if set_spec:
+            where.append("(' ' || sets || ' ') LIKE ?")
+            args.append(f"% {set_spec} %")
+        return self.db.execute(f"SELECT count(*) FROM documents WHERE {' AND '.join(where)}",
+                               args).fetchone()[0]
+
+    def earliest_datestamp(self) -> float | None:
+        return self.db.execute("SELECT min(datestamp) FROM documents").fetchone()[0]
 
     def document_state(self, doc_id: str) -> tuple[float, bool] | None:
         row = self.db.execute("SELECT datestamp, deleted FROM documents WHERE id = ?",

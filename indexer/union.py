@@ -52,6 +52,7 @@ class BuiltDocument:
     member_keys: tuple[str, ...]
     content_hash: str
     prepared: object
+    sets: str = ""  # OAI set specs: library:CODE region:CODE format:NAME
 
 
 def doc_id_for(anchor_key: str) -> str:
@@ -116,7 +117,7 @@ def build_group(context: BuildContext, records: list[StoredRecord], stamp: float
         doc["display"]["datestamp"] = stamp
         prepared = context.prepare(doc) if context.prepare else doc
         built.append(BuiltDocument(doc_of[cid], tuple(k for k, _ in members), content_hash,
-                                   prepared))
+                                   prepared, set_specs(doc, context.consortium)))
     return built
 
 
@@ -157,7 +158,7 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
         for b in built:
             new_docs.add(b.doc_id)
             assignments += [(k, b.doc_id) for k in b.member_keys]
-            state = store.document_changed(b.doc_id, b.content_hash, stamp)
+            state = store.document_changed(b.doc_id, b.content_hash, stamp, b.sets)
             if state == "same":
                 changes.unchanged += 1
             if rewrite_all:
@@ -225,6 +226,17 @@ def _write(engine, context: BuildContext, fresh: list, again: list) -> None:
         engine.write_prepared(fresh, new=True)
     if again:
         engine.write_prepared(again)
+
+
+def set_specs(doc: dict, consortium) -> str:
+    """The OAI sets a document belongs to: its libraries, their regions, its format."""
+    specs = {f"library:{code}" for code in doc["library"]}
+    for code in doc["library"]:
+        region = consortium.resolve(code)[0].region
+        if region:
+            specs.add(f"region:{region}")
+    specs.add("format:" + doc["format"].replace(" ", "_"))
+    return " ".join(sorted(specs))
 
 
 def _member(record: StoredRecord, reason: str, consortium) -> Member:
