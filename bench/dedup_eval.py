@@ -625,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mapper", choices=["auto", "local", "rules"], default="auto")
     parser.add_argument("--marc-dir", type=Path, default=MARC_DIR)
     parser.add_argument("--show", type=int, default=10, help="errors to list")
+    parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
     if not args.marc_dir.is_dir():
         print(f"no MARC data at {args.marc_dir}", file=sys.stderr)
@@ -663,6 +664,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {_brief(mapped[key])}")
     for a, b in s.missed[: args.show]:
         print(f"\nMISSED {a} ~ {b}\n  {_brief(mapped[a])}\n  {_brief(mapped[b])}")
+    if not args.no_write:
+        from bench.load_bench import machine
+        from bench.report import record_row
+
+        record_row("Deduplication precision and recall", machine(), {
+            "records": f"{args.originals} originals, seed {args.seed}",
+            "pool": len(pool.records), "mapper": used,
+            "labelled_pairs": s.true_pairs, "merged_pairs": s.predicted_pairs,
+            "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+            "ebooks_linked": f"{s.ebooks_linked}/{s.ebooks}",
+        })
     return 0
 
 
