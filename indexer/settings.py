@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("engine", "tantivy", "Search engine: tantivy (embedded) or opensearch"),
     Setting("opensearch_url", "", "OpenSearch URL, when LANTERN_ENGINE=opensearch"),
     Setting("redis_url", "redis://127.0.0.1:6379/0", "Redis URL of the Celery broker"),
-    Setting("merge", "on", "Merge the same title from different libraries into one result (on/off)"),
+    Setting("merge", "on", "Merge one title held by several libraries into one result (on/off)"),
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),

@@ -115,15 +115,16 @@ class CatalogueStore:
                                               (library,))}
 
     def records(self, keys: Iterable[str]) -> list[StoredRecord]:
-        out: list[StoredRecord] = []
+        return [decode(row) for row in self.raw_records(keys)]
+
+    def raw_records(self, keys: Iterable[str]) -> list[tuple]:
+        """(key, library, record_id, data, doc_id) rows, data still serialised (workers decode)."""
+        out: list[tuple] = []
         for chunk in _chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
-            for key, library, record_id, data, doc_id in self.db.execute(
-                    f"SELECT key, library, record_id, data, doc_id FROM records "
-                    f"WHERE key IN ({marks})", chunk):
-                body = orjson.loads(data)
-                out.append(StoredRecord(key, library, record_id, body["mapped"],
-                                        body["holdings"], doc_id))
+            out += self.db.execute(
+                f"SELECT key, library, record_id, data, doc_id FROM records "
+                f"WHERE key IN ({marks})", chunk).fetchall()
         return out
 
     def neighbours(self, keys: Iterable[str]) -> set[str]:
@@ -255,6 +256,12 @@ class CatalogueStore:
         row = self.db.execute("SELECT datestamp, deleted FROM documents WHERE id = ?",
                               (doc_id,)).fetchone()
         return (row[0], bool(row[1])) if row else None
+
+
+def decode(row: tuple) -> StoredRecord:
+    key, library, record_id, data, doc_id = row
+    body = orjson.loads(data)
+    return StoredRecord(key, library, record_id, body["mapped"], body["holdings"], doc_id)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

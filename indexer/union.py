@@ -20,7 +20,7 @@ import orjson
 from indexer.dedup import Overrides, cluster_records
 from indexer.dedup.cluster import ANCHOR_REASON
 from indexer.document import Member, build_document, record_doc_id
-from indexer.store import CatalogueStore, StoredRecord, now
+from indexer.store import CatalogueStore, StoredRecord, decode, now
 
 SINGLE_REASON = "the only record of this title"
 ANCHOR_TEXT = "first of the matching records (the others were merged with it)"
@@ -186,8 +186,8 @@ def _jobs(store: CatalogueStore, key_groups: list[list[str]], stamp: float):
             batch.append(group)
             size += len(group)
         if batch and (group is None or size >= GROUP_BATCH):
-            records = {r.key: r for r in store.records(k for g in batch for k in g)}
-            yield [[records[k] for k in g if k in records] for g in batch], stamp
+            rows = {row[0]: row for row in store.raw_records(k for g in batch for k in g)}
+            yield [[rows[k] for k in g if k in rows] for g in batch], stamp
             batch, size = [], 0
 
 
@@ -200,7 +200,8 @@ def set_build_context(context: BuildContext) -> None:
 
 
 def build_job(job) -> tuple[set[str], list[BuiltDocument]]:
-    record_groups, stamp = job
+    row_groups, stamp = job
+    record_groups = [[decode(row) for row in rows] for rows in row_groups]
     context: BuildContext = _CONTEXT["context"]
     old = {r.doc_id for g in record_groups for r in g if r.doc_id}
     built = [b for g in record_groups for b in build_group(context, g, stamp)]
