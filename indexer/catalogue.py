@@ -56,16 +56,11 @@ class CatalogueWriter:
         """Store loaded records; returns how many were new or changed."""
         keyed = {f"{library}:{o.control_number}": o for o in outcomes}
         known = self.store.hashes(list(keyed))
-        stamp = now()
-        changed = 0
-        for key, o in keyed.items():
-            if known.get(key) == o.content_hash:
-                continue
-            self.store.put(key, library, o.control_number, o.content_hash, o.data,
-                           o.match_keys, stamp)
-            self.dirty_keys.add(key)
-            changed += 1
-        return changed
+        rows = [(key, library, o.control_number, o.content_hash, o.data, o.match_keys)
+                for key, o in keyed.items() if known.get(key) != o.content_hash]
+        self.store.put_many(rows, now())
+        self.dirty_keys.update(row[0] for row in rows)
+        return len(rows)
 
     def withdraw(self, keys) -> int:
         keys = list(keys)
