@@ -183,3 +183,12 @@ def test_a_damaged_gzip_keeps_the_records_before_the_damage(runner, libraries, s
     report = json.loads(next(settings.reports_dir.glob("load-UVA-*.json")).read_text())
     assert 50 < report["loaded"] < 200
     assert any(r["record"] == 0 and r["reason"] for r in report["rejected"])
+
+
+def test_every_isbn_form_finds_the_record_first(runner, libraries):
+    """u66 "C, a reference manual" carries ISBN-10 0131100165 (ISBN-13 9780131100169)."""
+    load(runner, "--library", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc")))
+    for typed in ("0131100165", "0-13-110016-5", "9780131100169", "978-0-13-110016-9",
+                  "978 0 13 110016 9", "isbn:0-13-110016-5"):
+        first = search_json(runner, typed)["results"][0]
+        assert first["members"][0]["record_id"] == "u66", typed
