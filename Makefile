@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,17 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/lantern demo --host $(HOST) --port $(PORT)
 
-test: install
+# Browser tests (tests/browser) drive Debian's chromium with the npm packages pinned in
+# tests/browser/package-lock.json; without npm they skip and say why.
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+browser-deps:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory tests/browser/node_modules/.installed; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
+test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

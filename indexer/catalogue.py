@@ -54,27 +54,31 @@ class CatalogueWriter:
 
     def put(self, library: str, outcomes) -> int:
         """Store loaded records; returns how many were new or changed."""
-        keyed = {f"{library}:{o.control_number}": o for o in outcomes}
-        known = self.store.hashes(list(keyed))
-        rows = [(key, library, o.control_number, o.content_hash, o.data, o.match_keys)
-                for key, o in keyed.items() if known.get(key) != o.content_hash]
-        self.store.put_many(rows, now())
-        self.dirty_keys.update(row[0] for row in rows)
-        return len(rows)
+        changed = store_outcomes(self.store, library, outcomes)
+        self.dirty_keys.update(changed)
+        return len(changed)
 
     def withdraw(self, keys) -> int:
         keys = list(keys)
         self.dirty_docs |= self.store.remove(keys)
         self.dirty_keys.difference_update(keys)
+        self.store.unmark_dirty(keys)
         return len(keys)
 
     def flush(self, run_jobs=None) -> UnionChanges:
         """Re-cluster around what changed, rewrite documents, commit index then store.
 
-        run_jobs: a worker pool's imap over `indexer.union.build_job` (None: this process)."""
+        run_jobs: a worker pool's imap over `indexer.union.build_job` (None: this process).
+        Records that queue workers stored (the store's dirty table) are included."""
+        keys, docs = self.store.dirty()
+        self.dirty_keys |= keys
+        self.dirty_docs |= docs
         changes = rebuild(self.store, self.engine, self.build_context, self.dirty_keys,
                           self.dirty_docs, run_jobs)
+        self.store.clear_dirty()
         self.engine.commit()
+        if changes.stamp is not None:
+            self.store.restamp(changes.stamp, now())
         self.store.commit()
         self.dirty_keys.clear()
         self.dirty_docs.clear()
@@ -89,3 +93,13 @@ class CatalogueWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def store_outcomes(store: CatalogueStore, library: str, outcomes) -> list[str]:
+    """Put loaded records into the store; returns the keys of those that were new or changed."""
+    keyed = {f"{library}:{o.control_number}": o for o in outcomes}
+    known = store.hashes(list(keyed))
+    rows = [(key, library, o.control_number, o.content_hash, o.data, o.match_keys)
+            for key, o in keyed.items() if known.get(key) != o.content_hash]
+    store.put_many(rows, now())
+    return [row[0] for row in rows]

@@ -98,7 +98,7 @@ def run_load(paths: list[Path], library: Library, writer, report: LoadReport, *,
             report.files.append(str(path))
             try:
                 for outcomes in run(batches(path, encoding, source)):
-                    _absorb(outcomes, path, library.code, writer, report, seen)
+                    absorb_outcomes(outcomes, path, library.code, writer, report, seen)
                     if progress is not None:
                         progress.advance(len(outcomes))
             except (OSError, RecordError) as exc:
@@ -118,7 +118,7 @@ def run_load(paths: list[Path], library: Library, writer, report: LoadReport, *,
     return report
 
 
-def _absorb(outcomes: list, path: Path, library: str, writer, report: LoadReport,
+def absorb_outcomes(outcomes: list, path: Path, library: str, writer, report: LoadReport,
             seen: set[str]) -> None:
     loaded = []
     deleted = []

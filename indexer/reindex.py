@@ -15,12 +15,46 @@ from indexer.catalogue import CatalogueWriter
 from indexer.engine import open_engine
 from indexer.errors import ConfigError
 from indexer.indexdir import new_index_dir, swap_live_index
+from indexer.store import now
 from indexer.union import build_job, rebuild_all, set_build_context
 
 
+def _pool(processes: int, context):
+    if processes <= 1:
+        return None
+    return multiprocessing.get_context("forkserver").Pool(processes, set_build_context, (context,))
+
+
+def _reindex_behind_alias(settings, workers: int | None, log) -> dict:
+    """OpenSearch: write a new versioned index, then move the alias to it in one call."""
+    started = time.perf_counter()
+    with CatalogueWriter.open(settings) as live:
+        pool = _pool(workers if workers is not None else (os.cpu_count() or 1), live.build_context)
+        live.engine.begin_rebuild()
+        try:
+            changes = rebuild_all(live.store, live.engine, live.build_context,
+                                  (lambda jobs: pool.imap(build_job, jobs)) if pool else None)
+            live.engine.finish_rebuild()
+            live.store.restamp(changes.stamp, now())
+            live.store.commit()
+        except BaseException:
+            live.engine.abort_rebuild()
+            raise
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+        documents = live.engine.count()
+    seconds = time.perf_counter() - started
+    log(f"Rebuilt {documents:,} documents in {seconds:.1f} s; the alias now points at them.")
+    return {"documents": documents, "seconds": seconds}
+
+
 def reindex(settings, *, workers: int | None = None, log=print) -> dict:
+    if settings.engine == "opensearch":
+        return _reindex_behind_alias(settings, workers, log)
     if settings.engine != "tantivy":
-        raise ConfigError("lantern reindex rebuilds the embedded index; OpenSearch swaps an alias")
+        raise ConfigError(f"lantern reindex does not know the engine {settings.engine!r}")
     started = time.perf_counter()
     with CatalogueWriter.open(settings) as live:
         target = new_index_dir(settings.data_dir)
@@ -30,12 +64,11 @@ def reindex(settings, *, workers: int | None = None, log=print) -> dict:
         processes = workers if workers is not None else (settings.workers or os.cpu_count() or 1)
         pool = None
         try:
-            if processes > 1:
-                ctx = multiprocessing.get_context("forkserver")
-                pool = ctx.Pool(processes, set_build_context, (live.build_context,))
+            pool = _pool(processes, live.build_context)
             run = (lambda jobs: pool.imap(build_job, jobs)) if pool else None
             changes = rebuild_all(live.store, engine, live.build_context, run)
             engine.commit()
+            live.store.restamp(changes.stamp, now())
             live.store.commit()
             documents = engine.count()
         except BaseException:

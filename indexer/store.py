@@ -43,6 +43,26 @@ CREATE TABLE IF NOT EXISTS documents (
     sets TEXT NOT NULL DEFAULT ''    -- space-separated OAI set specs (kept on the tombstone)
 );
 CREATE INDEX IF NOT EXISTS documents_datestamp ON documents(datestamp, id);
+-- Records (kind 'key') and documents (kind 'doc') whose clusters must be decided again by the
+-- next flush. Queued loads store records in several processes and flush in another: kept here,
+-- in the records' own transaction, a crash between the two never loses them.
+CREATE TABLE IF NOT EXISTS dirty (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+-- Which batch of a queued load last wrote or deleted a record: batches finish in any order, and
+-- a later batch's version of a record must win as it does in a single-process load.
+CREATE TABLE IF NOT EXISTS load_seen (
+    load_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    batch INTEGER NOT NULL,
+    PRIMARY KEY (load_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS queued_loads (
+    load_id TEXT PRIMARY KEY,
+    finished REAL NOT NULL           -- when its final flush committed
+);
 """
 
 
@@ -200,6 +220,73 @@ class CatalogueStore:
     def record_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
+    # --- queued loads: several writing processes, dirty records, per-load bookkeeping ----------
+
+    def begin_writing(self, busy_timeout: float = 600.0) -> None:
+        """Take SQLite's write lock now, waiting up to `busy_timeout` seconds for it.
+
+        With several writing processes a transaction that reads first and writes later fails
+        when another one committed in between (WAL snapshots); taking the lock first cannot."""
+        self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def mark_dirty(self, keys: Iterable[str] = (), docs: Iterable[str] = ()) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO dirty(kind, value) VALUES (?, ?)",
+                            [*(("key", k) for k in keys), *(("doc", d) for d in docs)])
+
+    def unmark_dirty(self, keys: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM dirty WHERE kind = 'key' AND value = ?",
+                            [(k,) for k in keys])
+
+    def dirty(self) -> tuple[set[str], set[str]]:
+        """(record keys, document ids) waiting for a flush."""
+        keys: set[str] = set()
+        docs: set[str] = set()
+        for kind, value in self.db.execute("SELECT kind, value FROM dirty"):
+            (keys if kind == "key" else docs).add(value)
+        return keys, docs
+
+    def has_dirty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM dirty LIMIT 1").fetchone() is not None
+
+    def clear_dirty(self) -> None:
+        self.db.execute("DELETE FROM dirty")
+
+    def seen_batches(self, load_id: str, keys: Iterable[str]) -> dict[str, int]:
+        """The batch of `load_id` that last wrote each of `keys` (keys never seen are absent)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT key, batch FROM load_seen WHERE load_id = ? AND key IN ({marks})",
+                [load_id, *chunk]))
+        return found
+
+    def mark_seen(self, load_id: str, batch: int, keys: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO load_seen(load_id, key, batch) VALUES (?, ?, ?) "
+            "ON CONFLICT(load_id, key) DO UPDATE SET batch = max(batch, excluded.batch)",
+            [(load_id, k, batch) for k in keys])
+
+    def unseen_keys(self, library: str, load_id: str) -> set[str]:
+        """The library's records that no batch of `load_id` wrote (what --replace withdraws)."""
+        return {k for (k,) in self.db.execute(
+            "SELECT key FROM records WHERE library = ? AND key NOT IN "
+            "(SELECT key FROM load_seen WHERE load_id = ?)", (library, load_id))}
+
+    def load_finished(self, load_id: str) -> float | None:
+        row = self.db.execute("SELECT finished FROM queued_loads WHERE load_id = ?",
+                              (load_id,)).fetchone()
+        return row[0] if row else None
+
+    def finish_load(self, load_id: str, when: float) -> None:
+        """Mark a queued load done (in the final flush's transaction) and forget what it saw."""
+        self.db.execute("INSERT OR REPLACE INTO queued_loads(load_id, finished) VALUES (?, ?)",
+                        (load_id, when))
+        self.db.execute("DELETE FROM load_seen WHERE load_id = ?", (load_id,))
+
     # --- documents: datestamps and tombstones --------------------------------------------------
 
     def document_changed(self, doc_id: str, content_hash: str, now: float,
@@ -225,20 +312,12 @@ class CatalogueStore:
                 set_spec: str | None = None, after: tuple[float, str] | None = None,
                 limit: int = 100) -> list[tuple[str, float, bool, str]]:
         """(id, datestamp, deleted, sets) of documents in (datestamp, id) order: a keyset page
-        for the Hub feed, continuing after the `after` position. Deleted ones are tombstones."""
-        where, args = ["1"], []
-        if since is not None:
-            where.append("datestamp >= ?")
-            args.append(since)
-        if until is not None:
-            where.append("datestamp <= ?")
-            args.append(until)
-        if set_spec:
-            where.append("(' ' || sets || ' ') LIKE ?")
-            args.append(f"% {set_spec} %")
+        for the Hub feed, continuing after the `after` position. Deleted ones are tombstones.
+        The keyset is a row value, so SQLite seeks the (datestamp, id) index to the position."""
+        where, args = self._change_filter(since, until, set_spec)
         if after is not None:
-            where.append("(datestamp > ? OR (datestamp = ? AND id > ?))")
-            args += [after[0], after[0], after[1]]
+            where.append("(datestamp, id) > (?, ?)")
+            args += [after[0], after[1]]
         rows = self.db.execute(
             f"SELECT id, datestamp, deleted, sets FROM documents WHERE {' AND '.join(where)} "
             "ORDER BY datestamp, id LIMIT ?", (*args, limit)).fetchall()
@@ -246,18 +325,27 @@ class CatalogueStore:
 
     def count_changes(self, *, since: float | None = None, until: float | None = None,
                       set_spec: str | None = None) -> int:
-        where, args = ["1"], []
-        if since is not None:
-            where.append("datestamp >= ?")
-            args.append(since)
-        if until is not None:
-            where.append("datestamp <= ?")
-            args.append(until)
-        if set_spec:
-            where.append("(' ' || sets || ' ') LIKE ?")
-            args.append(f"% {set_spec} %")
+        where, args = self._change_filter(since, until, set_spec)
         return self.db.execute(f"SELECT count(*) FROM documents WHERE {' AND '.join(where)}",
                                args).fetchone()[0]
+
+    @staticmethod
+    def _change_filter(since, until, set_spec) -> tuple[list[str], list]:
+        where, args = ["1"], []
+        for clause, value in (("datestamp >= ?", since), ("datestamp <= ?", until)):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        if set_spec:
+            escaped = set_spec.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("(' ' || sets || ' ') LIKE ? ESCAPE '\\'")
+            args.append(f"% {escaped} %")
+        return where, args
+
+    def restamp(self, old: float, new: float) -> None:
+        """Move this flush's datestamps to the moment of commit, so a harvest that began while
+        the flush ran cannot have passed them already (see CatalogueWriter.flush)."""
+        self.db.execute("UPDATE documents SET datestamp = ? WHERE datestamp = ?", (new, old))
 
     def earliest_datestamp(self) -> float | None:
         return self.db.execute("SELECT min(datestamp) FROM documents").fetchone()[0]

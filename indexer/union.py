@@ -34,6 +34,7 @@ class UnionChanges:
     written: int = 0
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    stamp: float | None = None  # the datestamp given to what changed
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,8 @@ def all_groups(store: CatalogueStore) -> list[list[str]]:
 
 def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
            ) -> UnionChanges:
-    changes = UnionChanges()
     stamp = now()
+    changes = UnionChanges(stamp=stamp)
     jobs = _jobs(store, key_groups, stamp)
     results = (run_jobs or _in_process(context))(jobs)
     old_docs: set[str] = dirty_docs

@@ -1,4 +1,4 @@
-"""The `lantern` command: load, search, serve, demo, settings.
+"""The `lantern` command: load, search, serve, demo, export, settings.
 
 Exit statuses of `lantern load`: 0 every record loaded (skipped authority/holdings records are
 fine), 3 some records were rejected (see the load report), 1 the load failed, 2 a usage error.
@@ -16,7 +16,7 @@ import click
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED, EXIT_RUNNING = 0, 1, 2, 3, 4
 
 
 def fail(message: str, status: int = EXIT_FAILED) -> None:
@@ -49,17 +49,24 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
               help="marc: MARC21/MARCXML (detected from the content); kbart: KBART title list")
 @click.option("--replace", is_flag=True,
               help="The files are the library's whole catalogue: withdraw its records not in them")
+@click.option("--queue", "queued", is_flag=True,
+              help="Enqueue batches for Celery workers (LANTERN_REDIS_URL) instead of loading here")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-def load(settings, library_code, encoding, workers, report_path, quiet, source, replace, files):
+def load(settings, library_code, encoding, workers, report_path, quiet, source, replace, queued,
+         files):
     """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML, KBART or gzip files for a library.
 
     Without --replace a load is a delta: new and changed records are indexed, unchanged ones
-    cost nothing, and records with leader/05 'd' are deleted.
+    cost nothing, and records with leader/05 'd' are deleted. With --queue the files are split
+    into batches for `celery -A indexer.tasks worker` processes; `lantern status` follows them.
     """
     from indexer.load import load_library
 
+    if queued:
+        enqueue(settings, library_code, list(files), encoding, source, replace)
+        return
     try:
         report = load_library(settings, library_code, list(files), encoding=encoding,
                               workers=workers, report_path=report_path, progress=not quiet,
@@ -67,6 +74,106 @@ def load(settings, library_code, encoding, workers, report_path, quiet, source, 
     except IndexerError as exc:
         fail(str(exc))
     sys.exit(EXIT_REJECTED if report.rejected or report.failed_files else EXIT_OK)
+
+
+def enqueue(settings, library_code, files, encoding, source, replace) -> None:
+    from indexer.queue import open_registry, plan_load
+    from indexer.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
+
+    try:
+        registry = open_registry(settings.redis_url)
+        meta = plan_load(settings, library_code, files, registry, source=source,
+                         encoding=encoding, replace=replace)
+        enqueue_load(meta)
+    except IndexerError as exc:
+        fail(str(exc))
+    except Exception as exc:  # Redis unreachable: say where we looked
+        if type(exc).__module__.split(".")[0] not in ("redis", "kombu"):
+            raise
+        fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
+    click.echo(f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
+               f"in {meta['batches']:,} batches.")
+    click.echo(f"  Workers parse and map in parallel (celery -A indexer.tasks worker -Q "
+               f"{MAP_QUEUE}); one worker writes the index (celery -A indexer.tasks worker -Q "
+               f"{WRITE_QUEUE} -c 1).")
+    if settings.engine == "tantivy":
+        click.echo("  The embedded Tantivy engine takes one writer at a time: the parallelism is "
+                   "in parsing and mapping.")
+    for f in meta["failed_files"]:
+        click.echo(f"  could not read {f['file']}: {f['reason']}")
+    click.echo(f"  Progress: lantern status {meta['id']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the load's state as JSON")
+@click.option("--wait", is_flag=True, help="Wait until the load is finished")
+@click.argument("load_id", required=False)
+@click.pass_obj
+def status(settings, as_json, wait, load_id):
+    """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches).
+
+    Exit status with LOAD_ID: 0 finished, 3 finished with rejected records or failed batches,
+    4 still running."""
+    from indexer.queue import open_registry
+
+    try:
+        registry = open_registry(settings.redis_url)
+        if load_id is None:
+            click.echo(describe_recent(registry))
+            return
+        progress = registry.progress(load_id)
+        while wait and progress.finished is None:
+            time.sleep(1)
+            progress = registry.progress(load_id)
+    except KeyError as exc:
+        fail(str(exc.args[0]), EXIT_USAGE)
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] != "redis":
+            raise
+        fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
+    if as_json:
+        click.echo(json.dumps(progress.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe_load(progress))
+    if progress.finished is None:
+        sys.exit(EXIT_RUNNING)
+    sys.exit(EXIT_REJECTED if progress.rejected or progress.failed else EXIT_OK)
+
+
+def describe_recent(registry) -> str:
+    lines = []
+    for load_id in registry.recent():
+        p = registry.progress(load_id)
+        lines.append(f"{load_id}  {p.state:<12} batches {p.done}/{p.batches} done, "
+                     f"{p.failed} failed; {p.loaded:,} loaded, {len(p.rejected):,} rejected")
+    return "\n".join(lines) or "No queued loads."
+
+
+def describe_load(p) -> str:
+    lines = [f"{p.load_id}: {p.meta['library']}, {p.state}",
+             f"  batches: {p.batches:,} ({p.done:,} done, {p.failed:,} failed, "
+             f"{p.pending:,} pending)",
+             f"  records: {p.loaded:,} loaded ({p.unchanged:,} unchanged), "
+             f"{len(p.rejected):,} rejected, {p.withdrawn:,} withdrawn"]
+    for reason, n in p.skipped.most_common():
+        lines.append(f"  skipped {n:,}: {reason}")
+    if p.finished and "documents_written" in p.finished:
+        lines.append(f"  indexed: {p.finished['documents_written']:,} documents written, "
+                     f"{p.finished['documents_removed']:,} removed")
+    elif p.pending == 0 and not p.finished:
+        lines.append("  waiting for the writer (celery -A indexer.tasks worker -Q write -c 1)")
+    for b in p.failed_batches:
+        lines.append(f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
+                     f"{b['records']} ({b['where']}): {b['error']}")
+    for f in p.meta["failed_files"]:
+        lines.append(f"  could not read {f['file']}: {f['reason']}")
+    for r in p.rejected[:10]:
+        where = f"byte {r['byte_offset']}" if r["byte_offset"] is not None else f"line {r['line']}"
+        lines.append(f"  rejected {Path(r['file']).name} record {r['record']} {where}: "
+                     f"{r['reason']}")
+    if len(p.rejected) > 10:
+        lines.append(f"  ... {len(p.rejected) - 10:,} more rejected (--json lists them all)")
+    return "\n".join(lines)
 
 
 @main.command()
@@ -162,6 +269,40 @@ def demo(settings, records, library_count, host, port, no_serve):
         fail(str(exc))
     if not no_serve:
         run_server(settings, host or settings.host, port or settings.port)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["marc21", "marcxml", "jsonl"]),
+              default="marc21", show_default=True, help="Binary MARC 21 (UTF-8), MARCXML or "
+              "MARC-in-JSON lines")
+@click.option("--library", "-l", "library_code", help="Only titles this library holds")
+@click.option("--since", help="Only documents changed since this UTC date or date-time")
+@click.option("--deletes", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the ids of documents deleted (since --since) to this file")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export(settings, fmt, library_code, since, deletes, quiet, out):
+    """Export merged records with 852 holdings and 856 links for the Hub (EBSCO FTP route);
+    the location lookup table is written beside OUT as OUT.locations.tsv."""
+    from indexer.engine import open_engine
+    from indexer.feed.export import export as run_export
+    from indexer.feed.export import parse_since
+    from indexer.libraries import load_consortium
+    from indexer.progress import Progress
+
+    try:
+        bar = Progress("Exporting", enabled=not quiet)
+        report = run_export(settings, open_engine(settings.engine, settings.engine_location),
+                            load_consortium(settings.libraries), out, fmt, library=library_code,
+                            since=parse_since(since) if since else None, deletes=deletes,
+                            progress=bar)
+        bar.finish()
+    except IndexerError as exc:
+        fail(str(exc))
+    click.echo(f"{report.records:,} records written to {report.path}"
+               + (f"; {report.deleted:,} deleted ids in {deletes}" if deletes else "")
+               + f"; locations in {report.locations_path}")
 
 
 @main.command("settings")

@@ -30,10 +30,17 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     app.extensions["lantern"] = open_search_service(settings)
 
     from opac.api.views import bp as api_bp
+    from opac.feeds.views import bp as feeds_bp
+    from opac.records.views import bp as records_bp
     from opac.ui.views import bp as ui_bp
 
-    app.register_blueprint(ui_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in (ui_bp, api_bp, records_bp, feeds_bp):
+        app.register_blueprint(blueprint)
+    from opac.ilsdi.views import bp as ilsdi_bp
+    from opac.oai.views import bp as oai_bp
+
+    app.register_blueprint(oai_bp)
+    app.register_blueprint(ilsdi_bp)
     register_error_handlers(app)
 
     @app.after_request

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, runtime_checkable
 
-from indexer.engine.query import SearchRequest, SearchResult
+from indexer.engine.query import SearchRequest, SearchResult, Suggestion
 
 # Capability flags an engine may advertise; callers hide features an engine lacks.
 FACETS = "facets"  # SearchRequest.facets are counted
@@ -18,7 +18,8 @@ SORT = "sort"  # every sort in query.SORTS
 SCAN = "scan"  # scan() walks every document in id order
 RELAXED = "relaxed"  # all-words queries fall back to any-word when nothing matches
 PREFER_LIBRARY = "prefer_library"  # SearchRequest.prefer_library boosts that library's holdings
-SUGGEST = "suggest"  # reserved: autocomplete (no engine has it yet)
+SUGGEST = "suggest"  # suggest() completes titles, authors and subjects
+SPELLING = "spelling"  # SearchResult.suggestion ("did you mean") and typo-tolerant matching
 
 
 @runtime_checkable
@@ -45,6 +46,9 @@ class Engine(Protocol):
         """Make writes durable and visible to every reader."""
 
     def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        """Autocomplete: titles, authors and subjects that start with what was typed."""
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The stored `display` dict plus "id", or None."""

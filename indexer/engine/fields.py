@@ -34,7 +34,7 @@ def synonyms_dir() -> Path:
     return Path(os.environ.get("LANTERN_SYNONYMS_DIR") or _REPO / "synonyms")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -46,7 +46,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _load_fields(path: Path) -> dict[str, FieldDef]:
-    raw = _read_toml(path).get("field")
+    raw = read_toml(path).get("field")
     if not isinstance(raw, dict) or "id" not in raw:
         raise ConfigError(f"{path}: needs [field.*] tables including [field.id]")
     fields = {}
@@ -80,7 +80,7 @@ def load_fields(directory: Path | None = None) -> dict[str, FieldDef]:
 
 @lru_cache(maxsize=8)
 def _load_boosts(path: Path) -> dict[str, Any]:
-    return _read_toml(path)
+    return read_toml(path)
 
 
 def load_boosts(directory: Path | None = None) -> dict[str, Any]:

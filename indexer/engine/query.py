@@ -28,6 +28,7 @@ class SearchRequest:
     year_to: int | None = None
     facets: tuple[str, ...] = ()
     facet_size: int = 20
+    facet_sizes: tuple[tuple[str, int], ...] = ()  # per-field overrides of facet_size
     sort: str = "relevance"
     offset: int = 0
     limit: int = 20
@@ -62,9 +63,25 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """`relaxed` is True when no record had every word and the engine fell back to any word."""
+    """`relaxed` is True when no record had every word and the engine fell back to any word.
+    `fuzzy` is True when the records shown matched only with typos allowed in longer words.
+    `suggestion` is a respelling of the query from the index's own words ("did you mean"),
+    offered when the query as typed found nothing."""
 
     total: int
     hits: tuple[Hit, ...] = ()
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     relaxed: bool = False
+    fuzzy: bool = False
+    suggestion: str | None = None
+
+
+SUGGESTION_KINDS = ("title", "author", "subject")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One autocomplete entry: `text` to put in the search box, `kind` one of SUGGESTION_KINDS."""
+
+    text: str
+    kind: str

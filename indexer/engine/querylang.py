@@ -61,7 +61,14 @@ class AnyOf:
     options: tuple[Node, ...]
 
 
-Node = Word | Phrase | Identifier | YearRange | AnyOf
+@dataclass(frozen=True)
+class AllOf:
+    """Every part must match: the reader's own words when a synonym spans several of them."""
+
+    parts: tuple[Node, ...]
+
+
+Node = Word | Phrase | Identifier | YearRange | AnyOf | AllOf
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,59 @@ class ParsedQuery:
 
 
 
-def synonym_alternatives(words: Sequence[str]) -> list[tuple[str, ...]]:
-    """For each word, the words to search instead (the word itself first).
+def synonym_alternatives(words: Sequence[str], rules=None) -> list[tuple[str, ...]]:
+    """For each word, the words to search (the word itself first, then its synonyms)."""
+    if rules is None:
+        return [(w,) for w in words]
+    return [(w, *rules.alternatives(w)) for w in words]
 
-    The hook where synonym expansion (synonyms/*.txt) will plug in; identity for now.
-    """
-    return [(w,) for w in words]
+
+_SYNONYM_FIELDS = (None, "title", "subject")
+
+
+def expand_synonyms(query: ParsedQuery, rules) -> ParsedQuery:
+    """The query with each run of required words that is a synonym term widened to
+    AnyOf(the reader's words, each synonym). The reader's words always stay; exclusions are
+    left as typed. `rules` has `alternatives(text)` and `max_words` (synonyms.SynonymRules)."""
+    if not rules or not getattr(rules, "expansions", None):
+        return query
+    nodes = list(query.required)
+    out: list[Node] = []
+    i = 0
+    while i < len(nodes):
+        node = nodes[i]
+        if isinstance(node, Phrase) and node.field in _SYNONYM_FIELDS:
+            alts = rules.alternatives(node.text)
+            out.append(_widened(node, alts, node.field) if alts else node)
+            i += 1
+            continue
+        matched = False
+        for width in range(min(rules.max_words, len(nodes) - i), 0, -1):
+            run = nodes[i : i + width]
+            if not all(_plain_word(n) and n.field == node.field for n in run):
+                continue
+            alts = rules.alternatives(" ".join(n.text for n in run))
+            if alts:
+                own = run[0] if width == 1 else AllOf(tuple(run))
+                out.append(_widened(own, alts, node.field))
+                i += width
+                matched = True
+                break
+        if not matched:
+            out.append(node)
+            i += 1
+    return ParsedQuery(tuple(out), query.excluded, query.match_all)
+
+
+def _plain_word(node: Node) -> bool:
+    return isinstance(node, Word) and not node.wildcard and node.field in _SYNONYM_FIELDS
+
+
+def _widened(own: Node, alternatives: tuple[str, ...], field: str | None) -> AnyOf:
+    extra = tuple(
+        Phrase(alt, field) if len(alt.split()) > 1 else Word(alt, field) for alt in alternatives
+    )
+    return AnyOf((own, *extra))
 
 
 # --- parser --------------------------------------------------------------------------------

@@ -10,13 +10,15 @@ from typing import Any
 from indexer.engine.base import Engine
 from indexer.errors import ConfigError
 
-# name -> "module:class". The OpenSearch engine will register here as "opensearch".
+# name -> "module:class".
 ENGINES = {
     "tantivy": "indexer.engine.tantivy_engine:TantivyEngine",
+    "opensearch": "indexer.engine.opensearch_engine:OpenSearchEngine",
 }
 # name -> "module:function" turning a search document into what Engine.write_prepared takes.
 PREPARERS = {
     "tantivy": "indexer.engine.tantivy_engine:prepare_document",
+    "opensearch": "indexer.engine.opensearch_engine:prepare_document",
 }
 
 
@@ -36,6 +38,7 @@ def open_engine(
     """Open the engine called `name` on an index directory or server URL.
 
     writer=True takes the single writer lock (Tantivy: options heap_size, threads).
+    OpenSearch options: index (the alias), client, batch_size, retries, backoff, timeout.
     """
     return _resolve(ENGINES, name)(path_or_url, writer=writer, **options)
 

@@ -7,6 +7,7 @@ on their next search (a stat() of meta.json decides whether to reload).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -22,10 +23,11 @@ import tantivy
 from tantivy import Occur, Order, Query
 
 from indexer.engine import base
-from indexer.engine.fields import FieldDef, load_boosts, load_fields
-from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult
-from indexer.engine.querylang import ParsedQuery, parse_query
-from indexer.engine.tantivy_query import QueryBuilder, Ranking
+from indexer.engine.fields import FieldDef, load_fields, read_toml, synonyms_dir
+from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
+from indexer.engine.querylang import ParsedQuery, Word, parse_query
+from indexer.engine.synonyms import SynonymFiles
+from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, Ranking
 from indexer.engine.tantivy_schema import (
     build_schema,
     display_of,
@@ -34,6 +36,7 @@ from indexer.engine.tantivy_schema import (
     to_json,
     to_jsons,
 )
+from indexer.engine.tantivy_words import Vocabulary
 from indexer.errors import (
     ConfigError,
     EngineError,
@@ -73,7 +76,16 @@ def _engine_errors(action: str) -> Iterator[None]:
 class TantivyEngine:
     name = "tantivy"
     capabilities = frozenset(
-        {base.FACETS, base.HIGHLIGHT, base.SORT, base.SCAN, base.RELAXED, base.PREFER_LIBRARY}
+        {
+            base.FACETS,
+            base.HIGHLIGHT,
+            base.SORT,
+            base.SCAN,
+            base.RELAXED,
+            base.PREFER_LIBRARY,
+            base.SUGGEST,
+            base.SPELLING,
+        }
     )
 
     def __init__(
@@ -88,7 +100,14 @@ class TantivyEngine:
     ) -> None:
         self.path = Path(path)
         self.fields = fields if fields is not None else load_fields()
-        ranking = Ranking.build(self.fields, boosts if boosts is not None else load_boosts())
+        # boosts.toml and synonyms/*.txt are re-read when they change (no restart, no reindex)
+        # unless the caller fixed them.
+        self._boosts_path = None if boosts is not None else synonyms_dir() / "boosts.toml"
+        self._boosts_stamp = self._file_stamp(self._boosts_path)
+        self._synonyms = SynonymFiles(synonyms_dir())
+        ranking = Ranking.build(
+            self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
+        )
         self._highlight_fields = [
             f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
         ]
@@ -101,13 +120,11 @@ class TantivyEngine:
         elif not self._meta.exists():
             raise EngineUnavailableError(f"no search index at {self.path}")
         self._check_schema()
-        with _engine_errors(f"open of {self.path}"):
-            self._index = tantivy.Index(self._schema, str(self.path), reuse=True)
-            register_analysers(self._index)
-            self._index.config_reader(reload_policy="Manual")
-        self._stamp = self._meta_stamp()
-        self._queries = QueryBuilder(self._schema, self.fields, ranking)
+        self._open_index()
+        self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
+        self._vocabulary = Vocabulary(self._schema, self.fields)
         self._writer: tantivy.IndexWriter | None = None
+        self._uncommitted = False
         if writer:
             self._writer = self._open_writer(heap_size, threads)
 
@@ -157,13 +174,46 @@ class TantivyEngine:
         )
         return writer
 
+    @staticmethod
+    def _file_stamp(path: Path | None) -> tuple[int, int] | None:
+        if path is None:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def _refresh_ranking(self) -> None:
+        stamp = self._file_stamp(self._boosts_path)
+        if stamp == self._boosts_stamp or stamp is None:
+            return
+        try:
+            ranking = Ranking.build(self.fields, read_toml(self._boosts_path))
+        except ConfigError:
+            return  # a half-saved or broken edit: keep ranking as it was until it is fixed
+        self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
+        self._boosts_stamp = stamp
+
     def _meta_stamp(self) -> tuple[int, int, int]:
         st = self._meta.stat()
         return st.st_mtime_ns, st.st_size, st.st_ino
 
+    def _open_index(self) -> None:
+        # The index path may be a link that `lantern reindex` swaps to a freshly built index;
+        # readers notice the new target and open it (see _searcher).
+        self._target = os.path.realpath(self.path)
+        with _engine_errors(f"open of {self.path}"):
+            self._index = tantivy.Index(self._schema, str(self.path), reuse=True)
+            register_analysers(self._index)
+            self._index.config_reader(reload_policy="Manual")
+        self._stamp = self._meta_stamp()
+
     def _searcher(self) -> tantivy.Searcher:
         # Tantivy replaces meta.json on every commit, so a changed stat means a new commit.
         try:
+            if self._writer is None and os.path.realpath(self.path) != self._target:
+                self._open_index()
             stamp = self._meta_stamp()
         except OSError as exc:
             raise EngineUnavailableError(f"search index at {self.path} is gone: {exc}") from exc
@@ -185,6 +235,7 @@ class TantivyEngine:
     def write_prepared(self, prepared: Iterable[tuple[str, str]], *, new: bool = False) -> None:
         """Write (id, JSON line) pairs made by `prepare_document`."""
         writer = self._require_writer()
+        self._uncommitted = True
         with _engine_errors("upsert"):
             for doc_id, line in prepared:
                 if not new:
@@ -193,6 +244,7 @@ class TantivyEngine:
 
     def delete(self, ids: Iterable[str]) -> None:
         writer = self._require_writer()
+        self._uncommitted = True
         with _engine_errors("delete"):
             for doc_id in ids:
                 writer.delete_documents_by_term("id", doc_id)
@@ -201,6 +253,7 @@ class TantivyEngine:
         writer = self._require_writer()
         with _engine_errors("commit"):
             writer.commit()
+            self._uncommitted = False
             self._index.reload()
             self._stamp = self._meta_stamp()
 
@@ -209,7 +262,10 @@ class TantivyEngine:
         writer, self._writer = self._writer, None
         if writer is not None:
             with _engine_errors("close"):
-                writer.rollback()
+                if self._uncommitted:
+                    writer.rollback()
+                # Let the merges the last commit started finish: a rollback would abandon
+                # them, and every load would leave its segments behind (slower searches).
                 writer.wait_merging_threads()
             (self.path / WRITER_INFO).unlink(missing_ok=True)
 
@@ -230,6 +286,19 @@ class TantivyEngine:
             searcher = self._searcher()
             hits = searcher.search(Query.term_query(self._schema, "id", doc_id), 1).hits
             return display_of(searcher.doc(hits[0][1])) if hits else None
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """get() for many ids in one search (a feed page, a results page); missing ids are left
+        out of the answer."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        with _engine_errors("get_many"):
+            searcher = self._searcher()
+            query = Query.term_set_query(self._schema, "id", wanted)
+            hits = searcher.search(query, len(wanted)).hits
+            found = (display_of(searcher.doc(addr)) for _, addr in hits)
+            return {d["id"]: d for d in found}
 
     def scan(self, after: str | None, size: int) -> list[dict[str, Any]]:
         if size <= 0:
@@ -266,18 +335,35 @@ class TantivyEngine:
             f = self.fields.get(field)
             if f is None or not f.facet:
                 raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
+        self._refresh_ranking()
         with _engine_errors("search"):
             searcher = self._searcher()
-            result = self._search(searcher, parsed, request, relaxed=False)
+            result = self._search(searcher, parsed, request)
+            if result.total or parsed.match_all:
+                return result
+            # Nothing had every word as typed: respell from the index's words, then allow
+            # typos in longer words, then settle for any of the words.
+            suggestion = self._vocabulary.respell(searcher, parsed, request.text)
+            if _has_long_word(parsed):
+                result = self._search(searcher, parsed, request, fuzzy=True)
             if result.total == 0 and len(parsed.required) > 1:
                 result = self._search(searcher, parsed, request, relaxed=True)
-            return result
+            return dataclasses.replace(result, suggestion=suggestion)
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        with _engine_errors("suggest"):
+            return self._vocabulary.suggest(self._searcher(), text[:200], max(1, limit))
 
     def _search(
-        self, searcher: tantivy.Searcher, parsed: ParsedQuery, request: SearchRequest, relaxed: bool
+        self,
+        searcher: tantivy.Searcher,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        relaxed: bool = False,
+        fuzzy: bool = False,
     ) -> SearchResult:
         qb = self._queries
-        core = qb.core(parsed, request.text, relaxed=relaxed)
+        core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
         clauses = [(Occur.Must, core), *qb.filters(request)]
         sort = SORT_FIELDS.get(request.sort)
         if sort is None:
@@ -303,7 +389,9 @@ class TantivyEngine:
                 for (key, doc), mark in zip(docs, marks, strict=True)
             )
         facets = self._facets(searcher, core, request)
-        return SearchResult(total=found.count, hits=hits, facets=facets, relaxed=relaxed)
+        return SearchResult(
+            total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
+        )
 
     def _facets(
         self, searcher: tantivy.Searcher, core: Query, request: SearchRequest
@@ -317,6 +405,7 @@ class TantivyEngine:
         for field in dict.fromkeys(request.facets):
             groups.setdefault(field if field in filtered else None, []).append(field)
         out: dict[str, tuple[FacetValue, ...]] = {}
+        sizes = dict(request.facet_sizes)
         for skip, names in groups.items():
             query = Query.boolean_query(
                 [(Occur.Must, core), *self._queries.filters(request, skip=skip)]
@@ -325,8 +414,10 @@ class TantivyEngine:
                 name: {
                     "terms": {
                         "field": name,
-                        "size": request.facet_size,
-                        "segment_size": max(self._segment_size, request.facet_size),
+                        "size": sizes.get(name, request.facet_size),
+                        "segment_size": max(
+                            self._segment_size, sizes.get(name, request.facet_size)
+                        ),
                     }
                 }
                 for name in names
@@ -357,6 +448,13 @@ class TantivyEngine:
                 if ranges:
                     mark[field] = _marked_html(snippet.fragment(), ranges)
         return marks
+
+
+def _has_long_word(parsed: ParsedQuery) -> bool:
+    return any(
+        isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
+        for n in parsed.required
+    )
 
 
 def _marked_html(fragment: str, ranges: list) -> str:

@@ -18,6 +18,7 @@ from tantivy import Occur, Query
 from indexer.engine.fields import FieldDef
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
+    AllOf,
     AnyOf,
     Identifier,
     Node,
@@ -25,9 +26,9 @@ from indexer.engine.querylang import (
     Phrase,
     Word,
     YearRange,
+    expand_synonyms,
     normalise_title,
     plain_text,
-    synonym_alternatives,
 )
 from indexer.engine.tantivy_schema import analyse, twin
 from indexer.errors import QuerySyntaxError
@@ -35,6 +36,10 @@ from indexer.errors import QuerySyntaxError
 # Tantivy refuses regexes over 1000 automaton states; prefixes longer than this are not
 # worth a prefix search anyway (no reader types 100 characters to then want more).
 MAX_PREFIX_CHARS = 100
+# Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
+# Shorter words are left alone: "cat" one edit away is "car", "hat", "cut"...
+ONE_EDIT_FROM = 5
+TWO_EDITS_FROM = 9
 
 
 def _regex_escape(text: str) -> str:
@@ -68,10 +73,17 @@ class Ranking:
 
 
 class QueryBuilder:
-    def __init__(self, schema: tantivy.Schema, fields: dict[str, FieldDef], ranking: Ranking):
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        fields: dict[str, FieldDef],
+        ranking: Ranking,
+        synonyms: Any = None,
+    ):
         self.schema = schema
         self.fields = fields
         self.ranking = ranking
+        self.synonyms = synonyms  # synonyms.SynonymFiles, or None for none
 
     # --- words ------------------------------------------------------------------------
 
@@ -96,7 +108,22 @@ class QueryBuilder:
             return last
         return Query.phrase_prefix_query(self.schema, field, tokens)
 
-    def _across_fields(self, text: str, prefix: str | None, wildcard: bool) -> Query | None:
+    def _fuzzy_query(self, field: str, text: str, stem: bool) -> Query | None:
+        tokens = analyse(text, stem=stem)
+        if len(tokens) != 1:
+            return self._tokens_query(field, tokens)
+        token = tokens[0]
+        plain = len(text)
+        distance = 2 if plain >= TWO_EDITS_FROM else 1 if plain >= ONE_EDIT_FROM else 0
+        if distance == 0:
+            return Query.term_query(self.schema, field, token)
+        return Query.fuzzy_term_query(
+            self.schema, field, token, distance=distance, transposition_cost_one=True
+        )
+
+    def _across_fields(
+        self, text: str, prefix: str | None, wildcard: bool, fuzzy: bool = False
+    ) -> Query | None:
         """One word or phrase searched in every weighted field: the best field counts."""
         per_field = []
         unstemmed_factor = float(self.ranking.get("matching", "unstemmed", 1.5))
@@ -108,6 +135,8 @@ class QueryBuilder:
             for name, stem, w in variants:
                 if wildcard:
                     q = self._prefix_query(name, text, stem)
+                elif fuzzy:
+                    q = self._fuzzy_query(name, text, stem)
                 else:
                     q = self._tokens_query(name, analyse(text, stem=stem))
                 if q is not None:
@@ -117,7 +146,7 @@ class QueryBuilder:
         tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
         return Query.disjunction_max_query(per_field, tie)
 
-    def _word(self, node: Word | Phrase) -> Query | None:
+    def _word(self, node: Word | Phrase, fuzzy: bool = False) -> Query | None:
         wildcard = isinstance(node, Word) and node.wildcard
         if node.field == "callnumber":
             mark = re.sub(r"\s+", "", node.text).upper()
@@ -129,18 +158,13 @@ class QueryBuilder:
             return _any([exact] + ([words] if words else []))
         if isinstance(node, Phrase) or wildcard:
             return self._across_fields(node.text, node.field, wildcard)
-        alternatives = [
-            q
-            for alt in synonym_alternatives([node.text])[0]
-            if (q := self._across_fields(alt, node.field, False)) is not None
-        ]
-        return _any(alternatives) if alternatives else None
+        return self._across_fields(node.text, node.field, False, fuzzy)
 
     # --- one node ---------------------------------------------------------------------
 
-    def node(self, node: Node) -> Query | None:
+    def node(self, node: Node, fuzzy: bool = False) -> Query | None:
         if isinstance(node, (Word, Phrase)):
-            return self._word(node)
+            return self._word(node, fuzzy)
         if isinstance(node, Identifier):
             ident = Query.term_set_query(self.schema, node.field, list(node.values))
             ident = Query.const_score_query(
@@ -153,17 +177,31 @@ class QueryBuilder:
                 self.schema, "year", tantivy.FieldType.Integer, node.start, node.end
             )
         if isinstance(node, AnyOf):
-            options = [q for option in node.options if (q := self.node(option)) is not None]
+            options = [
+                q for option in node.options if (q := self.node(option, fuzzy)) is not None
+            ]
             return _any(options) if options else None
+        if isinstance(node, AllOf):
+            parts = [q for part in node.parts if (q := self.node(part, fuzzy)) is not None]
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else Query.boolean_query(
+                [(Occur.Must, q) for q in parts]
+            )
         raise TypeError(f"unknown query node {node!r}")
 
     # --- the whole query --------------------------------------------------------------
 
-    def core(self, parsed: ParsedQuery, text: str, *, relaxed: bool = False) -> Query:
-        """What decides which records match (filters aside)."""
+    def core(
+        self, parsed: ParsedQuery, text: str, *, relaxed: bool = False, fuzzy: bool = False
+    ) -> Query:
+        """What decides which records match (filters aside). `fuzzy` lets longer words match
+        with a typo; synonyms widen the reader's words (never replace them)."""
         if parsed.match_all:
             return Query.all_query()
-        required = [q for node in parsed.required if (q := self.node(node)) is not None]
+        if self.synonyms is not None:
+            parsed = expand_synonyms(parsed, self.synonyms.rules())
+        required = [q for node in parsed.required if (q := self.node(node, fuzzy)) is not None]
         excluded = [q for node in parsed.excluded if (q := self.node(node)) is not None]
         if not required and not excluded:
             # Blank means "everything"; text with nothing searchable in it means nothing.

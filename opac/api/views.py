@@ -1,12 +1,14 @@
-"""The JSON API: /api/v1/search and /api/v1/records/ID."""
+"""The JSON API: /api/v1/search, /api/v1/records/ID, /api/v1/suggest, /api/v1/openapi.json."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from opac.api.openapi import openapi_document
 from opac.search.params import parse_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_SUGGEST_CHARS = 200
 
 
 def service():
@@ -28,3 +30,18 @@ def record(doc_id: str):
     if found is None:
         abort(404, f"No record with id {doc_id!r}")
     return jsonify(found)
+
+
+@bp.get("/suggest")
+def suggest():
+    text = request.args.get("q", "")[:MAX_SUGGEST_CHARS]
+    found = service().suggest(text)
+    if request.args.get("format") == "opensearch":
+        # The OpenSearch suggestions extension: [query, [completions]].
+        return jsonify([text, [s["text"] for s in found["suggestions"]]])
+    return jsonify(found)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(request.host_url.rstrip("/")))

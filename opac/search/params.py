@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from opac.search.service import FACETS, MAX_PAGE_SIZE, SORTS, SearchParams
+from opac.search.service import FACETS, MAX_PAGE_SIZE, PSEUDO_FILTERS, SORTS, SearchParams
 
 MAX_QUERY_CHARS = 1000
 
@@ -17,21 +17,27 @@ class SearchArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
-    scope = fields.String(load_default=None, allow_none=True)
+    scope = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$"))
+    year_from = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
+    year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
+
+ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to")
+MAX_FILTERS = 50
 
 
 def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
     out = []
-    for raw in values:
+    for raw in values[:MAX_FILTERS]:
         name, sep, value = raw.partition(":")
-        if sep and name in FACETS and value:
+        if sep and (name in FACETS or name in PSEUDO_FILTERS) and value:
             out.append((name, value[:200]))
-    return tuple(out)
+    return tuple(dict.fromkeys(out))
 
 
 def parse_search_args(args) -> SearchParams:
     """SearchParams from request args; raises ValueError with a reader-friendly message."""
-    flat = {k: args.get(k) for k in ("q", "page", "size", "sort", "scope") if args.get(k)}
+    flat = {k: args.get(k) for k in ARG_NAMES if args.get(k)}
     try:
         data = SearchArgs().load(flat)
     except ValidationError as exc:
@@ -45,4 +51,6 @@ def parse_search_args(args) -> SearchParams:
         filters=_pairs(args.getlist("filter")),
         excludes=_pairs(args.getlist("exclude")),
         scope=data["scope"],
+        year_from=data["year_from"],
+        year_to=data["year_to"],
     )

@@ -6,18 +6,30 @@ return exactly the same thing.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
-MAX_RESULT_DEPTH = 10_000  # deepest result a reader can page to
+MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the results page)
 SORTS = ("relevance", "year_desc", "year_asc", "title", "author")
+SORT_LABELS = {
+    "relevance": "Best match",
+    "year_desc": "Newest first",
+    "year_asc": "Oldest first",
+    "title": "Title A to Z",
+    "author": "Author A to Z",
+}
+FACET_SIZE = 30  # values per facet: the page shows a few and "more" shows the rest
+SUGGEST_SIZE = 8
 
 # Public facet names -> index fields.
 FACETS = {
     "library": "library",
+    "site": "site",
     "format": "format",
     "availability": "availability",
     "year": "year",
@@ -26,6 +38,20 @@ FACETS = {
     "language": "language",
     "author": "author_facet",
 }
+FACET_LABELS = {
+    "library": "Library",
+    "site": "Site",
+    "format": "Format",
+    "availability": "Availability",
+    "year": "Year published",
+    "mesh": "Subject (MeSH)",
+    "subject": "Subject (other)",
+    "language": "Language",
+    "author": "Author",
+}
+# Filters that are not counted as facets: region:CODE means "any library of that region".
+PSEUDO_FILTERS = ("region",)
+OLDEST_YEAR = 1000
 AVAILABILITY_LABELS = {
     "available": "Available now",
     "on_loan": "On loan",
@@ -43,15 +69,40 @@ class SearchParams:
     filters: tuple[tuple[str, str], ...] = ()
     excludes: tuple[tuple[str, str], ...] = ()
     scope: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
     facets: tuple[str, ...] = field(default_factory=lambda: tuple(FACETS))
 
 
-def _group(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in pairs:
-        if name in FACETS:
-            grouped.setdefault(FACETS[name], []).append(value)
-    return tuple((k, tuple(v)) for k, v in grouped.items())
+def year_ranges(this_year: int | None = None) -> list[tuple[str, int | None, int | None]]:
+    """The year facet's buckets, newest first: (value, first year, last year); decades back to
+    the 1980s, then everything older."""
+    this_year = this_year or datetime.date.today().year
+    decade = this_year // 10 * 10
+    out: list[tuple[str, int | None, int | None]] = [(f"{decade}-", decade, None)]
+    for low in range(decade - 10, 1979, -10):
+        out.append((f"{low}-{low + 9}", low, low + 9))
+    out.append(("-1979", None, 1979))
+    return out
+
+
+def parse_year_range(value: str) -> tuple[int | None, int | None] | None:
+    first, sep, last = value.partition("-")
+    if not sep or not (first or last) or not (first + last).isdigit():
+        return None
+    return (int(first) if first else None, int(last) if last else None)
+
+
+def _years(value: str) -> list[str]:
+    """A year facet value ("2010-2019", "-1979", "2022-", "2015") as the years it covers."""
+    if value.isdigit():
+        return [value]
+    bounds = parse_year_range(value)
+    if bounds is None:
+        return []
+    low = max(bounds[0] or OLDEST_YEAR, OLDEST_YEAR)
+    high = min(bounds[1] or datetime.date.today().year + 1, datetime.date.today().year + 1)
+    return [str(y) for y in range(low, high + 1)]
 
 
 class SearchService:
@@ -59,47 +110,124 @@ class SearchService:
         self.engine = engine
         self.consortium = consortium
 
-    def search(self, params: SearchParams) -> dict:
-        size = max(1, min(params.size, MAX_PAGE_SIZE))
-        page = max(1, min(params.page, MAX_RESULT_DEPTH // size))
-        request = SearchRequest(
+    def region_libraries(self, region: str) -> list[str]:
+        key = region.strip().upper()
+        return sorted(c for c, lib in self.consortium.libraries.items()
+                      if (lib.region or "").upper() == key)
+
+    def _group(self, pairs: tuple[tuple[str, str], ...]) -> tuple:
+        grouped: dict[str, list[str]] = {}
+        for name, value in pairs:
+            if name == "region":
+                grouped.setdefault("library", []).extend(self.region_libraries(value) or ["-"])
+            elif name == "year":
+                grouped.setdefault("year", []).extend(_years(value))
+            elif name in FACETS:
+                grouped.setdefault(FACETS[name], []).append(value)
+        return tuple((k, tuple(dict.fromkeys(v))) for k, v in grouped.items())
+
+    def request(self, params: SearchParams, page: int, size: int) -> SearchRequest:
+        return SearchRequest(
             text=params.q,
-            filters=_group(params.filters),
-            excludes=_group(params.excludes),
+            filters=self._group(params.filters),
+            excludes=self._group(params.excludes),
+            year_from=params.year_from,
+            year_to=params.year_to,
             facets=tuple(FACETS[f] for f in params.facets if f in FACETS),
+            facet_size=FACET_SIZE,
+            facet_sizes=(("year", 2000),),  # every year, summed into the ranges below
             sort=params.sort if params.sort in SORTS else "relevance",
             offset=(page - 1) * size,
             limit=size,
-            prefer_library=params.scope,
+            prefer_library=(params.scope or "").upper() or None,
             highlight=True,
         )
-        result = self.engine.search(request)
-        selected = {(FACETS.get(n), v) for n, v in params.filters}
+
+    def search(self, params: SearchParams) -> dict:
+        size = max(1, min(params.size, MAX_PAGE_SIZE))
+        page = max(1, min(params.page, MAX_RESULT_DEPTH // size))
+        result = self.engine.search(self.request(params, page, size))
+        last = max(1, min(-(-result.total // size), MAX_RESULT_DEPTH // size))
+        if page > last:  # past the end (an old link, a hand-made URL): show the last page
+            page = last
+            result = self.engine.search(self.request(params, page, size))
         return {
             "total": result.total,
             "page": page,
             "size": size,
-            "max_page": max(1, min(-(-result.total // size), MAX_RESULT_DEPTH // size)),
+            "max_page": last,
+            "max_depth": MAX_RESULT_DEPTH,
             "results": [self.result_entry(hit.display, hit.highlights) for hit in result.hits],
-            "facets": {
-                name: [
-                    {"value": fv.value, "label": self.facet_label(name, fv.value),
-                     "count": fv.count, "selected": (index_field, fv.value) in selected}
-                    for fv in result.facets.get(index_field, ())
-                ]
-                for name, index_field in FACETS.items() if index_field in result.facets
-            },
+            "facets": self.facets(params, result.facets),
             "relaxed": bool(getattr(result, "relaxed", False)),
+            "fuzzy": bool(getattr(result, "fuzzy", False)),
             "suggestion": getattr(result, "suggestion", None),
         }
+
+    def count(self, params: SearchParams) -> int:
+        """How many records a search finds (for "widen to the region" links)."""
+        request = self.request(dataclasses.replace(params, facets=()), 1, 1)
+        return self.engine.search(dataclasses.replace(request, limit=0)).total
+
+    def facets(self, params: SearchParams, counted: dict) -> dict:
+        selected = set(params.filters)
+        excluded = set(params.excludes)
+        out = {}
+        for name, index_field in FACETS.items():
+            if index_field not in counted:
+                continue
+            values = [(fv.value, fv.count) for fv in counted[index_field]]
+            if name == "year":
+                values = self._year_buckets(values)
+            out[name] = [
+                {"value": value, "label": self.facet_label(name, value), "count": count,
+                 "selected": (name, value) in selected,
+                 **({"excluded": True} if (name, value) in excluded else {})}
+                for value, count in values
+            ]
+            # A value the reader chose stays visible even when it counts nothing now.
+            shown = {v["value"] for v in out[name]}
+            for facet, value in params.filters:
+                if facet == name and value not in shown:
+                    out[name].append({"value": value, "label": self.facet_label(name, value),
+                                      "count": 0, "selected": True})
+        return out
+
+    @staticmethod
+    def _year_buckets(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        by_year = {int(v): c for v, c in values if v.lstrip("-").isdigit()}
+        out = []
+        for value, low, high in year_ranges():
+            count = sum(c for y, c in by_year.items()
+                        if (low is None or y >= low) and (high is None or y <= high))
+            if count:
+                out.append((value, count))
+        return out
 
     def facet_label(self, facet: str, value) -> str:
         if facet == "library":
             lib = self.consortium.libraries.get(value)
             return lib.name if lib else str(value)
+        if facet == "site":
+            code, _, site = str(value).partition("/")
+            lib = self.consortium.libraries.get(code)
+            return (lib.site_name(site) if lib and site else None) or str(value)
         if facet == "availability":
             return AVAILABILITY_LABELS.get(value, str(value))
+        if facet == "year":
+            bounds = parse_year_range(str(value))
+            if bounds is None:
+                return str(value)
+            low, high = bounds
+            if low is None:
+                return f"Before {high + 1}"
+            return f"{low} onwards" if high is None else f"{low} to {high}"
         return str(value)
+
+    def suggest(self, text: str, limit: int = SUGGEST_SIZE) -> dict:
+        found = self.engine.suggest(text, limit) if text.strip() else []
+        return {"query": text,
+                "suggestions": [{"text": s.text, "kind": s.kind} for s in found]}
 
     def result_entry(self, display: dict, highlights: dict | None = None) -> dict:
         holdings = display.get("holdings") or []
@@ -139,10 +267,32 @@ class SearchService:
         }
 
     def record(self, doc_id: str) -> dict | None:
+        """The full record: its description, members, holdings (also grouped by library, with
+        where it is available now) and online links through each library's proxy."""
         display = self.engine.get(doc_id)
         if display is None:
             return None
-        return {**display, **self.result_entry(display)}
+        entry = self.result_entry(display)
+        groups: dict[str, dict] = {}
+        for h in entry["holdings"]:
+            group = groups.setdefault(h["library"], {
+                "library": h["library"], "library_name": h["library_name"], "items": [],
+                "available": False, "catalogue_link": None})
+            group["items"].append(h)
+            group["available"] = group["available"] or h["status"] == "available"
+            lib = self.consortium.libraries.get(h["library"])
+            if lib and not group["catalogue_link"]:
+                group["catalogue_link"] = lib.record_link(h["record_id"])
+        for link in entry["links"]:
+            lib = self.consortium.libraries.get(link["library"])
+            link["library_name"] = lib.name if lib else link["library"]
+        return {
+            **display,
+            **entry,
+            "holdings_by_library": list(groups.values()),
+            "available_at": [g["library_name"] for g in groups.values() if g["available"]],
+            "other_formats": display.get("other_formats") or [],
+        }
 
 
 def open_search_service(settings) -> SearchService:

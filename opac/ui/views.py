@@ -1,31 +1,105 @@
-"""The reader's pages: home, results, record."""
+"""The reader's pages: home, results, record, per-library and regional views, accessibility."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+import dataclasses
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from opac.search.params import parse_search_args
+from opac.search.service import FACET_LABELS, SORT_LABELS, SearchParams
+from opac.ui import links
 
 bp = Blueprint("ui", __name__)
+WITHIN = ("library", "region", "all")
 
 
 def service():
     return current_app.extensions["lantern"]
 
 
-@bp.get("/")
-def home():
-    return render_template("ui/home.html")
+@bp.app_context_processor
+def page_helpers():
+    return {"changed": links.changed, "facet_labels": FACET_LABELS, "sort_labels": SORT_LABELS,
+            "consortium": service().consortium}
 
 
-@bp.get("/search")
-def search():
+@dataclasses.dataclass(frozen=True)
+class View:
+    """Which part of the consortium a page searches: everything, one library, or a region."""
+
+    kind: str = "all"  # all | library | region
+    code: str = ""
+    name: str = ""
+    region: str = ""
+    within: str = "all"
+
+    @property
+    def action(self) -> str:
+        if self.kind == "library":
+            return url_for("ui.library", code=self.code)
+        if self.kind == "region":
+            return url_for("ui.region", code=self.code)
+        return url_for("ui.search")
+
+
+def _scoped(params: SearchParams, view: View) -> SearchParams:
+    if view.kind == "library":
+        extra = {"library": (("library", view.code),), "region": (("region", view.region),),
+                 "all": ()}[view.within]
+        return dataclasses.replace(params, scope=view.code, filters=extra + params.filters)
+    if view.kind == "region":
+        return dataclasses.replace(params, filters=(("region", view.code),) + params.filters)
+    return params
+
+
+def _results(view: View):
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(params)
-    return render_template("ui/results.html", params=params, page=page)
+    page = service().search(_scoped(params, view))
+    wider = None
+    if view.kind == "library" and view.within == "library" and view.region:
+        widened = dataclasses.replace(view, within="region")
+        wider = {"count": service().count(_scoped(params, widened)),
+                 "href": view.action + links.changed(request.args, within="region")}
+    return render_template("ui/results.html", params=params, page=page, view=view, wider=wider,
+                           has_search="q" in request.args or bool(request.args.getlist("filter")))
+
+
+@bp.get("/")
+def home():
+    return render_template("ui/home.html", view=View())
+
+
+@bp.get("/search")
+def search():
+    return _results(View())
+
+
+@bp.get("/library/<code>/")
+def library(code: str):
+    lib = service().consortium.libraries.get(code.upper())
+    if lib is None:
+        abort(404, "There is no member library with that code.")
+    within = request.args.get("within", "library")
+    view = View("library", lib.code, lib.name, lib.region or "",
+                within if within in WITHIN else "library")
+    if "q" not in request.args and not request.args.getlist("filter"):
+        return render_template("ui/home.html", view=view)
+    return _results(view)
+
+
+@bp.get("/region/<code>/")
+def region(code: str):
+    members = service().region_libraries(code)
+    if not members:
+        abort(404, "There is no region with that code.")
+    view = View("region", code.upper(), f"Region {code.upper()}", code.upper(), "region")
+    if "q" not in request.args and not request.args.getlist("filter"):
+        return render_template("ui/home.html", view=view, members=members)
+    return _results(view)
 
 
 @bp.get("/record/<doc_id>")
@@ -33,4 +107,13 @@ def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
         abort(404, "We could not find that record. It may have been withdrawn.")
-    return render_template("ui/record.html", record=found)
+    base = current_app.config["LANTERN_SETTINGS"].base_url
+    path = url_for("ui.record", doc_id=found["id"])
+    permalink = base.rstrip("/") + path if base else url_for(
+        "ui.record", doc_id=found["id"], _external=True)
+    return render_template("ui/record.html", record=found, view=View(), permalink=permalink)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("ui/accessibility.html", view=View())

@@ -1,0 +1,218 @@
+"""Search latency: the JSON search endpoint over HTTP beside the raw engine, same queries.
+
+    python -m bench.search_bench                     # 100k records (quick)
+    python -m bench.search_bench --records 1000000   # the real figure
+
+Generates (once) and loads a sample consortium with bench.generate, then runs a realistic mix
+of queries (one word, several words, a phrase, fielded, ISBN, with facets selected), every one
+counting all the OPAC's facets, through:
+  engine   SearchService.request() -> engine.search() in this process (no HTTP, no JSON)
+  api 1    GET /api/v1/search, one client, keep-alive
+  api 16   the same with 16 concurrent clients (requests/s and latency under load)
+The server is `lantern serve` (werkzeug, threaded) in its own process. Results go to
+docs/benchmarks.md through bench/report.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.report import record_row
+
+SECTION = "Search latency"
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+
+
+def load(records: int, libraries: int):
+    from indexer.settings import load_settings
+    from lantern.demo import load_demo
+
+    data_dir = OUT / f"search-{records}-{libraries}"
+    # LANTERN_WORKERS etc. from the environment still apply (the loader's process count).
+    environ = {k: v for k, v in os.environ.items() if k in ("LANTERN_WORKERS", "LANTERN_MERGE")}
+    settings = load_settings(environ=environ, data_dir=data_dir)
+    return load_demo(settings, records=records, libraries=libraries, log=print)
+
+
+def query_mix(service, count: int, seed: int = 7) -> list[dict]:
+    """Query-string dicts built from records in the index, so every kind finds something."""
+    from opac.search.service import SearchParams
+
+    rng = random.Random(seed)
+    sample = service.search(SearchParams(q="", size=100, page=rng.randint(1, 5)))["results"]
+    sample += service.search(SearchParams(q="", size=100, sort="title"))["results"]
+    words = [w for r in sample for w in r["title"].lower().split() if len(w) > 4 and w.isalpha()]
+    libraries = list(service.consortium.libraries)
+    out: list[dict] = []
+    kinds = ["word", "words", "phrase", "title", "author", "isbn", "facets"]
+    for i in range(count):
+        r = rng.choice(sample)
+        kind = kinds[i % len(kinds)]
+        if kind == "word":
+            q = {"q": rng.choice(words)}
+        elif kind == "words":
+            q = {"q": " ".join(rng.sample(words, 2))}
+        elif kind == "phrase":
+            q = {"q": '"' + " ".join(r["title"].split()[:2]) + '"'}
+        elif kind == "title":
+            q = {"q": r["title"]}
+        elif kind == "author":
+            q = {"q": f"author:{(r['authors'] or ['smith'])[0].split(',')[0]}"}
+        elif kind == "isbn":
+            q = {"q": (r["isbn"] or ["9780000000002"])[0]}
+        else:
+            q = {"q": rng.choice(words), "filter": [f"library:{rng.choice(libraries)}",
+                                                    "format:Book"]}
+        out.append({**q, "kind": kind})
+    return out
+
+
+def params_of(query: dict):
+    from werkzeug.datastructures import MultiDict
+
+    from opac.search.params import parse_search_args
+
+    args = MultiDict([(k, v) for k, vs in query.items() if k != "kind"
+                      for v in (vs if isinstance(vs, list) else [vs])])
+    return parse_search_args(args)
+
+
+def time_engine(service, queries: list[dict]) -> list[float]:
+    times = []
+    for query in queries:
+        params = params_of(query)
+        request = service.request(params, 1, params.size)
+        started = time.perf_counter()
+        service.engine.search(request)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _path(query: dict) -> str:
+    pairs = [(k, v) for k, vs in query.items() if k != "kind"
+             for v in (vs if isinstance(vs, list) else [vs])]
+    return "/api/v1/search?" + urlencode(pairs)
+
+
+def _client(port: int, paths: list[str], times: list[float]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for path in paths:
+        started = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status} {body[:200]!r}")
+        times.append((time.perf_counter() - started) * 1000)
+    conn.close()
+
+
+def time_http(port: int, queries: list[dict], clients: int) -> tuple[list[float], float]:
+    paths = [_path(q) for q in queries]
+    shares = [paths[i::clients] for i in range(clients)]
+    times: list[float] = []
+    threads = [threading.Thread(target=_client, args=(port, share, times)) for share in shares]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, len(times) / (time.perf_counter() - started)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(settings, port: int) -> subprocess.Popen:
+    env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lantern.cli", "--data-dir", str(settings.data_dir), "serve",
+         "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the OPAC server did not start")
+
+
+def summary(times: list[float]) -> dict:
+    return {"p50": percentile(times, 50), "p95": percentile(times, 95),
+            "p99": percentile(times, 99), "mean": statistics.fmean(times)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--libraries", type=int, default=12)
+    parser.add_argument("--queries", type=int, default=700)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
+    args = parser.parse_args(argv)
+
+    from opac.search.service import open_search_service
+
+    settings = load(args.records, args.libraries)
+    service = open_search_service(settings)
+    queries = query_mix(service, args.queries)
+    time_engine(service, queries[:50])  # warm the page cache
+    engine_ms = time_engine(service, queries)
+    port = free_port()
+    server = start_server(settings, port)
+    try:
+        time_http(port, queries[:50], 1)
+        single, _ = time_http(port, queries, 1)
+        loaded, rate = time_http(port, queries, args.clients)
+    finally:
+        server.terminate()
+        server.wait(10)
+    engine, api, busy = summary(engine_ms), summary(single), summary(loaded)
+    result = {
+        "records": args.records, "documents": service.engine.count(), "queries": len(queries),
+        "engine_p50": engine["p50"], "engine_p95": engine["p95"], "engine_p99": engine["p99"],
+        "api_p50": api["p50"], "api_p95": api["p95"], "api_p99": api["p99"],
+        "overhead": api["p50"] / engine["p50"] if engine["p50"] else 0.0,
+        "clients": args.clients, "rps": rate, "busy_p50": busy["p50"], "busy_p95": busy["p95"],
+        "busy_p99": busy["p99"],
+    }
+    by_kind: dict[str, list[float]] = {}
+    for query, ms in zip(queries, engine_ms, strict=True):
+        by_kind.setdefault(query["kind"], []).append(ms)
+    print(json.dumps(result, indent=1))
+    print("engine p50 by kind (ms):",
+          {k: round(percentile(v, 50), 2) for k, v in sorted(by_kind.items())})
+    if not args.no_record:
+        record_row(SECTION, machine(), result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

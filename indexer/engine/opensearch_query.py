@@ -1,0 +1,282 @@
+"""Turn a parsed reader query and a SearchRequest into OpenSearch query DSL.
+
+The same relevance rules as tantivy_query, clause for clause:
+- all-words: the reader's plain words together in one term-centric `cross_fields` multi_match
+  (`operator: and`): every word must be found, each in any field. `most_fields` + `and` would
+  demand every word in the *same* field (engine-lab.md, section 4);
+- a word that analyses to several tokens ("covid-19") or a quoted phrase: a `phrase`
+  multi_match, the best field counting fully and the others by tie_breaker (Tantivy's dis_max);
+- unstemmed subfields weighted `matching.unstemmed` times their stemmed field;
+- score-only bonuses (`should` clauses beside the required core): exact-title ladder on
+  `title_exact`, title phrase proximity, availability, recency, prefer_library.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.engine.fields import FieldDef
+from indexer.engine.opensearch_mapping import twin
+from indexer.engine.query import SearchRequest
+from indexer.engine.querylang import (
+    AllOf,
+    AnyOf,
+    Identifier,
+    Node,
+    ParsedQuery,
+    Phrase,
+    Word,
+    YearRange,
+    expand_synonyms,
+    normalise_title,
+    plain_text,
+)
+from indexer.errors import QuerySyntaxError
+
+MAX_PREFIX_CHARS = 100  # as tantivy_query: no reader types 100 characters to then want more
+# Typo tolerance as tantivy_query: one edit from 5 characters, two from 9.
+FUZZINESS = "AUTO:5,9"
+_TOKEN = re.compile(r"[^\W_]+")  # the analyser's tokens, to tell one word from several
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """boosts.toml, resolved against the fields that exist (the same reading as Tantivy's)."""
+
+    weights: dict[str, float]
+    exact_fields: frozenset[str]
+    prefixes: dict[str, tuple[str, ...]]
+    config: dict[str, Any]
+
+    @classmethod
+    def build(cls, fields: dict[str, FieldDef], boosts: dict[str, Any]) -> Ranking:
+        text = {f.name: f for f in fields.values() if f.type == "text"}
+        configured = boosts.get("fields", {})
+        weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
+        prefixes = {
+            key: tuple(n for n in names if n in text)
+            for key, names in boosts.get("prefixes", {}).items()
+        }
+        exact = frozenset(name for name, f in text.items() if f.exact)
+        return cls(weights, exact, prefixes, boosts)
+
+    def get(self, section: str, key: str, default: Any) -> Any:
+        return self.config.get(section, {}).get(key, default)
+
+
+def _const(query: dict, score: float) -> dict:
+    return {"constant_score": {"filter": query, "boost": float(score)}}
+
+
+def _any(queries: list[dict]) -> dict:
+    if len(queries) == 1:
+        return queries[0]
+    return {"bool": {"should": queries, "minimum_should_match": 1}}
+
+
+def _is_plain(node: Node, fuzzy: bool) -> bool:
+    return (
+        isinstance(node, Word)
+        and not node.wildcard
+        and node.field != "callnumber"
+        and len(_TOKEN.findall(node.text)) == 1
+        and not (fuzzy and len(node.text) >= 5)
+    )
+
+
+class QueryBuilder:
+    def __init__(self, fields: dict[str, FieldDef], ranking: Ranking, synonyms: Any = None):
+        self.fields = fields
+        self.ranking = ranking
+        self.synonyms = synonyms  # synonyms.SynonymFiles, or None
+
+    # --- words ------------------------------------------------------------------------
+
+    def _weighted_fields(self, prefix: str | None) -> list[str]:
+        if prefix is None:
+            names = [n for n, w in self.ranking.weights.items() if w > 0]
+        else:
+            names = list(self.ranking.prefixes.get(prefix, ()))
+        unstemmed = float(self.ranking.get("matching", "unstemmed", 1.5))
+        out = []
+        for name in names:
+            weight = self.ranking.weights.get(name, 1.0)
+            out.append(f"{name}^{weight:g}")
+            if name in self.ranking.exact_fields:
+                out.append(f"{twin(name)}^{weight * unstemmed:g}")
+        return out
+
+    def _multi_match(self, text: str, prefix: str | None, kind: str, **extra: Any) -> dict | None:
+        fields = self._weighted_fields(prefix)
+        if not fields or not _TOKEN.search(text):
+            return None
+        tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
+        body = {"query": text, "type": kind, "fields": fields, "tie_breaker": tie, **extra}
+        return {"multi_match": body}
+
+    def _words(self, words: list[Word], operator: str = "and") -> dict | None:
+        """Plain one-token words of one prefix: term-centric, every word in any field."""
+        text = " ".join(w.text for w in words)
+        return self._multi_match(text, words[0].field, "cross_fields", operator=operator)
+
+    def _word(self, node: Word | Phrase, fuzzy: bool) -> dict | None:
+        wildcard = isinstance(node, Word) and node.wildcard
+        if node.field == "callnumber":
+            mark = re.sub(r"\s+", "", node.text).upper()
+            if wildcard and len(mark) <= MAX_PREFIX_CHARS:
+                exact: dict = {"prefix": {"callnumber": {"value": mark}}}
+            else:
+                exact = {"term": {"callnumber": {"value": mark}}}
+            kind = "phrase_prefix" if wildcard else "phrase"
+            words = self._multi_match(node.text, "callnumber", kind)
+            return _any([exact] + ([words] if words else []))
+        if wildcard:
+            return self._multi_match(node.text[:MAX_PREFIX_CHARS], node.field, "phrase_prefix")
+        if isinstance(node, Phrase) or len(_TOKEN.findall(node.text)) > 1:
+            return self._multi_match(node.text, node.field, "phrase")
+        if fuzzy and len(node.text) >= 5:
+            return self._multi_match(
+                node.text, node.field, "best_fields", fuzziness=FUZZINESS, prefix_length=0
+            )
+        return self._words([node])
+
+    # --- one node ---------------------------------------------------------------------
+
+    def node(self, node: Node, fuzzy: bool = False) -> dict | None:
+        if isinstance(node, (Word, Phrase)):
+            return self._word(node, fuzzy)
+        if isinstance(node, Identifier):
+            boost = float(self.ranking.get("identifier", "boost", 500.0))
+            ident = _const({"terms": {node.field: list(node.values)}}, boost)
+            words = self._word(Word(node.text), False) if node.text else None
+            return _any([ident, words]) if words else ident
+        if isinstance(node, YearRange):
+            bounds = {}
+            if node.start is not None:
+                bounds["gte"] = node.start
+            if node.end is not None:
+                bounds["lte"] = node.end
+            return {"range": {"year": bounds}}
+        if isinstance(node, AnyOf):
+            options = [q for o in node.options if (q := self.node(o, fuzzy)) is not None]
+            return _any(options) if options else None
+        if isinstance(node, AllOf):
+            parts = [q for p in node.parts if (q := self.node(p, fuzzy)) is not None]
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _required(self, nodes: tuple[Node, ...], fuzzy: bool, relaxed: bool) -> list[dict]:
+        """One query per node, except runs of plain words of one prefix, which go together
+        into one cross_fields query (unless relaxed: then each word is a separate option)."""
+        out: list[dict] = []
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            run = [node]
+            if not relaxed and _is_plain(node, fuzzy):
+                while i + len(run) < len(nodes):
+                    following = nodes[i + len(run)]
+                    if not (_is_plain(following, fuzzy) and following.field == node.field):
+                        break
+                    run.append(following)
+            query = self._words(run) if len(run) > 1 else self.node(node, fuzzy)
+            if query is not None:
+                out.append(query)
+            i += len(run)
+        return out
+
+    # --- the whole query --------------------------------------------------------------
+
+    def core(
+        self, parsed: ParsedQuery, text: str, *, relaxed: bool = False, fuzzy: bool = False
+    ) -> dict:
+        if parsed.match_all:
+            return {"match_all": {}}
+        if self.synonyms is not None:
+            parsed = expand_synonyms(parsed, self.synonyms.rules())
+        required = self._required(parsed.required, fuzzy, relaxed)
+        excluded = [q for n in parsed.excluded if (q := self.node(n)) is not None]
+        if not required and not excluded:
+            # Blank means "everything"; text with nothing searchable in it means nothing.
+            return {"match_all": {}} if not text.strip() else {"match_none": {}}
+        query: dict[str, Any] = {}
+        if not required:
+            query["must"] = [{"match_all": {}}]
+        elif relaxed:
+            query["should"] = required
+            query["minimum_should_match"] = 1
+        else:
+            query["must"] = required
+        if excluded:
+            query["must_not"] = excluded
+        return {"bool": query}
+
+    def facet_filters(self, request: SearchRequest, *, skip: str | None = None) -> list[dict]:
+        """The reader's facet selections (values of one field ORed, fields ANDed)."""
+        return [
+            self._values(field, values)
+            for field, values in request.filters
+            if values and field != skip
+        ]
+
+    def fixed_filters(self, request: SearchRequest) -> tuple[list[dict], list[dict]]:
+        """(filter, must_not) clauses that every count obeys: year range and exclusions."""
+        keep = []
+        if request.year_from is not None or request.year_to is not None:
+            bounds = {}
+            if request.year_from is not None:
+                bounds["gte"] = request.year_from
+            if request.year_to is not None:
+                bounds["lte"] = request.year_to
+            keep.append({"range": {"year": bounds}})
+        drop = [self._values(field, values) for field, values in request.excludes if values]
+        return keep, drop
+
+    def _values(self, field: str, values: Any) -> dict:
+        f = self.fields.get(field)
+        if f is None or f.type not in ("keyword", "int"):
+            raise QuerySyntaxError(f"cannot filter on {field!r}: not a keyword or int field")
+        if f.type == "int":
+            ints = [int(v) for v in values if str(v).lstrip("-").isdigit()]
+            return {"terms": {field: ints}} if ints else {"match_none": {}}
+        return {"terms": {field: [str(v) for v in values]}}
+
+    def bonuses(self, parsed: ParsedQuery, request: SearchRequest) -> list[dict]:
+        """Score-only clauses: they reorder the matches, never add or remove one."""
+        r = self.ranking
+        out: list[dict] = []
+        title = normalise_title(plain_text(parsed))
+        if title:
+            exact = {"term": {"title_exact": {"value": title}}}
+            out.append(_const(exact, r.get("title_ladder", "exact", 200.0)))
+            if int(r.get("title_ladder", "min_chars", 3)) <= len(title) <= MAX_PREFIX_CHARS:
+                # a title that starts with the whole query and goes on
+                prefix = {"prefix": {"title_exact": {"value": title + " "}}}
+                out.append(_const(prefix, r.get("title_ladder", "prefix", 40.0)))
+            if len(_TOKEN.findall(title)) > 1 and "title" in r.weights:
+                phrase = {
+                    "match_phrase": {
+                        "title": {
+                            "query": title,
+                            "slop": int(r.get("phrase", "slop", 2)),
+                            "boost": float(r.get("phrase", "title", 20.0)),
+                        }
+                    }
+                }
+                out.append(phrase)
+        if "availability" in self.fields:
+            for value, boost in r.config.get("availability", {}).items():
+                out.append(_const({"term": {"availability": {"value": value}}}, boost))
+        years = int(r.get("recency", "years", 0))
+        if years > 0 and "year" in self.fields:
+            since = datetime.date.today().year - years
+            out.append(_const({"range": {"year": {"gte": since}}}, r.get("recency", "boost", 2.0)))
+        if request.prefer_library and "library" in self.fields:
+            mine = {"term": {"library": {"value": request.prefer_library}}}
+            out.append(_const(mine, r.get("scope", "prefer_library", 1000.0)))
+        return out

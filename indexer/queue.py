@@ -1,0 +1,269 @@
+"""Queued loads: the plain functions behind `lantern load --queue` and the Celery tasks.
+
+A load is split into the same batches of records the in-process loader makes (`BATCH_SIZE`
+records: byte ranges of raw ISO 2709 records, or record-number ranges of MARCXML and KBART
+files). Map workers parse and map a batch with the in-process loader's functions and put the
+outcomes into the catalogue store, marking what changed as dirty in the same transaction. The
+single writing worker then flushes: it re-clusters around the dirty records, writes documents and
+commits, exactly as the end of an in-process load does. Everything is idempotent: a batch or a
+flush delivered twice (a worker lost mid-task) leaves the catalogue as one delivery would.
+
+Batches finish in any order. So that a record's later version in the files still wins, the store
+remembers which batch of the load last wrote each record, and an earlier batch arriving late
+leaves it alone (`load_seen`); within a batch the in-process rules apply unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from itertools import islice
+from pathlib import Path
+
+from indexer.catalogue import CatalogueWriter, store_outcomes
+from indexer.errors import RecordError
+from indexer.libraries import load_consortium
+from indexer.load import LoadReport, absorb_outcomes
+from indexer.load_registry import LoadRegistry
+from indexer.pipeline import (
+    BATCH_SIZE,
+    init_worker,
+    map_kbart_batch,
+    map_raw_batch,
+    map_read_batch,
+)
+from indexer.settings import Setting, env_name, load_settings
+from indexer.sources import ISO2709, detect_format, iter_raw_records, open_binary, read_records
+from indexer.store import CatalogueStore, now
+
+# Settings of the queue only (workers and `lantern load --queue` read them from the environment).
+QUEUE_SETTINGS: tuple[Setting, ...] = (
+    Setting("queue_prefix", "lantern",
+            "Prefix of every Redis key of the queue (queues, loads): one per deployment"),
+    Setting("queue_visibility_timeout", "3600",
+            "Seconds after which a batch taken by a worker that vanished is delivered again"),
+    Setting("queue_batch_delay", "0",
+            "Tests only: seconds a map task waits after mapping, before it stores its batch"),
+)
+
+
+def queue_setting(name: str) -> str:
+    default = next(s.default for s in QUEUE_SETTINGS if s.name == name)
+    return os.environ.get(env_name(name), default)
+
+
+def open_registry(redis_url: str | None = None) -> LoadRegistry:
+    url = redis_url or load_settings().redis_url
+    return LoadRegistry.connect(url, queue_setting("queue_prefix"))
+
+
+# --- planning: files -> batch specs ----------------------------------------------------------
+
+def plan_file(path: Path, source: str, encoding: str | None) -> tuple[list[dict], list[dict]]:
+    """(batch specs, file-level problems) for one file, batch boundaries as in-process."""
+    name = str(path)
+    if source != "kbart" and detect_format(path) == ISO2709:
+        specs, problems, chunk = [], [], []
+        try:
+            for item in iter_raw_records(path):
+                chunk.append(item)
+                if len(chunk) >= BATCH_SIZE:
+                    specs.append(_byte_range(name, chunk))
+                    chunk = []
+        except RecordError as exc:  # a damaged gzip stream: the records before it still load
+            problems.append({"file": name, "record": 0, "byte_offset": None, "line": None,
+                             "control_number": None, "reason": str(exc)})
+        if chunk:
+            specs.append(_byte_range(name, chunk))
+        return specs, problems
+    if source == "kbart":
+        from indexer.sources.kbart import read_kbart
+
+        count = sum(1 for _ in read_kbart(path))
+    else:
+        count = sum(1 for _ in read_records(path, encoding=encoding))
+    return [{"file": name, "kind": "records", "start": start,
+             "stop": min(start + BATCH_SIZE, count), "first_index": start + 1,
+             "records": min(BATCH_SIZE, count - start)}
+            for start in range(0, count, BATCH_SIZE)], []
+
+
+def _byte_range(name: str, chunk: list[tuple[int, int, bytes]]) -> dict:
+    first, last = chunk[0], chunk[-1]
+    return {"file": name, "kind": "bytes", "start": first[1], "stop": last[1] + len(last[2]),
+            "first_index": first[0], "records": len(chunk)}
+
+
+def plan_load(settings, library_code: str, files: list[Path], registry: LoadRegistry, *,
+              source: str = "marc", encoding: str | None = None, replace: bool = False) -> dict:
+    """Record a queued load and its batches in Redis; returns its meta (with "id")."""
+    library, known = load_consortium(settings.libraries).resolve(library_code)
+    encoding = None if encoding == "auto" else encoding
+    encoding = encoding or (library.encoding if library.encoding != "auto" else None)
+    specs: list[dict] = []
+    problems: list[dict] = []
+    failed_files: list[dict] = []
+    for path in files:
+        path = Path(path).resolve()
+        try:
+            file_specs, file_problems = plan_file(path, source, encoding)
+        except (OSError, RecordError) as exc:
+            failed_files.append({"file": str(path), "reason": str(exc)})
+            continue
+        specs += file_specs
+        problems += file_problems
+    meta = {
+        "id": LoadRegistry.new_id(library.code), "library": library.code,
+        "library_known": known, "files": [str(Path(p).resolve()) for p in files],
+        "source": source, "encoding": encoding, "replace": replace, "batches": len(specs),
+        "records": sum(s["records"] for s in specs), "problems": problems,
+        "failed_files": failed_files, "created": time.time(),
+        "settings": {"data_dir": str(settings.data_dir.resolve()),
+                     "libraries": str(settings.libraries.resolve()),
+                     "schemas_dir": str(settings.schemas_dir),
+                     "merge": "on" if settings.merge else "off", "engine": settings.engine,
+                     "opensearch_url": settings.opensearch_url},
+    }
+    registry.create(meta["id"], meta, specs)
+    return meta
+
+
+# --- mapping one batch (map workers) ---------------------------------------------------------
+
+_PREPARED: dict = {}
+
+
+def _prepare_mapping(settings, meta: dict) -> None:
+    """Load mapping rules and the library's holdings profile once per worker process."""
+    key = (meta["library"], str(settings.libraries), str(settings.schemas_dir), meta["encoding"])
+    if _PREPARED.get("key") != key:
+        library = load_consortium(settings.libraries).resolve(meta["library"])[0]
+        init_worker(library, str(settings.schemas_dir), meta["encoding"])
+        _PREPARED["key"] = key
+
+
+def read_batch(spec: dict, meta: dict) -> list:
+    """The batch's records parsed and mapped (a list of `indexer.pipeline.Outcome`)."""
+    path = spec["file"]
+    if spec["kind"] == "bytes":
+        with open_binary(path) as stream:
+            stream.seek(spec["start"])
+            data = stream.read(spec["stop"] - spec["start"])
+        base, start = spec["first_index"] - 1, spec["start"]
+        raws = [(base + index, start + offset, raw)
+                for index, offset, raw in iter_raw_records(io.BytesIO(data))]
+        if len(raws) != spec["records"]:  # the splitter cut differently at the range's end
+            raws = list(islice(iter_raw_records(path), base, base + spec["records"]))
+        return map_raw_batch((path, raws))
+    if meta["source"] == "kbart":
+        from indexer.sources.kbart import read_kbart
+
+        return map_kbart_batch(list(islice(read_kbart(path), spec["start"], spec["stop"])))
+    records = read_records(path, encoding=meta["encoding"])
+    return map_read_batch(list(islice(records, spec["start"], spec["stop"])))
+
+
+class BatchWriter:
+    """What `indexer.load.absorb_outcomes` writes through for one batch of a queued load: the
+    store, with changes marked dirty and superseded versions (a later batch already wrote) left
+    alone."""
+
+    def __init__(self, store: CatalogueStore, load_id: str, batch: int) -> None:
+        self.store, self.load_id, self.batch = store, load_id, batch
+
+    def _current(self, keys) -> set[str]:
+        later = self.store.seen_batches(self.load_id, keys)
+        return {k for k in keys if later.get(k, -1) <= self.batch}
+
+    def put(self, library: str, outcomes) -> int:
+        current = self._current({f"{library}:{o.control_number}" for o in outcomes})
+        fresh = [o for o in outcomes if f"{library}:{o.control_number}" in current]
+        changed = store_outcomes(self.store, library, fresh)
+        self.store.mark_dirty(keys=changed)
+        self.store.mark_seen(self.load_id, self.batch, current)
+        return len(changed)
+
+    def withdraw(self, keys) -> int:
+        current = self._current(set(keys))
+        self.store.mark_dirty(docs=self.store.remove(current))
+        self.store.unmark_dirty(current)
+        self.store.mark_seen(self.load_id, self.batch, current)
+        return len(current)
+
+
+def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) -> dict:
+    """Parse, map and store one batch; record its result. A batch already done is skipped."""
+    registry = registry or open_registry()
+    done = registry.result(load_id, batch)
+    if done is not None and done["status"] == "done":
+        return done
+    meta, spec = registry.meta(load_id), registry.spec(load_id, batch)
+    settings = load_settings(**meta["settings"])
+    _prepare_mapping(settings, meta)
+    outcomes = read_batch(spec, meta)
+    time.sleep(float(queue_setting("queue_batch_delay")))
+    report = LoadReport(meta["library"], meta["library_known"])
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    try:
+        store.begin_writing()
+        writer = BatchWriter(store, load_id, batch)
+        absorb_outcomes(outcomes, Path(spec["file"]), meta["library"], writer, report, set())
+        store.commit()
+    finally:
+        store.close()
+    result = {"status": "done", **{k: v for k, v in report.to_json().items() if k in (
+        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "warnings")}}
+    registry.record_result(load_id, batch, result)
+    return result
+
+
+def batch_failed(load_id: str, batch: int, error: str,
+                 registry: LoadRegistry | None = None) -> None:
+    """A batch that could not be done (after its retries): reported with its records."""
+    registry = registry or open_registry()
+    spec = registry.spec(load_id, batch)
+    last = spec["first_index"] + spec["records"] - 1
+    where = (f"bytes {spec['start']}-{spec['stop']}" if spec["kind"] == "bytes"
+             else f"records {spec['start'] + 1}-{spec['stop']}")
+    registry.record_result(load_id, batch, {
+        "status": "failed", "error": error, "file": spec["file"],
+        "records": f"{spec['first_index']}-{last}", "where": where})
+
+
+# --- flushing (the single writing worker) ----------------------------------------------------
+
+def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
+    """Index what map workers stored; once every batch of `load_id` is done, finish the load
+    (with --replace, withdraw the library's records it did not contain). Cheap when idle."""
+    registry = registry or open_registry()
+    meta = registry.meta(load_id)
+    settings = load_settings(**meta["settings"])
+    progress = registry.progress(load_id)
+    complete = progress.pending == 0
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    try:
+        work = store.has_dirty() or (complete and store.load_finished(load_id) is None)
+        finished_at = store.load_finished(load_id)
+    finally:
+        store.close()
+    if not work:
+        if finished_at is not None and not registry.is_finished(load_id):
+            registry.finish(load_id, {"at": finished_at})  # lost after its commit: say so now
+        return "nothing to flush"
+    withdrawn = 0
+    with CatalogueWriter.open(settings) as writer:
+        writer.store.begin_writing()
+        finish = complete and writer.store.load_finished(load_id) is None
+        if finish:
+            if meta["replace"] and not progress.failed and not meta["failed_files"]:
+                missing = writer.store.unseen_keys(meta["library"], load_id)
+                withdrawn = writer.withdraw(missing)
+            writer.store.finish_load(load_id, now())
+        changes = writer.flush()
+    if finish:
+        registry.finish(load_id, {"at": now(), "withdrawn": withdrawn,
+                                  "documents_written": changes.written,
+                                  "documents_removed": len(changes.removed)})
+        return "finished"
+    return f"flushed: {changes.written} documents written"

@@ -1,0 +1,97 @@
+"""Celery tasks of queued loads: thin wrappers over `indexer.queue`.
+
+    celery -A indexer.tasks worker -Q map              # parse and map: as many as you like
+    celery -A indexer.tasks worker -Q write -c 1       # the one writer of the index
+
+The embedded Tantivy index takes one writer at a time, so exactly one worker with one process
+consumes the `write` queue; the parallelism is in parsing and mapping on the `map` queue. Tasks
+take ids only (the load's files, library and settings are in Redis), are idempotent, are
+acknowledged only once done (a worker lost mid-task means the batch is delivered again) and
+retry with backoff while the engine is unreachable or locked. No task waits on another.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import traceback
+
+from celery import Celery
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from indexer import queue
+from indexer.errors import EngineUnavailableError, IndexLockedError
+from indexer.settings import load_settings
+
+MAP_QUEUE, WRITE_QUEUE = "map", "write"
+# The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
+RETRYABLE = (EngineUnavailableError, IndexLockedError, sqlite3.OperationalError,
+             RedisConnectionError)
+
+
+def make_app() -> Celery:
+    url = load_settings().redis_url
+    keyprefix = queue.queue_setting("queue_prefix") + ":"
+    visibility = int(queue.queue_setting("queue_visibility_timeout"))
+    app = Celery("lantern", broker=url, backend=url, include=["indexer.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,  # progress lives in the load registry, not in results
+        worker_prefetch_multiplier=1,  # batches are long: one at a time per process
+        task_default_queue=MAP_QUEUE,
+        task_routes={"indexer.tasks.flush_catalogue": {"queue": WRITE_QUEUE}},
+        broker_transport_options={
+            "visibility_timeout": visibility,
+            # Look for messages of vanished workers this often (kombu's default: every 100 s).
+            "unacked_restore_interval": max(1, min(10, visibility // 2)),
+            "unacked_restore_throttle": 1,
+            "global_keyprefix": keyprefix,
+        },
+        result_backend_transport_options={"global_keyprefix": keyprefix},
+        broker_connection_retry_on_startup=True,
+    )
+    return app
+
+
+app = make_app()
+
+
+def backoff(retries: int) -> int:
+    return min(60, 2 ** retries)
+
+
+@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+def map_batch(self, load_id: str, batch: int) -> None:
+    """Parse, map and store one batch of a queued load, then ask the writer to flush."""
+    try:
+        queue.map_batch(load_id, batch)
+    except RETRYABLE as exc:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        queue.batch_failed(load_id, batch, _describe(exc))
+    except Exception as exc:  # a bug or a vanished file: report the batch, fail loudly
+        queue.batch_failed(load_id, batch, _describe(exc))
+        flush_catalogue.delay(load_id)
+        raise
+    flush_catalogue.delay(load_id)
+
+
+@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
+def flush_catalogue(self, load_id: str) -> str:
+    """Index what the map workers stored; finish `load_id` once all its batches are done."""
+    try:
+        return queue.flush_load(load_id)
+    except RETRYABLE as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+def enqueue_load(meta: dict) -> None:
+    """One map task per batch of a planned load (a load without batches is flushed at once)."""
+    for batch in range(meta["batches"]):
+        map_batch.delay(meta["id"], batch)
+    if not meta["batches"]:
+        flush_catalogue.delay(meta["id"])
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

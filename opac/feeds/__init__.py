@@ -1,0 +1,1 @@
+"""Feeds for other software: the OpenSearch description and Atom feeds of searches."""

@@ -1,0 +1,1 @@
+"""OAI-PMH 2.0 endpoint at /oai (the logic lives in indexer.feed.oai)."""

@@ -1,0 +1,30 @@
+"""/oai: every verb by GET or POST; errors are OAI <error> elements with HTTP 200."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from indexer.feed.setup import open_provider
+
+bp = Blueprint("oai", __name__)
+
+
+def provider():
+    app = current_app
+    found = app.extensions.get("lantern_oai")
+    if found is None:
+        settings = app.config["LANTERN_SETTINGS"]
+        service = app.extensions["lantern"]
+        site = (settings.base_url or "").rstrip("/")
+        base_url = f"{site}/oai" if site else request.url_root.rstrip("/") + "/oai"
+        found = open_provider(settings, service.engine, service.consortium, base_url,
+                              page_size=app.config.get("OAI_PAGE_SIZE"))
+        app.extensions["lantern_oai"] = found
+    return found
+
+
+@bp.route("/oai", methods=["GET", "POST"])
+def oai():
+    source = request.form if request.method == "POST" else request.args
+    body = provider().respond(list(source.items(multi=True)))
+    return Response(body, mimetype="text/xml", content_type="text/xml; charset=utf-8")

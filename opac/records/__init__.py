@@ -1,0 +1,1 @@
+"""Record exports (citations, MARC) and the blueprint that serves them."""

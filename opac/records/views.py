@@ -1,0 +1,31 @@
+"""Record downloads: /record/ID/export/ris|bib|xml|mrc."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app
+
+from opac.records import export
+
+bp = Blueprint("records", __name__)
+
+FORMATS = {
+    "ris": ("application/x-research-info-systems; charset=utf-8", "ris",
+            lambda d: export.to_ris(d).encode()),
+    "bib": ("application/x-bibtex; charset=utf-8", "bib", lambda d: export.to_bibtex(d).encode()),
+    "xml": ("application/marcxml+xml; charset=utf-8", "xml", export.to_marcxml),
+    "mrc": ("application/marc", "mrc", export.to_marc21),
+}
+
+
+@bp.get("/record/<doc_id>/export/<fmt>", endpoint="export")
+def export_record(doc_id: str, fmt: str):
+    if fmt not in FORMATS:
+        abort(404, "Records can be exported as ris, bib, xml (MARCXML) or mrc (MARC21).")
+    display = current_app.extensions["lantern"].engine.get(doc_id)
+    if display is None:
+        abort(404, "We could not find that record. It may have been withdrawn.")
+    mimetype, extension, render = FORMATS[fmt]
+    safe_id = "".join(c for c in display["id"] if c.isalnum() or c in "._-")
+    return Response(render(display), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{safe_id}.{extension}"'})
+

@@ -1,0 +1,41 @@
+"""Links that change one thing about the current search and keep everything else.
+
+Every results page is a GET URL, so "remove this filter", "next page" and "sort by year" are
+the current query string with one change (and the page reset when the result set changes).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+SEARCH_ARGS = ("q", "filter", "exclude", "sort", "size", "year_from", "year_to", "within")
+
+
+def search_args(args) -> MultiDict:
+    kept = MultiDict()
+    for key in SEARCH_ARGS:
+        for value in args.getlist(key):
+            if value != "":
+                kept.add(key, value)
+    return kept
+
+
+def changed(args, *, page: int | None = None, drop: tuple[str, str] | None = None,
+            add: tuple[str, str] | None = None, **replace) -> str:
+    """The query string of `args` with one change; `drop`/`add` are (key, value) pairs."""
+    out = search_args(args)
+    if drop:
+        values = [v for v in out.getlist(drop[0]) if v != drop[1]]
+        out.setlist(drop[0], values)
+    if add and add[1] not in out.getlist(add[0]):
+        out.add(*add)
+    for key, value in replace.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = str(value)
+    if page and page > 1:
+        out["page"] = str(page)
+    return "?" + urlencode(list(out.items(multi=True)))

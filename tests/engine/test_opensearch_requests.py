@@ -1,0 +1,273 @@
+"""Every request the OpenSearch engine sends, checked without a server: the real opensearch-py
+client serialises each one onto a recording connection (tests/engine/opensearch_wire.py), and
+each body is validated against the OpenSearch REST API specification in ../shared/data."""
+
+import copy
+
+import pytest
+
+from indexer.engine import SearchRequest, open_engine
+from indexer.engine.opensearch_bulk import BulkWriter
+from indexer.errors import EngineError, EngineUnavailableError, QuerySyntaxError
+from tests.conftest import shared
+from tests.engine.catalogue import CATALOGUE
+from tests.engine.openapi_spec import SPEC_NAME, ApiSpec, load_spec
+from tests.engine.opensearch_wire import FakeCluster
+
+QUERIES = [
+    "clinical medicine",
+    "9780198526636",
+    "pharmac*",
+    "callnumber:WB115*",
+    '"clinical medicine" -oxford',
+    "diabetes OR asthma year:2010-2020",
+    "title:handbook author:kumar",
+    "anaemia in children",  # a synonym rule widens it
+    "covid-19",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def api(request, tmp_path_factory):
+    path = shared("schemas", SPEC_NAME)
+    cache = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
+    folder = cache.mkdir("opensearch-openapi") if cache else tmp_path_factory.mktemp("spec")
+    return ApiSpec(load_spec(path, folder))
+
+
+@pytest.fixture
+def cluster():
+    return FakeCluster()
+
+
+@pytest.fixture
+def writer(cluster):
+    engine = open_engine(
+        "opensearch",
+        "http://fake:9200",
+        writer=True,
+        client=cluster.client(),
+        batch_size=12,
+        backoff=0,
+    )
+    yield engine
+    engine.close()
+
+
+def exercise(engine):
+    """Every kind of request: index creation, bulk, refresh, searches, scans, rebuild."""
+    engine.upsert(CATALOGUE, new=True)
+    engine.delete(["lancet"])
+    engine.commit()
+    for text in QUERIES:
+        engine.search(
+            SearchRequest(
+                text=text,
+                filters=(("format", ("Book", "E-book")), ("year", ("2018",))),
+                excludes=(("language", ("French",)),),
+                year_from=2000,
+                facets=("format", "library", "year"),
+                facet_sizes=(("library", 5),),
+                highlight=True,
+                prefer_library="LIBA",
+            )
+        )
+    for sort in ("year_desc", "year_asc", "title", "author"):
+        engine.search(SearchRequest(sort=sort, offset=20, limit=10))
+    engine.search(SearchRequest(text="medicine", limit=0, facets=("availability",)))
+    engine.scan(None, 10)
+    engine.scan("ohcm", 10)
+    engine.count()
+    engine.get("kumar")
+    engine.suggest("oxford hand")
+    engine.begin_rebuild()
+    engine.upsert(CATALOGUE[:3], new=True)
+    engine.finish_rebuild()
+
+
+def test_every_request_conforms_to_the_api_spec(api, cluster, writer):
+    exercise(writer)
+    groups = set()
+    problems = []
+    for req in cluster.requests:
+        op = api.operation(req.method, req.path)
+        groups.add(op.group)
+        body = req.ndjson() if op.ndjson else req.json()
+        problems += [f"{req.method} {req.path}: {e}" for e in api.errors(op, body)]
+    assert problems == []
+    assert {
+        "indices.create",
+        "indices.update_aliases",
+        "bulk",
+        "indices.refresh",
+        "search",
+        "count",
+        "indices.delete",
+    } <= groups
+
+
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (("query", "bool", "must", 0, "bool", "must", 0, "multi_match", "type"), "cross_field"),
+        (("query", "bool", "must", 0, "bool", "must", 0, "multi_match", "tie_breakr"), 0.2),
+        (("aggs", "format", "aggs", "values", "terms", "size"), "twenty"),
+        (("post_filter", "bool", "filter"), {"terms": "Book"}),
+        (("sort", 0), {"year": {"order": "down"}}),
+    ],
+)
+def test_the_spec_check_catches_a_wrong_search(api, cluster, writer, path, value):
+    writer.search(
+        SearchRequest(
+            text="clinical medicine", filters=(("format", ("Book",)),), facets=("format",)
+        )
+    )
+    req = cluster.of_kind("_search")[0]  # then the fuzzy and relaxed retries
+    body = copy.deepcopy(req.json())
+    assert api.errors(api.operation("POST", req.path), body) == []
+    node = body
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    assert api.errors(api.operation("POST", req.path), body)
+
+
+def test_the_spec_check_catches_a_wrong_index_definition(api, cluster, writer):
+    (create,) = [r for r in cluster.requests if r.method == "PUT"]
+    body = create.json()
+    body["mappings"]["properties"]["title"]["type"] = "txet"
+    assert api.errors(api.operation("PUT", create.path), body)
+
+
+def test_all_words_are_term_centric_across_fields(cluster, writer):
+    writer.search(SearchRequest(text="clinical medicine"))
+    core = cluster.of_kind("_search")[0].json()["query"]["bool"]["must"][0]
+    (words,) = core["bool"]["must"]
+    match = words["multi_match"]
+    assert match["type"] == "cross_fields" and match["operator"] == "and"
+    assert "title^10" in match["fields"] and "title.unstemmed^15" in match["fields"]
+
+
+def test_facets_count_without_their_own_filter_and_hits_obey_all(cluster, writer):
+    writer.search(
+        SearchRequest(
+            filters=(("format", ("Book",)), ("library", ("LIBA", "LIBB"))),
+            facets=("format", "library", "language"),
+        )
+    )
+    body = cluster.of_kind("_search")[0].json()
+    book = {"terms": {"format": ["Book"]}}
+    libs = {"terms": {"library": ["LIBA", "LIBB"]}}
+    assert body["post_filter"] == {"bool": {"filter": [book, libs]}}
+    assert body["aggs"]["format"]["filter"] == {"bool": {"filter": [libs]}}
+    assert body["aggs"]["library"]["filter"] == {"bool": {"filter": [book]}}
+    assert body["aggs"]["language"]["filter"] == {"bool": {"filter": [book, libs]}}
+    assert body["track_total_hits"] is True
+
+
+def test_bulk_batches_and_refresh_only_at_commit(cluster, writer):
+    writer.upsert(CATALOGUE[:25])
+    writer.delete(["kumar"])
+    bulks = cluster.of_kind("_bulk")
+    assert len(bulks) == 2  # 24 of 26 actions sent in batches of 12, the rest wait
+    assert not cluster.of_kind("_refresh")
+    writer.commit()
+    bulks = cluster.of_kind("_bulk")
+    assert [len(b.ndjson()) for b in bulks] == [24, 24, 3]
+    assert bulks[-1].ndjson()[-1] == {"delete": {"_id": "kumar"}}
+    assert all("refresh" not in b.params for b in bulks)
+    assert cluster.requests[-1].kind == "_refresh"
+
+
+def test_rebuild_moves_the_alias_in_one_call_and_drops_the_old_index_after(cluster, writer):
+    (old,) = cluster.indexes
+    new = writer.begin_rebuild()
+    writer.upsert(CATALOGUE, new=True)
+    assert cluster.indexes[old] == {"lantern"}  # readers still on the old index
+    writer.finish_rebuild()
+    swaps = [r for r in cluster.requests if r.path == "/_aliases"]
+    assert swaps[-1].json() == {
+        "actions": [
+            {"remove": {"index": old, "alias": "lantern"}},
+            {"add": {"index": new, "alias": "lantern"}},
+        ]
+    }
+    order = [(r.method, r.path) for r in cluster.requests]
+    assert order.index(("DELETE", f"/{old}")) > order.index(("POST", "/_aliases"), 1)
+    assert set(cluster.indexes) == {new} and new > old
+    assert all(b.path == f"/{new}/_bulk" for b in cluster.of_kind("_bulk"))
+
+
+def test_bulk_retries_429_and_503_with_growing_backoff(cluster):
+    waits = []
+    bulk = BulkWriter(
+        cluster.client(), "lantern", batch_size=100, retries=4, backoff=0.5, sleep=waits.append
+    )
+    cluster.fail_next("_bulk", 429)
+    cluster.fail_next("_bulk", 503)
+    cluster.fail_next("_bulk", ("items", 429))
+    for doc in CATALOGUE[:3]:
+        bulk.add({"index": {"_id": doc["id"]}}, {"id": doc["id"]})
+    bulk.flush()
+    assert waits == [0.5, 1.0, 2.0]
+    assert len(cluster.of_kind("_bulk")) == 4
+
+
+def test_bulk_gives_up_as_an_outage_and_reports_bad_documents(cluster):
+    bulk = BulkWriter(cluster.client(), "lantern", retries=2, backoff=0, sleep=lambda s: None)
+    for _ in range(3):
+        cluster.fail_next("_bulk", ("items", 429))
+    bulk.add({"index": {"_id": "a"}}, {"id": "a"})
+    with pytest.raises(EngineUnavailableError, match="overloaded"):
+        bulk.flush()
+    cluster.fail_next("_bulk", ("items", 400))
+    bulk.add({"index": {"_id": "b"}}, {"id": "b"})
+    with pytest.raises(EngineError, match="refused 1 documents"):
+        bulk.flush()
+
+
+@pytest.mark.parametrize(
+    "failure, error",
+    [
+        ("connection", EngineUnavailableError),
+        (503, EngineUnavailableError),
+        (500, EngineUnavailableError),
+        (404, EngineUnavailableError),
+        (400, QuerySyntaxError),
+    ],
+)
+def test_an_outage_is_an_error_never_zero_results(cluster, failure, error):
+    engine = open_engine("opensearch", "http://fake:9200", client=cluster.client())
+    cluster.fail_next("_search", failure)
+    with pytest.raises(error):
+        engine.search(SearchRequest(text="medicine"))
+    cluster.fail_next("_count", failure)
+    with pytest.raises(error):
+        engine.count()
+
+
+def test_a_reader_cannot_write(cluster):
+    engine = open_engine("opensearch", "http://fake:9200", client=cluster.client())
+    with pytest.raises(EngineError, match="read-only"):
+        engine.upsert(CATALOGUE[:1])
+
+
+def test_opening_without_a_url_is_a_configuration_error():
+    from indexer.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="LANTERN_OPENSEARCH_URL"):
+        open_engine("opensearch", "", writer=False)
+
+
+def test_the_loaders_way_of_opening_a_writer_works(cluster):
+    # indexer.catalogue opens every engine with Tantivy's writer options.
+    engine = open_engine(
+        "opensearch",
+        "http://fake:9200",
+        writer=True,
+        client=cluster.client(),
+        threads=2,
+        heap_size=256_000_000,
+    )
+    assert engine.indexes_behind_alias()
