@@ -20,23 +20,11 @@ import sys
 import time
 from pathlib import Path
 
+from bench.load_bench import ensure_loaded
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
-
-LOAD = """
-import json, sys, time
-from pathlib import Path
-from indexer.load import load_library
-from indexer.settings import load_settings
-if __name__ == "__main__":
-    files, libraries, data = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-    settings = load_settings(environ={{}}, data_dir=data, libraries=libraries)
-    t = time.perf_counter()
-    for code, path in files.items():
-        load_library(settings, code, [Path(path)], progress=False, log=lambda *a: None)
-    print(json.dumps({{"seconds": time.perf_counter() - t}}))
-"""
 
 SERVE = """
 import sys
@@ -53,29 +41,6 @@ server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
 print(server.server_port, flush=True)
 server.serve_forever()
 """
-
-
-def ensure_loaded(records: int, libraries: int, seed: int) -> tuple[Path, Path]:
-    from bench.load_bench import ensure_catalogue
-
-    generated = ensure_catalogue(records, libraries, seed)
-    target = OUT / f"harvest-{records}-{libraries}-{seed}"
-    data = target / "data"
-    done = target / "done.json"
-    if not done.exists():
-        import shutil
-
-        shutil.rmtree(data, ignore_errors=True)
-        data.mkdir(parents=True)
-        script = target / "load_catalogue.py"  # a file, so load worker processes can import it
-        script.write_text(LOAD.format())
-        files = json.loads((generated / "done.json").read_text())["files"]
-        out = subprocess.run([sys.executable, str(script), json.dumps(files),
-                              str(generated / "libraries.toml"), str(data)], cwd=ROOT,
-                             check=True, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-        done.write_text(out.stdout.strip().splitlines()[-1])
-    return data, generated / "libraries.toml"
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:

@@ -41,6 +41,44 @@ def ensure_catalogue(records: int, libraries: int, seed: int) -> Path:
     return target
 
 
+LOAD_ALL = """
+import json, sys, time
+from pathlib import Path
+from indexer.load import load_library
+from indexer.settings import load_settings
+if __name__ == "__main__":
+    files, libraries, data = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+    settings = load_settings(environ={{}}, data_dir=data, libraries=libraries)
+    t = time.perf_counter()
+    for code, path in files.items():
+        load_library(settings, code, [Path(path)], progress=False, log=lambda *a: None)
+    print(json.dumps({{"seconds": time.perf_counter() - t}}))
+"""
+
+def ensure_loaded(records: int, libraries: int, seed: int) -> tuple[Path, Path]:
+    """A loaded data directory of the generated consortium (cached; shared by the search,
+    harvest and union benchmarks), and its libraries file."""
+    generated = ensure_catalogue(records, libraries, seed)
+    target = OUT / f"loaded-{records}-{libraries}-{seed}"
+    data = target / "data"
+    done = target / "done.json"
+    if not done.exists():
+        import shutil
+
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        script = target / "load_catalogue.py"  # a file, so load worker processes can import it
+        script.write_text(LOAD_ALL.format())
+        files = json.loads((generated / "done.json").read_text())["files"]
+        out = subprocess.run([sys.executable, str(script), json.dumps(files),
+                              str(generated / "libraries.toml"), str(data)], cwd=ROOT,
+                             check=True, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+        done.write_text(out.stdout.strip().splitlines()[-1])
+    return data, generated / "libraries.toml"
+
+
+
 def tree_rss_mb(root: int) -> float:
     """Resident memory of a process and all its descendants (pool workers included), in MB."""
     parents: dict[int, int] = {}

@@ -125,7 +125,7 @@ def record_row(section: str, machine: str, result: dict) -> None:
 
 def _fmt(value) -> str:
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

@@ -46,14 +46,12 @@ def machine() -> str:
 
 
 def load(records: int, libraries: int):
+    """The generated consortium, loaded once and shared with the other benchmarks."""
+    from bench.load_bench import ensure_loaded
     from indexer.settings import load_settings
-    from lantern.demo import load_demo
 
-    data_dir = OUT / f"search-{records}-{libraries}"
-    # LANTERN_WORKERS etc. from the environment still apply (the loader's process count).
-    environ = {k: v for k, v in os.environ.items() if k in ("LANTERN_WORKERS", "LANTERN_MERGE")}
-    settings = load_settings(environ=environ, data_dir=data_dir)
-    return load_demo(settings, records=records, libraries=libraries, log=print)
+    data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
+    return load_settings(environ={}, data_dir=data_dir, libraries=libraries_toml)
 
 
 def query_mix(service, count: int, seed: int = 7) -> list[dict]:
