@@ -19,16 +19,16 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
     data_dir = settings.data_dir
     marker = data_dir / MARKER
     wanted = {"records": records, "libraries": libraries}
-    index_dir = settings.index_dir
-    if index_dir.exists() and not marker.exists() and any(index_dir.iterdir()):
+    store = data_dir / "catalogue.sqlite"
+    if store.exists() and not marker.exists():
         raise ConfigError(
-            f"{data_dir} already holds an index that the demo did not make; "
+            f"{data_dir} already holds a catalogue that the demo did not make; "
             "point LANTERN_DATA_DIR (or --data-dir) at an empty directory for the demo"
         )
-    if marker.exists() and json.loads(marker.read_text()) == wanted and index_dir.exists():
+    if marker.exists() and json.loads(marker.read_text()) == wanted and store.exists():
         log(f"Demo consortium already loaded in {data_dir}.")
         return settings
-    shutil.rmtree(index_dir, ignore_errors=True)
+    forget_demo(data_dir)
     out = data_dir / "demo"
     log(f"Generating {records:,} records for {libraries} libraries in {out} ...")
     generated = generate_consortium(out, records=records, libraries=libraries)
@@ -41,3 +41,16 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
         load_library(settings, code, [path], progress=False, log=log)
     marker.write_text(json.dumps(wanted))
     return settings
+
+
+def forget_demo(data_dir) -> None:
+    """Remove an earlier demo's index, store and marker (a new demo starts from nothing)."""
+    link = data_dir / "index"
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    else:
+        shutil.rmtree(link, ignore_errors=True)
+    shutil.rmtree(data_dir / "indexes", ignore_errors=True)
+    for path in data_dir.glob("catalogue.sqlite*"):
+        path.unlink()
+    (data_dir / MARKER).unlink(missing_ok=True)

@@ -32,3 +32,23 @@ def test_demo_generates_loads_and_merges_shared_titles(tmp_path, monkeypatch):
 
     again = runner.invoke(main, ["demo", "--no-serve", "--records", "400", "--libraries", "4"])
     assert again.exit_code == 0 and "already loaded" in again.output
+
+
+def test_a_demo_of_another_size_starts_from_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "instance"))
+    runner = CliRunner()
+    for records in (200, 100):
+        result = runner.invoke(main, ["demo", "--no-serve", "--records", str(records),
+                                      "--libraries", "2"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    found = json.loads(runner.invoke(main, ["search", "--json", ""]).output)
+    assert found["total"] <= 100  # 200 records would have left more documents behind
+
+
+def test_the_demo_refuses_a_data_dir_with_a_real_catalogue(tmp_path, monkeypatch):
+    data = tmp_path / "instance"
+    data.mkdir()
+    (data / "catalogue.sqlite").write_bytes(b"")
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(data))
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--records", "50"])
+    assert result.exit_code != 0 and "did not make" in result.output
