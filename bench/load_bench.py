@@ -161,7 +161,13 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) 
     for _ in range(runs):
         parse = child(PYMARC_PARSE.format(files=list(files.values())))
         parse_rates.append(parse["records"] / parse["seconds"])
-        data_dir = tempfile.mkdtemp(prefix="lantern-bench-")
+        # A merged load becomes the shared loaded catalogue when there is none yet.
+        shared = OUT / f"loaded-{records}-{libraries}-{seed}"
+        keep = merge and not (shared / "done.json").exists()
+        if keep:
+            shutil.rmtree(shared, ignore_errors=True)
+            (shared / "data").mkdir(parents=True)
+        data_dir = str(shared / "data") if keep else tempfile.mkdtemp(prefix="lantern-bench-")
         try:
             load = child(
                 LANTERN_LOAD.format(
@@ -169,8 +175,11 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) 
                 ),
                 env={"LANTERN_MERGE": "on" if merge else "off"},
             )
+            if keep:
+                (shared / "done.json").write_text(json.dumps({"seconds": load["seconds"]}))
         finally:
-            shutil.rmtree(data_dir, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(data_dir, ignore_errors=True)
         load_rates.append(load["records"] / load["seconds"])
         rows.append({"parse": parse, "load": load})
     best = max(range(runs), key=lambda i: load_rates[i])

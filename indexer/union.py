@@ -91,15 +91,14 @@ def _union_groups(keys: set[str], links_among) -> list[list[str]]:
     return sorted((sorted(g) for g in grouped.values()), key=lambda g: g[0])
 
 
-def build_group(context: BuildContext, records: list[StoredRecord], stamp: float
-                ) -> list[BuiltDocument]:
+def build_group(context: BuildContext, records: list[StoredRecord]) -> list[BuiltDocument]:
     """Cluster one group and build its documents (runs in a worker process)."""
     by_key = {r.key: r for r in records}
-    if context.merge:
+    if context.merge and len(records) > 1:
         clusters = [(c.members, c.other_formats, c.cluster_id)
                     for c in cluster_records([(r.key, r.mapped) for r in records],
                                              context.overrides)]
-    else:
+    else:  # a record alone in its group has nothing to merge with: skip the matcher
         clusters = [([(r.key, SINGLE_REASON)], [], r.key) for r in records]
     doc_of = {cid: doc_id_for(members[0][0]) for members, _, cid in clusters}
     summary = {cid: _summary(by_key[members[0][0]], doc_of[cid]) for members, _, cid in clusters}
@@ -113,10 +112,9 @@ def build_group(context: BuildContext, records: list[StoredRecord], stamp: float
                              doc_of[cid])
         if other_formats:
             doc["display"]["other_formats"] = [summary[o] for o in other_formats if o in summary]
-        content_hash = hashlib.blake2b(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS),
-                                       digest_size=12).hexdigest()
-        doc["display"]["datestamp"] = stamp
         prepared = context.prepare(doc) if context.prepare else doc
+        content_hash = hashlib.blake2b(orjson.dumps(prepared, option=orjson.OPT_SORT_KEYS),
+                                       digest_size=12).hexdigest()
         built.append(BuiltDocument(doc_of[cid], tuple(k for k, _ in members), content_hash,
                                    prepared, set_specs(doc, context.consortium)))
     return built
@@ -148,7 +146,7 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
            ) -> UnionChanges:
     stamp = now()
     changes = UnionChanges(stamp=stamp)
-    jobs = _jobs(store, key_groups, stamp)
+    jobs = _jobs(store, key_groups)
     results = (run_jobs or _in_process(context))(jobs)
     old_docs: set[str] = dirty_docs
     new_docs: set[str] = set()
@@ -178,7 +176,7 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
     return changes
 
 
-def _jobs(store: CatalogueStore, key_groups: list[list[str]], stamp: float):
+def _jobs(store: CatalogueStore, key_groups: list[list[str]]):
     """Batches of whole groups, with their stored records, for the workers."""
     batch: list[list[str]] = []
     size = 0
@@ -188,7 +186,7 @@ def _jobs(store: CatalogueStore, key_groups: list[list[str]], stamp: float):
             size += len(group)
         if batch and (group is None or size >= GROUP_BATCH):
             rows = {row[0]: row for row in store.raw_records(k for g in batch for k in g)}
-            yield [[rows[k] for k in g if k in rows] for g in batch], stamp
+            yield [[rows[k] for k in g if k in rows] for g in batch]
             batch, size = [], 0
 
 
@@ -201,11 +199,11 @@ def set_build_context(context: BuildContext) -> None:
 
 
 def build_job(job) -> tuple[set[str], list[BuiltDocument]]:
-    row_groups, stamp = job
+    row_groups = job
     record_groups = [[decode(row) for row in rows] for rows in row_groups]
     context: BuildContext = _CONTEXT["context"]
     old = {r.doc_id for g in record_groups for r in g if r.doc_id}
-    built = [b for g in record_groups for b in build_group(context, g, stamp)]
+    built = [b for g in record_groups for b in build_group(context, g)]
     return old, built
 
 
