@@ -86,3 +86,28 @@ def _load_boosts(path: Path) -> dict[str, Any]:
 def load_boosts(directory: Path | None = None) -> dict[str, Any]:
     """The parsed boosts.toml (see that file for what each key means)."""
     return _load_boosts((directory or synonyms_dir()) / "boosts.toml")
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """boosts.toml, resolved against the fields that exist (one reading for every engine)."""
+
+    weights: dict[str, float]  # text field -> weight
+    exact_fields: frozenset[str]  # text fields with an unstemmed twin
+    prefixes: dict[str, tuple[str, ...]]
+    config: dict[str, Any]
+
+    @classmethod
+    def build(cls, fields: dict[str, FieldDef], boosts: dict[str, Any]) -> Ranking:
+        text = {f.name: f for f in fields.values() if f.type == "text"}
+        configured = boosts.get("fields", {})
+        weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
+        prefixes = {
+            key: tuple(n for n in names if n in text)
+            for key, names in boosts.get("prefixes", {}).items()
+        }
+        exact = frozenset(name for name, f in text.items() if f.exact)
+        return cls(weights, exact, prefixes, boosts)
+
+    def get(self, section: str, key: str, default: Any) -> Any:
+        return self.config.get(section, {}).get(key, default)

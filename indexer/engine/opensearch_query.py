@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from indexer.engine.fields import FieldDef
+from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.opensearch_mapping import twin
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
@@ -40,31 +39,6 @@ MAX_PREFIX_CHARS = 100  # as tantivy_query: no reader types 100 characters to th
 # Typo tolerance as tantivy_query: one edit from 5 characters, two from 9.
 FUZZINESS = "AUTO:5,9"
 _TOKEN = re.compile(r"[^\W_]+")  # the analyser's tokens, to tell one word from several
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """boosts.toml, resolved against the fields that exist (the same reading as Tantivy's)."""
-
-    weights: dict[str, float]
-    exact_fields: frozenset[str]
-    prefixes: dict[str, tuple[str, ...]]
-    config: dict[str, Any]
-
-    @classmethod
-    def build(cls, fields: dict[str, FieldDef], boosts: dict[str, Any]) -> Ranking:
-        text = {f.name: f for f in fields.values() if f.type == "text"}
-        configured = boosts.get("fields", {})
-        weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
-        prefixes = {
-            key: tuple(n for n in names if n in text)
-            for key, names in boosts.get("prefixes", {}).items()
-        }
-        exact = frozenset(name for name, f in text.items() if f.exact)
-        return cls(weights, exact, prefixes, boosts)
-
-    def get(self, section: str, key: str, default: Any) -> Any:
-        return self.config.get(section, {}).get(key, default)
 
 
 def _const(query: dict, score: float) -> dict:

@@ -23,11 +23,11 @@ import tantivy
 from tantivy import Occur, Order, Query
 
 from indexer.engine import base
-from indexer.engine.fields import FieldDef, load_fields, read_toml, synonyms_dir
+from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
 from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, Ranking
+from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder
 from indexer.engine.tantivy_schema import (
     build_schema,
     display_of,

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import tantivy
 from tantivy import Occur, Query
 
-from indexer.engine.fields import FieldDef
+from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
     AllOf,
@@ -45,31 +44,6 @@ TWO_EDITS_FROM = 9
 def _regex_escape(text: str) -> str:
     # Rust's regex accepts a backslash before ASCII punctuation only; other characters are literal.
     return "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in text)
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """boosts.toml, resolved against the fields that exist."""
-
-    weights: dict[str, float]  # text field -> weight
-    exact_fields: frozenset[str]  # text fields with an unstemmed twin
-    prefixes: dict[str, tuple[str, ...]]
-    config: dict[str, Any]
-
-    @classmethod
-    def build(cls, fields: dict[str, FieldDef], boosts: dict[str, Any]) -> Ranking:
-        text = {f.name: f for f in fields.values() if f.type == "text"}
-        configured = boosts.get("fields", {})
-        weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
-        prefixes = {
-            key: tuple(n for n in names if n in text)
-            for key, names in boosts.get("prefixes", {}).items()
-        }
-        exact = frozenset(name for name, f in text.items() if f.exact)
-        return cls(weights, exact, prefixes, boosts)
-
-    def get(self, section: str, key: str, default: Any) -> Any:
-        return self.config.get(section, {}).get(key, default)
 
 
 class QueryBuilder:
