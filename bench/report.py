@@ -96,6 +96,8 @@ COLUMNS = {
     "Load throughput": [
         ("records", "records"),
         ("libraries", "libraries"),
+        ("merge", "merging"),
+        ("documents", "documents"),
         ("pymarc_parse_rate", "pymarc parse-only rec/s (1 core)"),
         ("load_rate", "lantern load rec/s (end to end)"),
         ("ratio", "load / pymarc"),
