@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -105,8 +106,10 @@ def test_rejected_records_and_every_format_are_reported_as_in_process(harness, t
         state, report = harness.status(queued, load_id), reports[code].to_json()
         assert state["loaded"] == report["loaded"]
         assert state["skipped"] == report["skipped"]
-        assert sorted((r["file"], r["record"], r["reason"]) for r in state["rejected"]) == sorted(
-            (r["file"], r["record"], r["reason"]) for r in report["rejected"])
+        # File names, not paths: the queue reports resolved paths (a linked data folder differs).
+        assert sorted((Path(r["file"]).name, r["record"], r["reason"])
+                      for r in state["rejected"]) == sorted(
+            (Path(r["file"]).name, r["record"], r["reason"]) for r in report["rejected"])
     assert reports["UVA"].rejected  # the malformed files really had broken records
 
 
