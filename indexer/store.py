@@ -179,14 +179,19 @@ class CatalogueStore:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS scope(key TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM scope")
         self.db.executemany("INSERT OR IGNORE INTO scope(key) VALUES (?)", ((k,) for k in keys))
+        # CROSS JOIN keeps `scope` as the outer loop, so each lookup uses an index: the cost
+        # follows the records in scope, not the size of the catalogue.
         for query in (
-            "SELECT group_concat(m.key, char(31)) FROM match_keys m JOIN scope s ON s.key = m.key"
-            " GROUP BY m.mkey HAVING count(*) > 1",
-            "SELECT group_concat(r.key, char(31)) FROM records r JOIN scope s ON s.key = r.key"
-            " WHERE r.doc_id IS NOT NULL GROUP BY r.doc_id HAVING count(*) > 1",
+            "SELECT m.mkey, m.key FROM scope s CROSS JOIN match_keys m ON m.key = s.key",
+            "SELECT r.doc_id, r.key FROM scope s CROSS JOIN records r ON r.key = s.key"
+            " WHERE r.doc_id IS NOT NULL",
         ):
-            for (joined,) in self.db.execute(query).fetchall():
-                yield joined.split("\x1f")
+            shared: dict[str, list[str]] = {}
+            for link, key in self.db.execute(query):
+                shared.setdefault(link, []).append(key)
+            for members in shared.values():
+                if len(members) > 1:
+                    yield members
 
     def doc_ids_of(self, keys: Iterable[str]) -> set[str]:
         docs: set[str] = set()
