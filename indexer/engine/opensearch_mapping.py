@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.engine.documents import index_values
 from indexer.engine.fields import FieldDef
-from indexer.engine.querylang import normalise_title
-from indexer.errors import EngineError
 
 STEMMED = "lantern_en"
 UNSTEMMED = "lantern_en_unstemmed"
@@ -93,49 +92,9 @@ def index_body(fields: dict[str, FieldDef], *, shards: int = 1, replicas: int = 
 # --- documents -----------------------------------------------------------------------------
 
 
-def _strings(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    return [v if isinstance(v, str) else str(v) for v in values if v is not None and v != ""]
-
-
-def _keyword_values(name: str, value: Any) -> list[str]:
-    values = _strings(value)
-    if name == "title_exact":
-        # Normalised here as well as by the document builder, so query and index always agree.
-        values = [normalise_title(v) for v in values]
-    elif name == "isbn":
-        # Compact form only: the query side searches every form of the ISBN a reader types.
-        values = [v.replace("-", "").replace(" ", "").upper() for v in values]
-    return list(dict.fromkeys(v for v in values if v))
-
-
 def to_source(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, dict[str, Any]]:
     """(id, the _source OpenSearch stores) for one search document; same rules as Tantivy's."""
-    doc_id = doc.get("id")
-    if not isinstance(doc_id, str) or not doc_id:
-        raise EngineError(f"document without a string id: {str(doc)[:200]}")
-    out: dict[str, Any] = {}
-    for name, value in doc.items():
-        f = fields.get(name)
-        if f is None:
-            raise EngineError(f"document {doc_id}: field {name!r} is not in fields.toml")
-        if value is None or f.type == "stored":
-            continue
-        if f.type == "int":
-            try:
-                out[name] = [int(v) for v in (value if isinstance(value, list) else [value])]
-            except (TypeError, ValueError) as exc:
-                raise EngineError(f"document {doc_id}: {name}={value!r} is not an integer") from exc
-        elif f.type == "keyword":
-            out[name] = _keyword_values(name, value)
-        else:
-            out[name] = _strings(value)
-    if "title_exact" not in doc and "title_exact" in fields:
-        # Without mapped exact titles, the title proper and title + subtitle stand in.
-        titles = _strings(doc.get("title"))
-        full = " ".join(titles + _strings(doc.get("subtitle")))
-        out["title_exact"] = _keyword_values("title_exact", titles + [full])
-    out["id"] = doc_id
+    doc_id, out = index_values(doc, fields)
     display = doc.get("display") or {}
     out["display"] = display if isinstance(display, dict) else {"value": display}
     return doc_id, out

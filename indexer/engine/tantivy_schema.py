@@ -13,9 +13,8 @@ from typing import Any
 import orjson
 import tantivy
 
+from indexer.engine.documents import index_values
 from indexer.engine.fields import FieldDef
-from indexer.engine.querylang import normalise_title
-from indexer.errors import EngineError
 
 STEMMED = "lantern_en"  # words as searched: folded and stemmed
 UNSTEMMED = "lantern_en_unstemmed"  # folded, not stemmed: the twin fields
@@ -78,57 +77,12 @@ def schema_field_names(fields: dict[str, FieldDef]) -> set[str]:
     return names
 
 
-def _strings(value: Any) -> list[str]:
-    if type(value) is list:
-        return [v if type(v) is str else str(v) for v in value if v is not None and v != ""]
-    if value is None or value == "":
-        return []
-    return [str(value)]
-
-
-_ISBN_SEPARATORS = str.maketrans("", "", "- ")
-
-
-def _keyword_values(name: str, value: Any) -> list[str]:
-    values = _strings(value)
-    if name == "title_exact":
-        # Normalised here as well as by the document builder, so query and index always agree.
-        values = [normalise_title(v) for v in values]
-    elif name == "isbn":
-        # Compact form only: the query side searches every form of the ISBN a reader types.
-        values = [v.translate(_ISBN_SEPARATORS).upper() for v in values]
-    return list(dict.fromkeys(v for v in values if v)) if len(values) > 1 else values
-
-
 def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:
     """(id, the JSON line tantivy's add_json takes) for one search document."""
-    doc_id = doc.get("id")
-    if not isinstance(doc_id, str) or not doc_id:
-        raise EngineError(f"document without a string id: {str(doc)[:200]}")
-    out: dict[str, Any] = {}
-    for name, value in doc.items():
-        f = fields.get(name)
-        if f is None:
-            raise EngineError(f"document {doc_id}: field {name!r} is not in fields.toml")
-        if value is None or f.type == "stored":
-            continue
-        if f.type == "int":
-            try:
-                out[name] = [int(v) for v in (value if isinstance(value, list) else [value])]
-            except (TypeError, ValueError) as exc:
-                raise EngineError(f"document {doc_id}: {name}={value!r} is not an integer") from exc
-        elif f.type == "keyword":
-            out[name] = _keyword_values(name, value)
-        else:
-            out[name] = _strings(value)
-            if f.exact:
-                out[twin(name)] = out[name]
-    if "title_exact" not in doc and "title_exact" in fields:
-        # Without mapped exact titles, the title proper and title + subtitle stand in.
-        titles = _strings(doc.get("title"))
-        full = " ".join(titles + _strings(doc.get("subtitle")))
-        out["title_exact"] = _keyword_values("title_exact", titles + [full])
-    out["id"] = doc_id
+    doc_id, out = index_values(doc, fields)
+    for f in fields.values():
+        if f.exact and f.name in out:
+            out[twin(f.name)] = out[f.name]
     # Bytes fields travel base64-encoded in add_json.
     out["display"] = base64.b64encode(orjson.dumps(doc.get("display") or {})).decode()
     return doc_id, orjson.dumps(out).decode()
