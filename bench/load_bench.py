@@ -44,14 +44,14 @@ def ensure_catalogue(records: int, libraries: int, seed: int) -> Path:
 LOAD_ALL = """
 import json, sys, time
 from pathlib import Path
-from indexer.load import load_library
+from indexer.load import load_libraries
 from indexer.settings import load_settings
 if __name__ == "__main__":
     files, libraries, data = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
     settings = load_settings(environ={{}}, data_dir=data, libraries=libraries)
     t = time.perf_counter()
-    for code, path in files.items():
-        load_library(settings, code, [Path(path)], progress=False, log=lambda *a: None)
+    load_libraries(settings, [(code, [Path(path)]) for code, path in files.items()],
+                   progress=False, log=lambda *a: None)
     print(json.dumps({{"seconds": time.perf_counter() - t}}))
 """
 
@@ -137,24 +137,28 @@ LANTERN_LOAD = """
 import json, time, resource, sqlite3
 from pathlib import Path
 from indexer.settings import load_settings
-from indexer.load import load_library
+from indexer.load import load_libraries
 settings = load_settings(data_dir={data_dir!r}, libraries={libraries!r})
+files = [(code, [Path(path)]) for code, path in {files!r}.items()]
 t = time.perf_counter()
-loaded = rejected = 0
-for code, path in {files!r}.items():
-    r = load_library(settings, code, [Path(path)], progress=False, log=lambda *a: None)
-    loaded += r.loaded
-    rejected += len(r.rejected)
+reports = []
+if {together!r}:  # the region's first load: `lantern load --each CODE FILE ...`
+    reports = load_libraries(settings, files, progress=False, log=lambda *a: None)
+else:  # one `lantern load --library CODE FILE` after another
+    for part in files:
+        reports += load_libraries(settings, [part], progress=False, log=lambda *a: None)
 s = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 db = sqlite3.connect({data_dir!r} + "/catalogue.sqlite")
 documents = db.execute("SELECT count(*) FROM documents WHERE deleted = 0").fetchone()[0]
-print(json.dumps({{"records": loaded, "rejected": rejected, "seconds": s, "documents": documents,
-                  "peak_rss_mb": own}}))
+print(json.dumps({{"records": sum(r.loaded for r in reports),
+                  "rejected": sum(len(r.rejected) for r in reports), "seconds": s,
+                  "documents": documents, "peak_rss_mb": own}}))
 """
 
 
-def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) -> dict:
+def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True,
+        together: bool = True) -> dict:
     target = ensure_catalogue(records, libraries, seed)
     files = json.loads((target / "done.json").read_text())["files"]
     parse_rates, load_rates, rows = [], [], []
@@ -163,7 +167,7 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) 
         parse_rates.append(parse["records"] / parse["seconds"])
         # A merged load becomes the shared loaded catalogue when there is none yet.
         shared = OUT / f"loaded-{records}-{libraries}-{seed}"
-        keep = merge and not (shared / "done.json").exists()
+        keep = merge and together and not (shared / "done.json").exists()
         if keep:
             shutil.rmtree(shared, ignore_errors=True)
             (shared / "data").mkdir(parents=True)
@@ -171,7 +175,8 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) 
         try:
             load = child(
                 LANTERN_LOAD.format(
-                    data_dir=data_dir, files=files, libraries=str(target / "libraries.toml")
+                    data_dir=data_dir, files=files, libraries=str(target / "libraries.toml"),
+                    together=together,
                 ),
                 env={"LANTERN_MERGE": "on" if merge else "off"},
             )
@@ -187,6 +192,7 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True) 
         "records": records,
         "libraries": libraries,
         "merge": "on" if merge else "off",
+        "together": "in one run" if together else "one run each",
         "runs": runs,
         "pymarc_parse_rate": round(sorted(parse_rates)[len(parse_rates) // 2]),
         "load_rate": round(sorted(load_rates)[len(load_rates) // 2]),
@@ -221,9 +227,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--merge", choices=["on", "off"], default="on",
                     help="merge the same title across libraries (off: one document per record)")
+    ap.add_argument("--separately", action="store_true",
+                    help="one load per library (as daily deltas arrive) instead of one run of all")
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
     args = ap.parse_args()
-    result = run(args.records, args.libraries, args.seed, args.runs, args.merge == "on")
+    result = run(args.records, args.libraries, args.seed, args.runs, args.merge == "on",
+                 not args.separately)
     result["ratio"] = round(result["load_rate"] / result["pymarc_parse_rate"], 2)
     print(json.dumps(result, indent=2))
     if not args.no_write:

@@ -97,6 +97,7 @@ COLUMNS = {
         ("records", "records"),
         ("libraries", "libraries"),
         ("merge", "merging"),
+        ("together", "libraries loaded"),
         ("documents", "documents"),
         ("pymarc_parse_rate", "pymarc parse-only rec/s (1 core)"),
         ("load_rate", "lantern load rec/s (end to end)"),
@@ -115,6 +116,8 @@ def record_row(section: str, machine: str, result: dict) -> None:
     key = str(result.get("records", "all"))
     if "merge" in result:
         key += f" merge {result['merge']}"
+    if "together" in result:
+        key += f" {result['together']}"
     rows[key] = {
         **result,
         "machine": machine,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from indexer.errors import RecordError
 from indexer.libraries import Library
-from indexer.pipeline import batches, call, init_worker
+from indexer.pipeline import batches, call_for, init_worker
 from indexer.union import build_job
 
 
@@ -37,6 +37,7 @@ class LoadReport:
     documents_written: int = 0
     documents_removed: int = 0
     seconds: float = 0.0
+    merged_with: list[str] = field(default_factory=list)  # libraries loaded in the same run
 
     @property
     def rate(self) -> float:
@@ -57,6 +58,7 @@ class LoadReport:
             "withdrawn": self.withdrawn,
             "documents_written": self.documents_written,
             "documents_removed": self.documents_removed,
+            "loaded_together_with": self.merged_with,
             "seconds": round(self.seconds, 3),
             "records_per_second": round(self.rate, 1),
         }
@@ -72,50 +74,84 @@ def process_count(requested: int, paths: list[Path]) -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_load(paths: list[Path], library: Library, writer, report: LoadReport, *,
-             encoding: str | None = None, workers: int = 0, schemas_dir: str | None = None,
-             progress=None, source: str = "marc", replace: bool = False) -> LoadReport:
-    """Load `paths` for `library` through `writer` (a CatalogueWriter) and fill in `report`.
+@dataclass
+class LoadPart:
+    """One library's files within a load (a load may take several libraries at once)."""
 
-    replace: the files are the library's whole catalogue; its records missing from them are
-    withdrawn. Otherwise the load is a delta (leader/05 d deletes a record).
+    library: Library
+    paths: list[Path]
+    report: LoadReport
+
+
+def run_load(paths: list[Path], library: Library, writer, report: LoadReport, **options
+             ) -> LoadReport:
+    """Load one library's `paths` through `writer` (a CatalogueWriter); see `run_loads`."""
+    run_loads([LoadPart(library, list(paths), report)], writer, **options)
+    return report
+
+
+def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, workers: int = 0,
+              schemas_dir: str | None = None, progress=None, source: str = "marc",
+              replace: bool = False):
+    """Load every part's files through `writer`, fill in their reports, then merge once.
+
+    One pool of processes parses and maps every file; the records that changed are then
+    re-clustered together in one pass (`indexer.union`), so loading a region's libraries in
+    one command builds each document once instead of once per library that holds it.
+    replace: each part's files are that library's whole catalogue; its records missing from
+    them are withdrawn. Otherwise the load is a delta (leader/05 d deletes a record).
+    Returns the `UnionChanges` of the merge.
     """
     started = time.perf_counter()
-    encoding = encoding or (library.encoding if library.encoding != "auto" else None)
-    processes = process_count(workers, paths)
+    processes = process_count(workers, [p for part in parts for p in part.paths])
     pool = None
     if processes:
         ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-        pool = ctx.Pool(processes, init_worker,
-                        (library, schemas_dir, encoding, writer.build_context))
-        run = lambda items: pool.imap(call, items, chunksize=1)  # noqa: E731
+        pool = ctx.Pool(processes, init_worker, (None, schemas_dir, None, writer.build_context))
+        run = lambda items: pool.imap(call_for, items, chunksize=1)  # noqa: E731
     else:
-        init_worker(library, schemas_dir, encoding)
-        run = lambda items: map(call, items)  # noqa: E731
-    seen: set[str] = set()
+        init_worker(None, schemas_dir, None)
+        run = lambda items: map(call_for, items)  # noqa: E731
     try:
-        for path in paths:
-            report.files.append(str(path))
-            try:
-                for outcomes in run(batches(path, encoding, source)):
-                    absorb_outcomes(outcomes, path, library.code, writer, report, seen)
-                    if progress is not None:
-                        progress.advance(len(outcomes))
-            except (OSError, RecordError) as exc:
-                report.failed_files.append({"file": str(path), "reason": str(exc)})
-        if replace and not report.failed_files:
-            missing = writer.store.library_keys(library.code) - seen
-            report.withdrawn += writer.withdraw(missing)
+        for part in parts:
+            part_started = time.perf_counter()
+            _load_part(part, writer, run, encoding, source, replace, progress)
+            part.report.seconds += time.perf_counter() - part_started
         build = (lambda jobs: pool.imap(build_job, jobs)) if pool is not None else None
+        merge_started = time.perf_counter()
         changes = writer.flush(build)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-    report.documents_written += changes.written
-    report.documents_removed += len(changes.removed)
-    report.seconds += time.perf_counter() - started
-    return report
+    merge_seconds = time.perf_counter() - merge_started
+    for part in parts:
+        part.report.documents_written += changes.written
+        part.report.documents_removed += len(changes.removed)
+        part.report.seconds += merge_seconds
+        if len(parts) > 1:
+            part.report.merged_with = [p.library.code for p in parts if p is not part]
+    changes.seconds = time.perf_counter() - started
+    return changes
+
+
+def _load_part(part: LoadPart, writer, run, encoding, source, replace, progress) -> None:
+    library, report = part.library, part.report
+    encoding = encoding or (library.encoding if library.encoding != "auto" else None)
+    seen: set[str] = set()
+    for path in part.paths:
+        report.files.append(str(path))
+        items = ((library, encoding, item) for item in batches(path, encoding, source))
+        try:
+            for outcomes in run(items):
+                absorb_outcomes(outcomes, path, library.code, writer, report, seen)
+                if progress is not None:
+                    progress.advance(len(outcomes))
+        except (OSError, RecordError) as exc:
+            report.failed_files.append({"file": str(path), "reason": str(exc)})
+    if replace and not report.failed_files:
+        missing = writer.store.library_keys(library.code) - seen
+        report.withdrawn += writer.withdraw(missing)
 
 
 def absorb_outcomes(outcomes: list, path: Path, library: str, writer, report: LoadReport,
@@ -149,28 +185,66 @@ def load_library(settings, library_code: str, files: list[Path], *, encoding: st
                  workers: int | None = None, report_path: Path | None = None,
                  progress: bool = True, log=print, source: str = "marc",
                  replace: bool = False) -> LoadReport:
-    """`lantern load`: load one library's files, write the JSON report, say what happened."""
+    """`lantern load --library CODE FILE...`: load one library's files, write the JSON report,
+    say what happened."""
+    return load_libraries(settings, [(library_code, files)], encoding=encoding, workers=workers,
+                          report_path=report_path, progress=progress, log=log, source=source,
+                          replace=replace)[0]
+
+
+def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
+                   encoding: str | None = None, workers: int | None = None,
+                   report_path: Path | None = None, progress: bool = True, log=print,
+                   source: str = "marc", replace: bool = False) -> list[LoadReport]:
+    """Load several libraries' files in one run (one merge at the end); a report for each."""
     from indexer.catalogue import CatalogueWriter
     from indexer.progress import Progress
 
     with CatalogueWriter.open(settings) as writer:
-        library, known = writer.consortium.resolve(library_code)
-        if not known:
-            log(f"Library {library_code!r} is not in {settings.libraries}: "
-                f"using the 'auto' holdings profile.")
-        report = LoadReport(library.code, known)
-        bar = Progress(f"Loading {library.code}", enabled=progress)
-        run_load(files, library, writer, report, encoding=None if encoding == "auto" else encoding,
-                 workers=settings.workers if workers is None else workers,
-                 schemas_dir=str(settings.schemas_dir), progress=bar, source=source,
-                 replace=replace)
+        parts = []
+        for code, files in files_by_library:
+            library, known = writer.consortium.resolve(code)
+            if not known:
+                log(f"Library {code!r} is not in {settings.libraries}: "
+                    f"using the 'auto' holdings profile.")
+            parts.append(LoadPart(library, [Path(f) for f in files],
+                                  LoadReport(library.code, known)))
+        label = parts[0].library.code if len(parts) == 1 else f"{len(parts)} libraries"
+        bar = Progress(f"Loading {label}", enabled=progress)
+        changes = run_loads(parts, writer, encoding=None if encoding == "auto" else encoding,
+                            workers=settings.workers if workers is None else workers,
+                            schemas_dir=str(settings.schemas_dir), progress=bar, source=source,
+                            replace=replace)
         bar.finish()
-    path = report_path or settings.reports_dir / (
-        f"load-{library.code}-{time.strftime('%Y%m%dT%H%M%S')}.json")
+    reports = [part.report for part in parts]
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    name = reports[0].library if len(reports) == 1 else "libraries"
+    path = report_path or settings.reports_dir / f"load-{name}-{stamp}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-    log(summary_text(report, path))
-    return report
+    body = reports[0].to_json() if len(reports) == 1 else joint_report(reports, changes)
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    for report in reports:
+        log(summary_text(report, path))
+    if len(reports) > 1:
+        loaded = sum(r.loaded for r in reports)
+        log(f"All {len(reports)} libraries: {loaded:,} records in {changes.seconds:.1f} s "
+            f"({loaded / changes.seconds if changes.seconds else 0:,.0f} records/s); "
+            f"search documents written: {changes.written:,}, removed: {len(changes.removed):,}")
+    return reports
+
+
+def joint_report(reports: list[LoadReport], changes) -> dict:
+    """The JSON report of a load of several libraries: each library's, then the merge's."""
+    loaded = sum(r.loaded for r in reports)
+    return {
+        "libraries": [r.to_json() for r in reports],
+        "loaded": loaded,
+        "rejected_count": sum(len(r.rejected) for r in reports),
+        "documents_written": changes.written,
+        "documents_removed": len(changes.removed),
+        "seconds": round(changes.seconds, 3),
+        "records_per_second": round(loaded / changes.seconds, 1) if changes.seconds else 0.0,
+    }
 
 
 def delete_records(settings, library_code: str, record_ids: list[str], log=print) -> int:
@@ -197,8 +271,9 @@ def summary_text(report: LoadReport, report_path: Path) -> str:
         lines.append(f"  unchanged since the last load: {report.unchanged:,}")
     if report.withdrawn:
         lines.append(f"  withdrawn: {report.withdrawn:,}")
-    lines.append(f"  search documents written: {report.documents_written:,}, "
-                 f"removed: {report.documents_removed:,}")
+    if not report.merged_with:
+        lines.append(f"  search documents written: {report.documents_written:,}, "
+                     f"removed: {report.documents_removed:,}")
     for reason, n in report.skipped.most_common():
         lines.append(f"  skipped {n:,}: {reason}")
     if report.rejected:

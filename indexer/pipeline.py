@@ -56,20 +56,30 @@ class Outcome:
 _WORKER: dict = {}
 
 
-def init_worker(library: Library, schemas_dir: str | None, encoding: str | None,
+def init_worker(library: Library | None, schemas_dir: str | None, encoding: str | None,
                 build_context=None) -> None:
     if build_context is not None:
         set_build_context(build_context)
     if schemas_dir:
         os.environ["LANTERN_SCHEMAS_DIR"] = schemas_dir
     _WORKER["mapper"] = load_rules()
-    _WORKER["profile"] = load_profile(library.holdings)
-    _WORKER["library"] = library
-    _WORKER["encoding"] = encoding
+    _WORKER["profiles"] = {}
+    if library is not None:
+        use_library(library, encoding)
     # Rules, code tables and caches live as long as the process: keep the cyclic garbage
     # collector from walking them again and again (it cost about 10% of the mapping time).
     gc.freeze()
     gc.set_threshold(20_000, 50, 100)
+
+
+def use_library(library: Library, encoding: str | None) -> None:
+    """Map the following batches as `library`'s records (its holdings profile, its encoding)."""
+    profiles = _WORKER["profiles"]
+    if library.holdings not in profiles:
+        profiles[library.holdings] = load_profile(library.holdings)
+    _WORKER["profile"] = profiles[library.holdings]
+    _WORKER["library"] = library
+    _WORKER["encoding"] = encoding
 
 
 def loaded(index, offset, line, record_id: str, mapped: dict, holdings: list,
@@ -189,3 +199,10 @@ def batches(path: Path, encoding: str | None, source: str = "marc") -> Iterator[
 def call(item: tuple[Callable, object]) -> list[Outcome]:
     func, batch = item
     return func(batch)
+
+
+def call_for(item: tuple[Library, str | None, tuple[Callable, object]]) -> list[Outcome]:
+    """`call` for a batch of a given library (a load of several libraries shares one pool)."""
+    library, encoding, inner = item
+    use_library(library, encoding)
+    return call(inner)

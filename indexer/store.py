@@ -294,18 +294,27 @@ class CatalogueStore:
 
     # --- documents: datestamps and tombstones --------------------------------------------------
 
-    def document_changed(self, doc_id: str, content_hash: str, now: float,
-                         sets: str = "") -> str:
-        """Record a (re)built document: "new" (never indexed), "changed" or "same"."""
-        row = self.db.execute("SELECT hash, deleted FROM documents WHERE id = ?",
-                              (doc_id,)).fetchone()
-        if row is not None and row[0] == content_hash and not row[1]:
-            return "same"
-        self.db.execute(
+    def documents_changed(self, built: list[tuple[str, str, str]], now: float) -> list[str]:
+        """Record (re)built documents, (id, content hash, sets) each: for each, "new" (never
+        indexed), "changed" or "same" (same content: its datestamp stays)."""
+        known: dict[str, tuple[str, int]] = {}
+        for chunk in _chunks([doc_id for doc_id, _, _ in built], 500):
+            marks = ",".join("?" * len(chunk))
+            known.update((i, (h, d)) for i, h, d in self.db.execute(
+                f"SELECT id, hash, deleted FROM documents WHERE id IN ({marks})", chunk))
+        states, rows = [], []
+        for doc_id, content_hash, sets in built:
+            row = known.get(doc_id)
+            if row is not None and row[0] == content_hash and not row[1]:
+                states.append("same")
+                continue
+            states.append("new" if row is None else "changed")
+            rows.append((doc_id, content_hash, now, sets))
+        self.db.executemany(
             "INSERT INTO documents(id, hash, datestamp, deleted, sets) VALUES (?, ?, ?, 0, ?) "
             "ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, datestamp=excluded.datestamp, "
-            "deleted=0, sets=excluded.sets", (doc_id, content_hash, now, sets))
-        return "new" if row is None else "changed"
+            "deleted=0, sets=excluded.sets", rows)
+        return states
 
     def document_deleted(self, doc_id: str, now: float) -> None:
         self.db.execute(

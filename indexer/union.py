@@ -35,6 +35,7 @@ class UnionChanges:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     stamp: float | None = None  # the datestamp given to what changed
+    seconds: float = 0.0  # the whole load's time, when a load made these changes
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ def doc_id_for(anchor_key: str) -> str:
 def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) -> list[list[str]]:
     """Independent groups of record keys around what changed (union of shared blocking keys
     and shared documents), each sorted; groups sorted by their first key."""
-    affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
+    if len(dirty_keys) * 2 >= store.record_count():  # most of the catalogue: take it all
+        affected = store.all_keys()
+    else:
+        affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
     return _union_groups(affected, store.links_among)
 
 
@@ -154,10 +158,11 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
     for old, built in results:
         old_docs |= old
         fresh, again = [], []
-        for b in built:
+        states = store.documents_changed([(b.doc_id, b.content_hash, b.sets) for b in built],
+                                         stamp)
+        for b, state in zip(built, states, strict=True):
             new_docs.add(b.doc_id)
             assignments += [(k, b.doc_id) for k in b.member_keys]
-            state = store.document_changed(b.doc_id, b.content_hash, stamp, b.sets)
             if state == "same":
                 changes.unchanged += 1
             if rewrite_all:

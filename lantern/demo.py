@@ -7,7 +7,7 @@ import json
 import shutil
 
 from indexer.errors import ConfigError
-from indexer.load import load_library
+from indexer.load import load_libraries
 
 MARKER = "demo.json"
 
@@ -37,8 +37,8 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
     elif settings.libraries.read_bytes() != (out / "libraries.toml").read_bytes():
         log(f"Keeping your {settings.libraries}; the demo's libraries are in {out}.")
         settings = dataclasses.replace(settings, libraries=out / "libraries.toml")
-    for code, path in generated.files.items():
-        load_library(settings, code, [path], progress=False, log=log)
+    load_libraries(settings, [(code, [path]) for code, path in generated.files.items()],
+                   progress=False, log=log)
     marker.write_text(json.dumps(wanted))
     return settings
 

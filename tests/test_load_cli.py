@@ -192,3 +192,24 @@ def test_every_isbn_form_finds_the_record_first(runner, libraries):
                   "978 0 13 110016 9", "isbn:0-13-110016-5"):
         first = search_json(runner, typed)["results"][0]
         assert first["members"][0]["record_id"] == "u66", typed
+
+
+def test_each_loads_several_libraries_in_one_run_with_a_report_for_each(runner, libraries,
+                                                                         settings, tmp_path):
+    report_path = tmp_path / "joint.json"
+    result = load(runner, "--each", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc")),
+                  "--each", "NLNZ", str(shared("marc", "pymarc__test.dat")),
+                  "--report", str(report_path))
+    assert result.exit_code == EXIT_OK, result.output
+    assert "All 2 libraries" in result.output
+    report = json.loads(report_path.read_text())
+    assert [lib["library"] for lib in report["libraries"]] == ["UVA", "NLNZ"]
+    assert report["loaded"] == sum(lib["loaded"] for lib in report["libraries"]) > 200
+    found = search_json(runner, "")
+    assert {f["value"] for f in found["facets"]["library"]} == {"UVA", "NLNZ"}
+
+
+def test_files_without_a_library_are_a_usage_error(runner, libraries):
+    result = load(runner, str(shared("marc", "pymarc__test.dat")))
+    assert result.exit_code == 2
+    assert "--library" in result.output

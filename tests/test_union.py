@@ -9,7 +9,7 @@ import pymarc
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.load import delete_records, load_library
+from indexer.load import delete_records, load_libraries, load_library
 from indexer.settings import load_settings
 from indexer.store import CatalogueStore
 from tests.conftest import shared
@@ -110,6 +110,23 @@ def test_merging_does_not_depend_on_load_order(tmp_path, uva):
     quiet(second, "UVB", [half_b])
     quiet(second, "UVA", [half_a])
     assert documents(first) == documents(second)
+
+
+def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_path, uva):
+    apart, together = make_settings(tmp_path / "apart"), make_settings(tmp_path / "together")
+    records = records_of(uva)
+    half_a = write(records[:140], tmp_path / "a.mrc")
+    half_b = write(records[60:], tmp_path / "b.mrc")
+    quiet(apart, "UVA", [half_a])
+    quiet(apart, "UVB", [half_b])
+    reports = load_libraries(together, [("UVA", [half_a]), ("UVB", [half_b])], progress=False,
+                             log=lambda *a: None)
+    assert [(r.library, r.loaded, r.merged_with) for r in reports] == [
+        ("UVA", 140, ["UVB"]), ("UVB", 140, ["UVA"])]
+    merged = documents(together)
+    assert merged == documents(apart)
+    assert reports[0].documents_written == len(merged)  # each document written once
+    assert any(len(d["members"]) == 2 for d in merged.values())
 
 
 def test_a_changed_record_rewrites_only_its_document(tmp_path, uva):
