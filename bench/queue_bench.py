@@ -4,7 +4,7 @@ workers on the embedded Tantivy engine, beside the in-process `lantern load` of 
     python -m bench.queue_bench --records 100000 [--libraries 12] [--workers 1,2,4]
 
 Needs Redis at LANTERN_REDIS_URL (default redis://127.0.0.1:6379/0). Each run gets a fresh data
-directory, a fresh key prefix, one write worker (-Q write -c 1) and one map worker with N
+directory, a fresh key prefix, one write worker (-Q write --pool solo) and one map worker with N
 processes; the clock runs from the first `lantern load --queue` until every load is finished
 (indexed and committed). The queued index must hold as many documents as the in-process one.
 Writes a row to docs/benchmarks.md (section "Queued load throughput").
@@ -49,18 +49,20 @@ def document_count(settings) -> int:
 
 
 def in_process(files: dict[str, Path], settings) -> float:
-    from indexer.load import load_library
+    from indexer.load import load_libraries
 
-    started = time.perf_counter()
-    for code, path in files.items():
-        load_library(settings, code, [path], progress=False, log=lambda *a: None)
+    started = time.perf_counter()  # `lantern load --each CODE FILE ...`: one run of them all
+    load_libraries(settings, [(code, [path]) for code, path in files.items()], progress=False,
+                   log=lambda *a: None)
     return time.perf_counter() - started
 
 
 def start_worker(env: dict, queue: str, processes: int, log: Path) -> subprocess.Popen:
+    # The writer as the README runs it: solo (its big flushes build on every core).
+    pool = ["--pool", "solo"] if queue == "write" else ["-c", str(processes)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "indexer.tasks", "worker", "-Q", queue, "-c",
-         str(processes), "--without-gossip", "--without-mingle", "--without-heartbeat",
+        [sys.executable, "-m", "celery", "-A", "indexer.tasks", "worker", "-Q", queue, *pool,
+         "--without-gossip", "--without-mingle", "--without-heartbeat",
          "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "-l", "info"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True)

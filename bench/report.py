@@ -35,7 +35,7 @@ PEERS = {
     ),
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
-        "one write worker (-c 1) and one map worker with 1, 2 or 4 processes, on the same "
+        "one write worker (--pool solo) and one map worker with 1, 2 or 4 processes, on the same "
         "machine as Redis and the writer; records/s from the first enqueue until every load is "
         "indexed and committed. With the embedded Tantivy engine the single writer re-clusters "
         "and writes while the map processes parse and map: the queue pays off with more cores "

@@ -16,8 +16,11 @@ leaves it alone (`load_seen`); within a batch the in-process rules apply unchang
 from __future__ import annotations
 
 import io
+import logging
+import multiprocessing
 import os
 import time
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -36,6 +39,9 @@ from indexer.pipeline import (
 from indexer.settings import Setting, env_name, load_settings
 from indexer.sources import ISO2709, detect_format, iter_raw_records, open_binary, read_records
 from indexer.store import CatalogueStore, now
+from indexer.union import build_job, set_build_context
+
+log = logging.getLogger(__name__)
 
 # Settings of the queue only (workers and `lantern load --queue` read them from the environment).
 QUEUE_SETTINGS: tuple[Setting, ...] = (
@@ -45,6 +51,9 @@ QUEUE_SETTINGS: tuple[Setting, ...] = (
             "Seconds after which a batch taken by a worker that vanished is delivered again"),
     Setting("queue_batch_delay", "0",
             "Tests only: seconds a map task waits after mapping, before it stores its batch"),
+    Setting("queue_pool_flush", "5000",
+            "Dirty records from which the writer (run with --pool solo) builds documents on "
+            "every core"),
 )
 
 
@@ -260,10 +269,33 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
                 missing = writer.store.unseen_keys(meta["library"], load_id)
                 withdrawn = writer.withdraw(missing)
             writer.store.finish_load(load_id, now())
-        changes = writer.flush()
+        with build_pool(writer, settings.workers, writer.store.dirty_count()) as run_jobs:
+            changes = writer.flush(run_jobs)
     if finish:
         registry.finish(load_id, {"at": now(), "withdrawn": withdrawn,
                                   "documents_written": changes.written,
                                   "documents_removed": len(changes.removed)})
         return "finished"
     return f"flushed: {changes.written} documents written"
+
+
+
+@contextmanager
+def build_pool(writer: CatalogueWriter, workers: int, dirty: int):
+    """An imap of `build_job` over worker processes, or None (build in this process).
+
+    A flush of `queue_pool_flush` dirty records or more is worth the pool's start-up. A worker
+    run with `--pool solo` may start processes; a prefork pool's child (daemonic) may not, and
+    builds in its own process."""
+    if dirty < int(queue_setting("queue_pool_flush")) or multiprocessing.current_process().daemon:
+        yield None
+        return
+    processes = workers or os.cpu_count() or 1
+    log.info("flush of %d dirty records: building documents in %d processes", dirty, processes)
+    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
+    pool = ctx.Pool(processes, set_build_context, (writer.build_context,))
+    try:
+        yield lambda jobs: pool.imap(build_job, jobs)
+    finally:
+        pool.close()
+        pool.join()

@@ -253,6 +253,9 @@ class CatalogueStore:
             (keys if kind == "key" else docs).add(value)
         return keys, docs
 
+    def dirty_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM dirty").fetchone()[0]
+
     def has_dirty(self) -> bool:
         return self.db.execute("SELECT 1 FROM dirty LIMIT 1").fetchone() is not None
 

@@ -1,13 +1,14 @@
 """Celery tasks of queued loads: thin wrappers over `indexer.queue`.
 
-    celery -A indexer.tasks worker -Q map              # parse and map: as many as you like
-    celery -A indexer.tasks worker -Q write -c 1       # the one writer of the index
+    celery -A indexer.tasks worker -Q map                  # parse and map: as many as you like
+    celery -A indexer.tasks worker -Q write --pool solo    # the one writer of the index
 
 The embedded Tantivy index takes one writer at a time, so exactly one worker with one process
-consumes the `write` queue; the parallelism is in parsing and mapping on the `map` queue. Tasks
-take ids only (the load's files, library and settings are in Redis), are idempotent, are
-acknowledged only once done (a worker lost mid-task means the batch is delivered again) and
-retry with backoff while the engine is unreachable or locked. No task waits on another.
+consumes the `write` queue (solo, so that a big flush may build documents on every core); the
+parallelism is in parsing and mapping on the `map` queue. Tasks take ids only (the load's files,
+library and settings are in Redis), are idempotent, are acknowledged only once done (a worker
+lost mid-task means the batch is delivered again) and retry with backoff while the engine is
+unreachable or locked. No task waits on another.
 """
 
 from __future__ import annotations

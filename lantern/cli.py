@@ -115,7 +115,7 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
                f"in {meta['batches']:,} batches.")
     click.echo(f"  Workers parse and map in parallel (celery -A indexer.tasks worker -Q "
                f"{MAP_QUEUE}); one worker writes the index (celery -A indexer.tasks worker -Q "
-               f"{WRITE_QUEUE} -c 1).")
+               f"{WRITE_QUEUE} --pool solo).")
     if settings.engine == "tantivy":
         click.echo("  The embedded Tantivy engine takes one writer at a time: the parallelism is "
                    "in parsing and mapping.")
@@ -181,7 +181,8 @@ def describe_load(p) -> str:
         lines.append(f"  indexed: {p.finished['documents_written']:,} documents written, "
                      f"{p.finished['documents_removed']:,} removed")
     elif p.pending == 0 and not p.finished:
-        lines.append("  waiting for the writer (celery -A indexer.tasks worker -Q write -c 1)")
+        lines.append("  waiting for the writer "
+                     "(celery -A indexer.tasks worker -Q write --pool solo)")
     for b in p.failed_batches:
         lines.append(f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
                      f"{b['records']} ({b['where']}): {b['error']}")

@@ -39,17 +39,21 @@ class QueueHarness:
                     "PYTHONUNBUFFERED": "1"}  # a killed worker's log is complete
         self.workers: list[tuple[subprocess.Popen, Path]] = []
 
-    def start_worker(self, queues: str, concurrency: int, **env: str) -> subprocess.Popen:
+    def start_worker(self, queues: str, concurrency: int, pool: str = "prefork",
+                     **env: str) -> subprocess.Popen:
         """A `celery -A indexer.tasks worker` in its own process group (killed at the end)."""
         log = self.tmp_path / f"worker-{len(self.workers)}.log"
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "indexer.tasks", "worker", "-Q", queues,
-             "-c", str(concurrency), "--pool", "prefork", "--without-gossip", "--without-mingle",
+             "-c", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-l", "info", "-n", f"w{len(self.workers)}-{self.prefix}@%h"],
             cwd=REPO, env={**self.env, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True)
         self.workers.append((proc, log))
         return proc
+
+    def log_of(self, proc: subprocess.Popen) -> str:
+        return next(log for p, log in self.workers if p is proc).read_text()
 
     def kill(self, proc: subprocess.Popen, sig=signal.SIGKILL) -> None:
         """Signal the worker's whole process tree (its pool children too)."""

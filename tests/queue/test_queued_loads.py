@@ -44,7 +44,8 @@ def test_four_map_workers_loading_overlapping_libraries_give_the_single_process_
     expected = in_process(data_dir(tmp_path / "single", toml.read_text()),
                           {code: [path] for code, path in consortium.files.items()})
     harness.start_worker("map", 4)
-    harness.start_worker("write", 1)
+    # The documented writer: solo, building every flush of 100 records or more in a pool.
+    writer = harness.start_worker("write", 1, pool="solo", LANTERN_QUEUE_POOL_FLUSH="100")
     load_ids = [harness.enqueue(queued, code, path) for code, path in consortium.files.items()]
     harness.wait(*load_ids)
     got = documents(queued)
@@ -53,6 +54,7 @@ def test_four_map_workers_loading_overlapping_libraries_give_the_single_process_
     assert holdings_count(got) == holdings_count(expected) > 0
     shared_titles = [d for d in got.values() if len({m["library"] for m in d["members"]}) > 1]
     assert len(shared_titles) > 100  # the libraries really overlapped
+    assert "building documents in" in harness.log_of(writer)  # the writer's pool was used
     for load_id in load_ids:
         state = harness.status(queued, load_id)
         assert state["state"] == "finished" and state["pending"] == 0 and state["failed"] == 0
