@@ -135,6 +135,10 @@ def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, wor
     return changes
 
 
+# Records stored between two commits of the store during a load (see CatalogueWriter.checkpoint).
+CHECKPOINT_RECORDS = 100_000
+
+
 def _load_part(part: LoadPart, writer, run, encoding, source, replace, progress) -> None:
     library, report = part.library, part.report
     encoding = encoding or (library.encoding if library.encoding != "auto" else None)
@@ -145,6 +149,8 @@ def _load_part(part: LoadPart, writer, run, encoding, source, replace, progress)
         try:
             for outcomes in run(items):
                 absorb_outcomes(outcomes, path, library.code, writer, report, seen)
+                if len(writer.dirty_keys) >= CHECKPOINT_RECORDS:
+                    writer.checkpoint()
                 if progress is not None:
                     progress.advance(len(outcomes))
         except (OSError, RecordError) as exc:

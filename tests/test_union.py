@@ -129,6 +129,26 @@ def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_
     assert any(len(d["members"]) == 2 for d in merged.values())
 
 
+def test_records_checkpointed_before_a_crash_are_indexed_by_the_next_flush(tmp_path, uva):
+    from indexer.catalogue import CatalogueWriter
+    from indexer.load import LoadReport, absorb_outcomes
+    from indexer.pipeline import batches, call, init_worker
+
+    settings = make_settings(tmp_path / "crash")
+    with CatalogueWriter.open(settings) as writer:
+        library = writer.consortium.resolve("UVA")[0]
+        init_worker(library, None, None)
+        report = LoadReport("UVA", True)
+        for item in batches(uva, None):
+            absorb_outcomes(call(item), uva, "UVA", writer, report, set())
+        writer.checkpoint()
+        # the process dies here: no flush, nothing indexed
+    assert search(settings, limit=0).total == 0
+    report = quiet(settings, "UVA", [uva])  # the same file again: every record unchanged...
+    assert report.unchanged == 200
+    assert search(settings, limit=0).total == report.documents_written > 150  # ...yet indexed
+
+
 def test_a_changed_record_rewrites_only_its_document(tmp_path, uva):
     settings = make_settings(tmp_path / "c")
     records = records_of(uva)
