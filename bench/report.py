@@ -42,7 +42,12 @@ PEERS = {
         "or machines than this one has, not on 2 cores."
     ),
     "Load throughput": (
-        "Published peers: SolrMarc about 115 records/s (JHU, 2010); traject 245-750 records/s "
+        "`python -m bench.load_bench --records N --libraries L [--merge off] [--separately]`. "
+        "Libraries loaded 'in one run': `lantern load --each CODE FILE ...` (a region's first "
+        "load: each document merged and indexed once, at the end); 'one run each': one "
+        "`lantern load --library CODE FILE` after another (each run re-merges the titles it "
+        "shares with the libraries already loaded). Published peers: SolrMarc about 115 "
+        "records/s (JHU, 2010); traject 245-750 records/s "
         "(Princeton, 2025-26). Raw engine reference (engine-lab, same machine type): Tantivy "
         "indexes 19,000 prepared documents/s with one writer thread, 33,000/s with two."
     ),
