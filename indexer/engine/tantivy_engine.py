@@ -27,7 +27,7 @@ from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, syn
 from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder
+from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, with_bonuses
 from indexer.engine.tantivy_schema import (
     build_schema,
     display_of,
@@ -364,11 +364,10 @@ class TantivyEngine:
     ) -> SearchResult:
         qb = self._queries
         core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        clauses = [(Occur.Must, core), *qb.filters(request)]
+        query = Query.boolean_query([(Occur.Must, core), *qb.filters(request)])
         sort = SORT_FIELDS.get(request.sort)
         if sort is None:
-            clauses += qb.bonuses(parsed, request)
-        query = Query.boolean_query(clauses)
+            query = with_bonuses(query, qb.bonuses(parsed, request))
         found = searcher.search(
             query,
             max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
