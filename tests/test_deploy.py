@@ -1,0 +1,57 @@
+"""docker-compose.yml: valid for Compose, with OpenSearch secured and every service checked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+COMPOSE_FILE = Path(__file__).resolve().parents[1] / "docker-compose.yml"
+
+
+def compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    plugin = docker and subprocess.run([docker, "compose", "version"], capture_output=True)
+    if plugin and plugin.returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def config(env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed "
+                    "(.ci/run installs it)")
+    clean = {k: v for k, v in os.environ.items() if k != "OPENSEARCH_INITIAL_ADMIN_PASSWORD"}
+    return subprocess.run([*command, "-f", str(COMPOSE_FILE), "config"], capture_output=True,
+                          text=True, env={**clean, **env}, timeout=60)
+
+
+def test_compose_config_validates_with_an_admin_password():
+    result = config({"OPENSEARCH_INITIAL_ADMIN_PASSWORD": "Correct-Horse-42"})
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert {"opensearch", "redis", "opac", "map-worker", "write-worker"} <= set(services)
+
+
+def test_compose_refuses_to_start_opensearch_without_a_password():
+    result = config({})
+    assert result.returncode != 0
+    assert "OPENSEARCH_INITIAL_ADMIN_PASSWORD" in result.stderr
+
+
+def test_every_service_has_a_health_check_and_opensearch_a_set_heap():
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+    env = services["opensearch"]["environment"]
+    assert "-Xms" in str(env) and "-Xmx" in str(env)
+    assert "plugins.security.disabled" not in env or str(
+        env["plugins.security.disabled"]).lower() == "false"
+    assert services["opac"]["command"][0] == "gunicorn"
+    assert "solo" in services["write-worker"]["command"]
