@@ -149,6 +149,30 @@ def test_records_checkpointed_before_a_crash_are_indexed_by_the_next_flush(tmp_p
     assert search(settings, limit=0).total == report.documents_written > 150  # ...yet indexed
 
 
+def test_a_permanent_link_follows_its_record_into_a_merged_document(tmp_path, uva):
+    from opac import create_app
+
+    settings = make_settings(tmp_path / "links")
+    quiet(settings, "UVB", [uva])
+    before = sorted(documents(settings))
+    quiet(settings, "UVA", [uva])  # same titles, smaller keys: the anchors (and ids) change
+    after = documents(settings)
+    old_id = before[0]
+    assert old_id.startswith("UVB.") and old_id not in after
+    client = create_app(settings=settings).test_client()
+    moved = client.get(f"/record/{old_id}")
+    assert moved.status_code == 301
+    new_id = moved.headers["Location"].rsplit("/", 1)[1]
+    assert f"UVB:{old_id[4:]}" in {f"{m['library']}:{m['record_id']}"
+                                   for m in after[new_id]["members"]}
+    assert client.get(moved.headers["Location"]).status_code == 200
+    export = client.get(f"/record/{old_id}/export/ris")
+    assert export.status_code == 301
+    assert export.headers["Location"].endswith(f"/{new_id}/export/ris")
+    assert client.get("/record/UVB.no-such-record").status_code == 404
+    assert client.get("/record/nodot").status_code == 404
+
+
 def test_a_changed_record_rewrites_only_its_document(tmp_path, uva):
     settings = make_settings(tmp_path / "c")
     records = records_of(uva)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, redirect, url_for
 
 from opac.records import export
+from opac.records.moved import current_id
 
 bp = Blueprint("records", __name__)
 
@@ -21,8 +22,12 @@ FORMATS = {
 def export_record(doc_id: str, fmt: str):
     if fmt not in FORMATS:
         abort(404, "Records can be exported as ris, bib, xml (MARCXML) or mrc (MARC21).")
-    display = current_app.extensions["lantern"].engine.get(doc_id)
+    engine = current_app.extensions["lantern"].engine
+    display = engine.get(doc_id)
     if display is None:
+        moved_to = current_id(engine, doc_id)
+        if moved_to is not None:
+            return redirect(url_for("records.export", doc_id=moved_to, fmt=fmt), 301)
         abort(404, "We could not find that record. It may have been withdrawn.")
     mimetype, extension, render = FORMATS[fmt]
     safe_id = "".join(c for c in display["id"] if c.isalnum() or c in "._-")
