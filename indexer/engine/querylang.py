@@ -145,6 +145,7 @@ def _widened(own: Node, alternatives: tuple[str, ...], field: str | None) -> Any
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 _OPERATORS = ("OR", "AND", "NOT")
 _ISBN_CHARS = re.compile(r"[\d\s\-Xx]+")
+_ISBN_PREFIX = re.compile(r"^isbn\s*:", re.IGNORECASE)
 _HYPHENATED_ISSN = re.compile(r"\d{4}-\d{3}[\dXx]")
 
 
@@ -255,9 +256,11 @@ def _parse(text: str) -> ParsedQuery:
     stripped = text.strip()
     if stripped in ("", "*"):
         return ParsedQuery(match_all=True)
-    # A whole query that is one ISBN typed with spaces ("978 0 19 852663 6").
-    if _ISBN_CHARS.fullmatch(stripped) and " " in stripped and isbn_forms(stripped):
-        return ParsedQuery(required=(Identifier("isbn", isbn_forms(stripped), stripped),))
+    # A whole query that is one ISBN typed with spaces ("978 0 19 852663 6"), perhaps after
+    # an explicit prefix ("isbn: 0 13 110016 5").
+    spaced = _ISBN_PREFIX.sub("", stripped, count=1).strip()
+    if _ISBN_CHARS.fullmatch(spaced) and " " in spaced and isbn_forms(spaced):
+        return ParsedQuery(required=(Identifier("isbn", isbn_forms(spaced), spaced),))
     required: list[Node] = []
     excluded: list[Node] = []
     join_next = False  # the previous token was OR

@@ -69,6 +69,8 @@ def test_unknown_prefixes_stay_plain_text(text):
         "978 0 19 852663 6",
         "isbn:0198526636",
         "ISBN: 978-0198526636",
+        "isbn:0 19 852663 6",
+        "ISBN: 978 0 19 852663 6",
     ],
 )
 def test_isbn_in_any_form_gives_both_forms(text):

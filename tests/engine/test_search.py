@@ -40,6 +40,7 @@ def test_title_prefix_beats_words_elsewhere(search):
         "0-19-852663-6",
         "isbn:0198526636",
         "978 0 19 852663 6",
+        "isbn: 0 19 852663 6",
     ],
 )
 def test_isbn_finds_the_record_first(search, query):
