@@ -105,7 +105,8 @@ def build_group(context: BuildContext, records: list[StoredRecord]) -> list[Buil
     else:  # a record alone in its group has nothing to merge with: skip the matcher
         clusters = [([(r.key, SINGLE_REASON)], [], r.key) for r in records]
     doc_of = {cid: doc_id_for(members[0][0]) for members, _, cid in clusters}
-    summary = {cid: _summary(by_key[members[0][0]], doc_of[cid]) for members, _, cid in clusters}
+    summary = {cid: _summary(by_key[members[0][0]], doc_of[cid])
+               for members, _, cid in clusters} if any(c[1] for c in clusters) else {}
     built = []
     for members, other_formats, cid in clusters:
         if len(members) == 1:
