@@ -24,9 +24,10 @@ from tantivy import Occur, Order, Query
 
 from indexer.engine import base
 from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
-from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
+from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles
+from indexer.engine.tantivy_facets import FacetCounter
 from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, with_bonuses
 from indexer.engine.tantivy_schema import (
     build_schema,
@@ -112,7 +113,9 @@ class TantivyEngine:
             f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
         ]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
-        self._segment_size = int(ranking.get("facets", "segment_size", 10000))
+        self._facet_counter = FacetCounter(
+            self.fields, int(ranking.get("facets", "segment_size", 10000))
+        )
         self._meta = self.path / "meta.json"
         self._schema = build_schema(self.fields, self._highlight_fields)
         if writer:
@@ -368,6 +371,7 @@ class TantivyEngine:
         sort = SORT_FIELDS.get(request.sort)
         if sort is None:
             query = with_bonuses(query, qb.bonuses(parsed, request))
+        counting = self._facet_counter.start(searcher, qb, core, request)
         found = searcher.search(
             query,
             max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
@@ -387,50 +391,10 @@ class TantivyEngine:
                 )
                 for (key, doc), mark in zip(docs, marks, strict=True)
             )
-        facets = self._facets(searcher, core, request)
+        facets = self._facet_counter.finish(counting, request)
         return SearchResult(
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
         )
-
-    def _facets(
-        self, searcher: tantivy.Searcher, core: Query, request: SearchRequest
-    ) -> dict[str, tuple[FacetValue, ...]]:
-        if not request.facets:
-            return {}
-        filtered = {field for field, values in request.filters if values}
-        # A facet with a filter of its own is counted without that filter (multi-select);
-        # the others share one aggregation over the full result set.
-        groups: dict[str | None, list[str]] = {}
-        for field in dict.fromkeys(request.facets):
-            groups.setdefault(field if field in filtered else None, []).append(field)
-        out: dict[str, tuple[FacetValue, ...]] = {}
-        sizes = dict(request.facet_sizes)
-        for skip, names in groups.items():
-            query = Query.boolean_query(
-                [(Occur.Must, core), *self._queries.filters(request, skip=skip)]
-            )
-            spec = {
-                name: {
-                    "terms": {
-                        "field": name,
-                        "size": sizes.get(name, request.facet_size),
-                        "segment_size": max(
-                            self._segment_size, sizes.get(name, request.facet_size)
-                        ),
-                    }
-                }
-                for name in names
-            }
-            counted = searcher.aggregate(query, spec)
-            for name in names:
-                is_int = self.fields[name].type == "int"
-                values = [
-                    FacetValue(str(int(b["key"])) if is_int else str(b["key"]), int(b["doc_count"]))
-                    for b in counted.get(name, {}).get("buckets", [])
-                ]
-                values.sort(key=lambda v: (-v.count, v.value))
-                out[name] = tuple(values)
-        return {name: out[name] for name in request.facets}
 
     def _highlights(
         self, searcher: tantivy.Searcher, core: Query, docs: list, wanted: bool
