@@ -2,6 +2,7 @@
 
     python -m bench.search_bench                     # 100k records (quick)
     python -m bench.search_bench --records 1000000   # the real figure
+    python -m bench.search_bench --data-dir DIR --libraries-file TOML   # a catalogue loaded already
 
 Generates (once) and loads a sample consortium with bench.generate, then runs a realistic mix
 of queries (one word, several words, a phrase, fielded, ISBN, with facets selected), every one
@@ -9,8 +10,9 @@ counting all the OPAC's facets, through:
   engine   SearchService.request() -> engine.search() in this process (no HTTP, no JSON)
   api 1    GET /api/v1/search, one client, keep-alive
   api 16   the same with 16 concurrent clients (requests/s and latency under load)
-The server is `lantern serve` (werkzeug, threaded) in its own process. Results go to
-docs/benchmarks.md through bench/report.py.
+The server is the OPAC's production server (opac/server.py: gunicorn, one worker process per
+core; `--server werkzeug` for the threaded development server) in its own process. Results go
+to docs/benchmarks.md through bench/report.py.
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
 
 
-def load(records: int, libraries: int):
-    """The generated consortium, loaded once and shared with the other benchmarks."""
-    from bench.load_bench import ensure_loaded
+def load(records: int, libraries: int, data_dir: str | None = None,
+         libraries_toml: str | None = None):
+    """The generated consortium, loaded once and shared with the other benchmarks (or a data
+    directory loaded already, opened read-only)."""
     from indexer.settings import load_settings
 
-    data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
+    if data_dir is None:
+        from bench.load_bench import ensure_loaded
+
+        data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
     return load_settings(environ={}, data_dir=data_dir, libraries=libraries_toml)
 
 
@@ -146,16 +152,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(settings, port: int) -> subprocess.Popen:
+def start_server(settings, port: int, server: str = "gunicorn",
+                 workers: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lantern.cli", "--data-dir", str(settings.data_dir), "serve",
-         "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    command = [sys.executable, "-m", "opac.server", "--data-dir", str(settings.data_dir),
+               "--host", "127.0.0.1", "--port", str(port), "--server", server]
+    if workers:
+        command += ["--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(600):
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
+            # Up and answering: each worker opened the index as it started.
+            _client(port, ["/api/v1/search?q=&size=1"] * 2 * (workers or 4), [])
+            return proc
         except OSError:
             time.sleep(0.1)
     proc.terminate()
@@ -169,22 +179,28 @@ def summary(times: list[float]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--records", type=int, default=100_000,
+                        help="Records to generate and load (with --data-dir: how many it holds)")
     parser.add_argument("--libraries", type=int, default=12)
     parser.add_argument("--queries", type=int, default=700)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--data-dir", help="Use this loaded data directory (read-only)")
+    parser.add_argument("--libraries-file", help="Its libraries file (with --data-dir)")
+    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn worker processes (default: opac.server's)")
     parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
     args = parser.parse_args(argv)
 
     from opac.search.service import open_search_service
 
-    settings = load(args.records, args.libraries)
+    settings = load(args.records, args.libraries, args.data_dir, args.libraries_file)
     service = open_search_service(settings)
     queries = query_mix(service, args.queries)
     time_engine(service, queries[:50])  # warm the page cache
     engine_ms = time_engine(service, queries)
     port = free_port()
-    server = start_server(settings, port)
+    server = start_server(settings, port, args.server, args.workers)
     try:
         time_http(port, queries[:50], 1)
         single, _ = time_http(port, queries, 1)

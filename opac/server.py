@@ -1,0 +1,96 @@
+"""Serving the OPAC: several gunicorn worker processes, or werkzeug's server when asked.
+
+A search spends most of its time in Tantivy, which holds Python's global interpreter lock, so
+threads in one process take turns and a busy OPAC uses one core. Worker processes search in
+parallel; each opens the index itself (read-only, memory-mapped: the operating system keeps
+one copy of it for all of them) after the fork.
+
+    python -m opac.server --data-dir DIR --port 5000 [--workers N] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# Under a sync worker a slow client holds a process; thirty seconds is gunicorn's default
+# and far above any search.
+TIMEOUT_S = 30
+
+
+def default_workers() -> int:
+    """One process per core, and at least two, so one long request never stalls the rest."""
+    return max(2, os.cpu_count() or 1)
+
+
+def serve(settings, host: str, port: int, *, workers: int | None = None, threads: int = 1,
+          server: str = "gunicorn") -> None:
+    """Serve the OPAC until interrupted. `server="werkzeug"` runs one threaded process (for
+    debugging, or a platform without fork)."""
+    if server == "werkzeug" or not _has_gunicorn():
+        from werkzeug.serving import run_simple
+
+        from opac import create_app
+
+        run_simple(host, port, create_app(settings=settings), threaded=True,
+                   use_reloader=False)
+        return
+    _gunicorn_app(settings, {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "threads": max(1, threads),
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": TIMEOUT_S,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+    }).run()
+
+
+def _has_gunicorn() -> bool:
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:  # gunicorn needs fork(): not on Windows
+        return False
+    return True
+
+
+def _gunicorn_app(settings, options: dict):
+    """gunicorn with its options from here instead of its own command line."""
+    from gunicorn.app.base import BaseApplication
+
+    class OPACApplication(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            # Runs in each worker after the fork: every process opens its own index reader.
+            from opac import create_app
+
+            return create_app(settings=settings)
+
+    return OPACApplication()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from indexer.settings import load_settings
+
+    parser = argparse.ArgumentParser(description="Serve the Lantern OPAC.")
+    parser.add_argument("--data-dir", help="Data directory (default $LANTERN_DATA_DIR)")
+    parser.add_argument("--host", default=None)
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=None,
+                        help=f"Worker processes (default {default_workers()}: one per core)")
+    parser.add_argument("--threads", type=int, default=1, help="Threads per worker")
+    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    args = parser.parse_args(argv)
+    settings = load_settings(data_dir=args.data_dir)
+    serve(settings, args.host or settings.host, args.port or settings.port,
+          workers=args.workers, threads=args.threads, server=args.server)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
