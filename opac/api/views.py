@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+import orjson
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from opac.api.openapi import openapi_document
 from opac.search.params import parse_search_args
@@ -15,13 +16,21 @@ def service():
     return current_app.extensions["lantern"]
 
 
+def json_response(data) -> Response:
+    """The same JSON as jsonify, encoded by orjson: a results page with its facets is the
+    largest thing the OPAC sends, and the standard encoder was the largest part of the time
+    the API spends outside the engine."""
+    return Response(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS),
+                    mimetype="application/json")
+
+
 @bp.get("/search")
 def search():
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         abort(400, str(exc))
-    return jsonify(service().search(params))
+    return json_response(service().search(params))
 
 
 @bp.get("/records/<doc_id>")
@@ -29,7 +38,7 @@ def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
         abort(404, f"No record with id {doc_id!r}")
-    return jsonify(found)
+    return json_response(found)
 
 
 @bp.get("/suggest")
