@@ -371,7 +371,8 @@ class TantivyEngine:
         sort = SORT_FIELDS.get(request.sort)
         if sort is None:
             query = with_bonuses(query, qb.bonuses(parsed, request))
-        counting = self._facet_counter.start(searcher, qb, core, request)
+        matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
+        counting = self._facet_counter.start(searcher, qb, matching, request)
         found = searcher.search(
             query,
             max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count

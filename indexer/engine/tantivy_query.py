@@ -58,6 +58,17 @@ class QueryBuilder:
         self.fields = fields
         self.ranking = ranking
         self.synonyms = synonyms  # synonyms.SynonymFiles, or None for none
+        self.scored = True
+        self._matching: QueryBuilder | None = None
+
+    def matching(self) -> QueryBuilder:
+        """A builder of queries that only decide what matches (facet counting): the same
+        documents as this one's, without the weights and the unstemmed twins that only order
+        them, so Tantivy has fewer postings to read."""
+        if self._matching is None:
+            self._matching = QueryBuilder(self.schema, self.fields, self.ranking, self.synonyms)
+            self._matching.scored = False
+        return self._matching
 
     # --- words ------------------------------------------------------------------------
 
@@ -104,7 +115,10 @@ class QueryBuilder:
         for field in self._text_fields(prefix):
             weight = self.ranking.weights.get(field, 1.0)
             variants = [(field, True, weight)]
-            if field in self.ranking.exact_fields:
+            # A plain word or phrase found in a twin is found in its stemmed field too (same
+            # tokens, same positions), so matching alone needs the twin only for a prefix or
+            # a typo, whose unstemmed form may find other words.
+            if field in self.ranking.exact_fields and (self.scored or wildcard or fuzzy):
                 variants.append((twin(field), False, weight * unstemmed_factor))
             for name, stem, w in variants:
                 if wildcard:
@@ -114,9 +128,11 @@ class QueryBuilder:
                 else:
                     q = self._tokens_query(name, analyse(text, stem=stem))
                 if q is not None:
-                    per_field.append(Query.boost_query(q, w))
+                    per_field.append(Query.boost_query(q, w) if self.scored else q)
         if not per_field:
             return None
+        if not self.scored:
+            return _any(per_field)
         tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
         return Query.disjunction_max_query(per_field, tie)
 
