@@ -372,7 +372,14 @@ class TantivyEngine:
         if sort is None:
             query = with_bonuses(query, qb.bonuses(parsed, request))
         matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        counting = self._facet_counter.start(searcher, qb, matching, request)
+        everything = (
+            parsed.match_all and not (request.filters or request.excludes)
+            and request.year_from is None and request.year_to is None
+        )
+        counting = self._facet_counter.start(
+            searcher, qb, matching, request,
+            everything=(self._target, self._stamp) if everything else None,
+        )
         found = searcher.search(
             query,
             max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count

@@ -29,6 +29,7 @@ class FacetCounter:
         self.segment_size = segment_size
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid: int | None = None
+        self._everything: dict[tuple, Counts] = {}
 
     def start(
         self,
@@ -36,8 +37,16 @@ class FacetCounter:
         queries: QueryBuilder,
         core: Query,
         request: SearchRequest,
+        *,
+        everything: tuple | None = None,
     ) -> list[Future[Counts]]:
-        """Start counting request.facets for the documents `core` and the filters match."""
+        """Start counting request.facets for the documents `core` and the filters match.
+
+        `everything`: the index's version, when the request matches every document (a blank
+        search, no filter). Those counts, the landing page's, are the costliest of all (every
+        value of every document) and the same for every reader until the index changes, so
+        they are kept for that version.
+        """
         pool = self._threads()
         jobs = []
         for skip, names in groups(request):
@@ -46,8 +55,25 @@ class FacetCounter:
             )
             sizes = {name: dict(request.facet_sizes).get(name, request.facet_size)
                      for name in names}
-            jobs.append(pool.submit(self.count, searcher, query, sizes))
+            if everything is None:
+                jobs.append(pool.submit(self.count, searcher, query, sizes))
+                continue
+            key = (everything, tuple(sizes.items()))
+            kept = self._everything.get(key)
+            if kept is None:
+                jobs.append(pool.submit(self._count_and_keep, key, searcher, query, sizes))
+            else:
+                done: Future[Counts] = Future()
+                done.set_result(kept)
+                jobs.append(done)
         return jobs
+
+    def _count_and_keep(self, key: tuple, searcher, query: Query, sizes: dict) -> Counts:
+        counted = self.count(searcher, query, sizes)
+        # Only the current version's counts are worth keeping.
+        self._everything = {k: v for k, v in self._everything.items() if k[0] == key[0]}
+        self._everything[key] = counted
+        return counted
 
     @staticmethod
     def finish(jobs: list[Future[Counts]], request: SearchRequest) -> Counts:

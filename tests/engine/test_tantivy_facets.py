@@ -51,3 +51,21 @@ def test_top_values_are_the_catalogue_top_values(three_segments):
     shown = [(v.value, v.count) for v in result.facets["library"]]
     assert [count for _, count in shown] == sorted(expected.values(), reverse=True)[:2]
     assert all(expected[value] == count for value, count in shown)
+
+
+def test_landing_page_counts_follow_every_commit(tmp_path):
+    """The blank search's counts are kept per index version: a commit shows at once."""
+    path = tmp_path / "index"
+    with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
+        writer.upsert(CATALOGUE[:10], new=True)
+        writer.commit()
+        reader = TantivyEngine(path)
+        landing = SearchRequest(facets=("format",), limit=0)
+        first = reader.search(landing).facets["format"]
+        assert reader.search(landing).facets["format"] == first
+        writer.upsert(CATALOGUE[10:], new=True)
+        writer.commit()
+        after = {v.value: v.count for v in reader.search(landing).facets["format"]}
+        reader.close()
+    assert after == dict(Counter(doc["format"] for doc in CATALOGUE))
+    assert sum(v.count for v in first) == 10
