@@ -36,6 +36,11 @@ def serve(settings, host: str, port: int, *, workers: int | None = None, threads
         run_simple(host, port, create_app(settings=settings), threaded=True,
                    use_reloader=False)
         return
+    # Open the index once here so a missing index or a bad setting is one clear error,
+    # not every worker failing to boot; the workers open their own after the fork.
+    from opac import create_app
+
+    create_app(settings=settings)
     _gunicorn_app(settings, {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -75,6 +80,7 @@ def _gunicorn_app(settings, options: dict):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from indexer.errors import IndexerError
     from indexer.settings import load_settings
 
     parser = argparse.ArgumentParser(description="Serve the Lantern OPAC.")
@@ -86,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="Threads per worker")
     parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
     args = parser.parse_args(argv)
-    settings = load_settings(data_dir=args.data_dir)
-    serve(settings, args.host or settings.host, args.port or settings.port,
-          workers=args.workers, threads=args.threads, server=args.server)
+    try:
+        settings = load_settings(data_dir=args.data_dir)
+        serve(settings, args.host or settings.host, args.port or settings.port,
+              workers=args.workers, threads=args.threads, server=args.server)
+    except IndexerError as exc:
+        print(f"opac.server: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -72,3 +72,12 @@ def test_errors_keep_their_json_shape(server):
     status, body = get(port, "/api/v1/search?page=0")
     assert status == 400 and body["status"] == 400 and body["error"]
 
+
+
+def test_a_missing_index_is_one_clear_error(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "opac.server", "--data-dir", str(tmp_path / "nothing"),
+         "--port", str(free_port())],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "no search index" in done.stderr and "Worker failed to boot" not in done.stderr
