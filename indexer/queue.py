@@ -51,6 +51,10 @@ QUEUE_SETTINGS: tuple[Setting, ...] = (
             "Seconds after which a batch taken by a worker that vanished is delivered again"),
     Setting("queue_batch_delay", "0",
             "Tests only: seconds a map task waits after mapping, before it stores its batch"),
+    Setting("queue_flush_records", "5000",
+            "The writer indexes a load's stored records once this many wait (or the load ends)"),
+    Setting("queue_flush_seconds", "30",
+            "...or once the oldest of them has waited this long"),
     Setting("queue_pool_flush", "5000",
             "Dirty records from which the writer (run with --pool solo) builds documents on "
             "every core"),
@@ -252,8 +256,8 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     complete = progress.pending == 0
     store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
     try:
-        work = store.has_dirty() or (complete and store.load_finished(load_id) is None)
         finished_at = store.load_finished(load_id)
+        work = (complete and finished_at is None) or _flush_due(store, complete)
     finally:
         store.close()
     if not work:
@@ -278,6 +282,19 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
         return "finished"
     return f"flushed: {changes.written} documents written"
 
+
+
+def _flush_due(store: CatalogueStore, complete: bool) -> bool:
+    """Whether stored records wait to be indexed and it is time: every flush commits the index
+    (and a small one costs as much as a big one), so they gather until `queue_flush_records`
+    wait, the oldest has waited `queue_flush_seconds`, or a load has stored its last batch."""
+    waiting = store.dirty_count()
+    if not waiting:
+        return False
+    if complete or waiting >= int(queue_setting("queue_flush_records")):
+        return True
+    oldest = store.oldest_dirty_record()
+    return oldest is None or now() - oldest >= float(queue_setting("queue_flush_seconds"))
 
 
 @contextmanager

@@ -256,6 +256,12 @@ class CatalogueStore:
     def dirty_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM dirty").fetchone()[0]
 
+    def oldest_dirty_record(self) -> float | None:
+        """When the longest-waiting dirty record was stored (None: only documents are dirty)."""
+        return self.db.execute(
+            "SELECT min(r.updated) FROM dirty d CROSS JOIN records r ON r.key = d.value "
+            "WHERE d.kind = 'key'").fetchone()[0]
+
     def has_dirty(self) -> bool:
         return self.db.execute("SELECT 1 FROM dirty LIMIT 1").fetchone() is not None
 
