@@ -14,7 +14,7 @@ PAGE = ROOT / "docs" / "benchmarks.md"
 PEERS = {
     "OAI harvest": (
         "Full ListRecords harvest in marc21 (852 holdings, 856 links) over HTTP with one "
-        "keep-alive client, server = werkzeug threaded as `lantern serve`. Target: >= 5,000 "
+        "keep-alive client, server = werkzeug threaded (one process). Target: >= 5,000 "
         "records/s, so a 1M-record region harvests in minutes. Koha serves 50 records a page "
         "by default (OAI-PMH:MaxCount); validators ask for at least 100."
     ),
@@ -26,12 +26,12 @@ PEERS = {
         "a print)."
     ),
     "Search latency": (
-        "JSON search endpoint (HTTP, werkzeug threaded server, every facet counted) beside the "
-        "raw engine for the same requests; times in ms. Targets at 1M records on 2 cores: p50 "
-        "<= 10 ms and p95 <= 40 ms single client, >= 200 req/s with 16 clients at p95 <= 150 ms, "
-        "OPAC overhead <= 1.5x the engine. Published peers: FOLIO about 336 ms average at 7M "
-        "records; Stanford SearchWorks about 1.5 s; an uncached Elasticsearch terms facet about "
-        "285 ms (p50)."
+        "JSON search endpoint (HTTP, `lantern serve`: gunicorn, 2 worker processes, every "
+        "facet counted) beside the raw engine for the same requests; times in ms. Targets at "
+        "1M records on 2 cores: p50 <= 10 ms and p95 <= 40 ms single client, >= 200 req/s with "
+        "16 clients at p95 <= 150 ms, OPAC overhead <= 1.5x the engine. Published peers: FOLIO "
+        "about 336 ms average at 7M records; Stanford SearchWorks about 1.5 s; an uncached "
+        "Elasticsearch terms facet about 285 ms (p50)."
     ),
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "

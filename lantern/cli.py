@@ -253,20 +253,27 @@ def search(settings, as_json, size, scope, query):
 @main.command()
 @click.option("--host", default=None, help="Address to listen on")
 @click.option("--port", type=int, default=None, help="Port to listen on")
+@click.option("--workers", type=int, default=None,
+              help="Worker processes (default: one per core, at least 2)")
+@click.option("--server", "server_kind", type=click.Choice(["gunicorn", "werkzeug"]),
+              default="gunicorn", show_default=True,
+              help="gunicorn worker processes, or werkzeug's threaded development server")
 @click.pass_obj
-def serve(settings, host, port):
+def serve(settings, host, port, workers, server_kind):
     """Serve the OPAC."""
-    run_server(settings, host or settings.host, port or settings.port)
+    run_server(settings, host or settings.host, port or settings.port, workers=workers,
+               server=server_kind)
 
 
-def run_server(settings, host: str, port: int) -> None:
-    from opac import create_app
+def run_server(settings, host: str, port: int, *, workers: int | None = None,
+               server: str = "gunicorn") -> None:
+    from opac.server import serve as serve_opac
 
-    app = create_app(settings=settings)
     click.echo(f"Lantern OPAC on http://{host}:{port}/  (Ctrl+C stops)")
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        serve_opac(settings, host, port, workers=workers, server=server)
+    except IndexerError as exc:
+        fail(str(exc))
 
 
 @main.command()

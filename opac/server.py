@@ -1,9 +1,9 @@
 """Serving the OPAC: several gunicorn worker processes, or werkzeug's server when asked.
 
-A search spends most of its time in Tantivy, which holds Python's global interpreter lock, so
-threads in one process take turns and a busy OPAC uses one core. Worker processes search in
-parallel; each opens the index itself (read-only, memory-mapped: the operating system keeps
-one copy of it for all of them) after the fork.
+Tantivy releases Python's global interpreter lock while it searches, but building queries,
+reading results and writing JSON hold it, so one process cannot keep every core busy. Worker
+processes search in parallel; each opens the index itself (read-only, memory-mapped: the
+operating system keeps one copy of it for all of them) after the fork.
 
     python -m opac.server --data-dir DIR --port 5000 [--workers N] [--threads N]
 """
