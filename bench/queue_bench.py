@@ -6,13 +6,15 @@ workers on the embedded Tantivy engine, beside the in-process `lantern load` of 
 Needs Redis at LANTERN_REDIS_URL (default redis://127.0.0.1:6379/0). Each run gets a fresh data
 directory, a fresh key prefix, one write worker (-Q write --pool solo) and one map worker with N
 processes; the clock runs from the first `lantern load --queue` until every load is finished
-(indexed and committed). The queued index must hold as many documents as the in-process one.
+(indexed and committed). The queued index must hold as many documents as the in-process one
+(the shared loaded catalogue of bench.load_bench: `lantern load --each ...` of the same files).
 Writes a row to docs/benchmarks.md (section "Queued load throughput").
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -24,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.load_bench import ensure_catalogue, machine
+from bench.load_bench import ensure_catalogue, ensure_loaded, machine
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "Queued load throughput"
@@ -46,15 +48,6 @@ def document_count(settings) -> int:
         return engine.count()
     finally:
         engine.close()
-
-
-def in_process(files: dict[str, Path], settings) -> float:
-    from indexer.load import load_libraries
-
-    started = time.perf_counter()  # `lantern load --each CODE FILE ...`: one run of them all
-    load_libraries(settings, [(code, [path]) for code, path in files.items()], progress=False,
-                   log=lambda *a: None)
-    return time.perf_counter() - started
 
 
 def start_worker(env: dict, queue: str, processes: int, log: Path) -> subprocess.Popen:
@@ -85,12 +78,12 @@ def queued(files: dict[str, Path], settings, processes: int, work: Path) -> floa
                start_worker(env, "map", processes, work / f"map-{processes}.log")]
     try:
         started = time.perf_counter()
-        load_ids = []
-        for code, path in files.items():
-            out = subprocess.run([sys.executable, "-m", "lantern.cli", "load", "--queue",
-                                  "--library", code, str(path)], cwd=ROOT, env=env,
-                                 capture_output=True, text=True, check=True).stdout
-            load_ids.append(re.search(r"Queued load (\S+):", out).group(1))
+        each = [arg for code, path in files.items() for arg in ("--each", code, str(path))]
+        out = subprocess.run([sys.executable, "-m", "lantern.cli", "load", "--queue", *each],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+        load_ids = re.findall(r"Queued load (\S+):", out)
+        if len(load_ids) != len(files):
+            raise SystemExit(f"expected {len(files)} queued loads:\n{out}")
         while not all(client.hexists(f"{prefix}:load:{i}", "finished") for i in load_ids):
             if any(w.poll() is not None for w in workers):
                 raise SystemExit(f"a worker died; logs in {work}")
@@ -108,14 +101,18 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
     catalogue = ensure_catalogue(records, libraries, seed)
     toml = catalogue / "libraries.toml"
     files = {p.stem: p for p in sorted(catalogue.glob("*.mrc"))}
+    # The in-process figure: the shared loaded catalogue (`lantern load --each ...` of the same
+    # files, made by bench.load_bench or the first benchmark that needed it), loaded once.
+    data, _ = ensure_loaded(records, libraries, seed)
+    seconds = json.loads((data.parent / "done.json").read_text())["seconds"]
+    from indexer.settings import load_settings
+
+    expected = document_count(load_settings(environ={}, data_dir=data, libraries=toml))
+    result = {"records": records, "libraries": len(files), "cores": os.cpu_count(),
+              "in_process_rate": round(records / seconds)}
+    print(f"in-process: {seconds:.1f} s, {records / seconds:,.0f} records/s", flush=True)
     with tempfile.TemporaryDirectory(prefix="lantern-queue-bench-") as tmp:
         work = Path(tmp)
-        single = fresh_settings(work / "single", toml)
-        seconds = in_process(files, single)
-        expected = document_count(single)
-        result = {"records": records, "libraries": len(files), "cores": os.cpu_count(),
-                  "in_process_rate": round(records / seconds)}
-        print(f"in-process: {seconds:.1f} s, {records / seconds:,.0f} records/s", flush=True)
         for n in counts:
             settings = fresh_settings(work / f"queue-{n}", toml)
             seconds = queued(files, settings, n, work)
@@ -125,6 +122,7 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
             result[f"queue_{n}_rate"] = round(records / seconds)
             print(f"{n} map worker(s): {seconds:.1f} s, {records / seconds:,.0f} records/s",
                   flush=True)
+            shutil.rmtree(work / f"queue-{n}", ignore_errors=True)
         if "queue_1_rate" in result and f"queue_{max(counts)}_rate" in result:
             result["scaling"] = round(result[f"queue_{max(counts)}_rate"]
                                       / result["queue_1_rate"], 2)
