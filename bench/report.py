@@ -36,10 +36,11 @@ PEERS = {
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
         "one write worker (--pool solo) and one map worker with 1, 2 or 4 processes, on the same "
-        "machine as Redis and the writer; records/s from the first enqueue until every load is "
-        "indexed and committed. With the embedded Tantivy engine the single writer re-clusters "
-        "and writes while the map processes parse and map: the queue pays off with more cores "
-        "or machines than this one has, not on 2 cores."
+        "2-core machine as Redis; records/s from `lantern load --queue --each ...` until every "
+        "load is indexed and committed; in-process = the one-run load of bench.load_bench. The "
+        "writer holds the catalogue store's write lock while it builds a flush, so map workers "
+        "wait for it and more of them help little; building flushes from a read snapshot would "
+        "let the two overlap. At 1M only the 1-worker run fitted in the session (38 minutes)."
     ),
     "Load throughput": (
         "`python -m bench.load_bench --records N --libraries L [--merge off] [--separately]`. "
