@@ -100,11 +100,16 @@ def test_the_same_records_in_two_libraries_give_one_result_per_title(tmp_path, u
     assert counts == {"UVA": alone, "UVB": alone}
 
 
-def test_merging_does_not_depend_on_load_order(tmp_path, uva):
-    first, second = make_settings(tmp_path / "ab"), make_settings(tmp_path / "ba")
+@pytest.fixture
+def halves(tmp_path, uva):
+    """Two libraries' files sharing 80 of their 140 records each."""
     records = records_of(uva)
-    half_a = write(records[:140], tmp_path / "a.mrc")
-    half_b = write(records[60:], tmp_path / "b.mrc")
+    return write(records[:140], tmp_path / "a.mrc"), write(records[60:], tmp_path / "b.mrc")
+
+
+def test_merging_does_not_depend_on_load_order(tmp_path, halves):
+    first, second = make_settings(tmp_path / "ab"), make_settings(tmp_path / "ba")
+    half_a, half_b = halves
     quiet(first, "UVA", [half_a])
     quiet(first, "UVB", [half_b])
     quiet(second, "UVB", [half_b])
@@ -112,11 +117,9 @@ def test_merging_does_not_depend_on_load_order(tmp_path, uva):
     assert documents(first) == documents(second)
 
 
-def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_path, uva):
+def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_path, halves):
     apart, together = make_settings(tmp_path / "apart"), make_settings(tmp_path / "together")
-    records = records_of(uva)
-    half_a = write(records[:140], tmp_path / "a.mrc")
-    half_b = write(records[60:], tmp_path / "b.mrc")
+    half_a, half_b = halves
     quiet(apart, "UVA", [half_a])
     quiet(apart, "UVB", [half_b])
     reports = load_libraries(together, [("UVA", [half_a]), ("UVB", [half_b])], progress=False,

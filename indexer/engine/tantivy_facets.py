@@ -49,12 +49,12 @@ class FacetCounter:
         """
         pool = self._threads()
         jobs = []
+        wanted = dict(request.facet_sizes)
         for skip, names in groups(request):
             query = Query.boolean_query(
                 [(Occur.Must, core), *queries.filters(request, skip=skip)]
             )
-            sizes = {name: dict(request.facet_sizes).get(name, request.facet_size)
-                     for name in names}
+            sizes = {name: wanted.get(name, request.facet_size) for name in names}
             if everything is None:
                 jobs.append(pool.submit(self.count, searcher, query, sizes))
                 continue
