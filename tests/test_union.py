@@ -172,6 +172,11 @@ def test_a_permanent_link_follows_its_record_into_a_merged_document(tmp_path, uv
     export = client.get(f"/record/{old_id}/export/ris")
     assert export.status_code == 301
     assert export.headers["Location"].endswith(f"/{new_id}/export/ris")
+    api = client.get(f"/api/v1/records/{old_id}")
+    assert api.status_code == 301
+    assert api.headers["Location"].endswith(f"/api/v1/records/{new_id}")
+    assert client.get(api.headers["Location"]).json["id"] == new_id
+    assert client.get("/api/v1/records/UVB.no-such-record").status_code == 404
     assert client.get("/record/UVB.no-such-record").status_code == 404
     assert client.get("/record/nodot").status_code == 404
 

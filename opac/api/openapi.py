@@ -108,6 +108,8 @@ def openapi_document(server: str = "") -> dict:
                 "operationId": "record",
                 "parameters": [_param("doc_id", "Record id", _STR, where="path", required=True)],
                 "responses": {"200": _ok("The record", "Result"),
+                              "301": {"description": "The id was retired when its record "
+                                      "merged into another document; Location names it"},
                               "404": {**_ERRORS["400"], "description": "No such record"}}}},
             "/api/v1/suggest": {"get": {
                 "summary": "Autocomplete titles, authors and subjects", "operationId": "suggest",
@@ -138,6 +140,8 @@ def openapi_document(server: str = "") -> dict:
                                              "enum": ["ris", "bib", "xml", "mrc"]},
                            where="path", required=True)],
                 "responses": {"200": {"description": "The record in that format"},
+                              "301": {"description": "The id was retired when its record "
+                                      "merged into another document; Location names it"},
                               "404": {"description": "No such record or format"}}}},
         },
         "components": {"schemas": SCHEMAS},
