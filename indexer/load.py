@@ -132,6 +132,7 @@ def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, wor
         if len(parts) > 1:
             part.report.merged_with = [p.library.code for p in parts if p is not part]
     changes.seconds = time.perf_counter() - started
+    changes.merge_seconds = merge_seconds
     return changes
 
 
@@ -234,7 +235,8 @@ def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
     if len(reports) > 1:
         loaded = sum(r.loaded for r in reports)
         log(f"All {len(reports)} libraries: {loaded:,} records in {changes.seconds:.1f} s "
-            f"({loaded / changes.seconds if changes.seconds else 0:,.0f} records/s); "
+            f"({loaded / changes.seconds if changes.seconds else 0:,.0f} records/s, of which "
+            f"{changes.merge_seconds:.1f} s merging); "
             f"search documents written: {changes.written:,}, removed: {len(changes.removed):,}")
     return reports
 
@@ -249,6 +251,7 @@ def joint_report(reports: list[LoadReport], changes) -> dict:
         "documents_written": changes.written,
         "documents_removed": len(changes.removed),
         "seconds": round(changes.seconds, 3),
+        "merge_seconds": round(changes.merge_seconds, 3),
         "records_per_second": round(loaded / changes.seconds, 1) if changes.seconds else 0.0,
     }
 

@@ -36,6 +36,7 @@ class UnionChanges:
     removed: list[str] = field(default_factory=list)
     stamp: float | None = None  # the datestamp given to what changed
     seconds: float = 0.0  # the whole load's time, when a load made these changes
+    merge_seconds: float = 0.0  # of which re-clustering and writing the documents
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,7 @@ def test_each_loads_several_libraries_in_one_run_with_a_report_for_each(runner, 
     report = json.loads(report_path.read_text())
     assert [lib["library"] for lib in report["libraries"]] == ["UVA", "NLNZ"]
     assert report["loaded"] == sum(lib["loaded"] for lib in report["libraries"]) > 200
+    assert 0 < report["merge_seconds"] < report["seconds"]
     found = search_json(runner, "")
     assert {f["value"] for f in found["facets"]["library"]} == {"UVA", "NLNZ"}
 
