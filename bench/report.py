@@ -27,7 +27,11 @@ PEERS = {
     ),
     "Search latency": (
         "JSON search endpoint (HTTP, `lantern serve`: gunicorn, 2 worker processes, every "
-        "facet counted) beside the raw engine for the same requests; times in ms. Targets at "
+        "facet counted) beside the raw engine for the same requests; times in ms. `python -m "
+        "bench.search_bench --records N`: 700 searches timed in the engine and then through the "
+        "API, 700 others for 16 clients, none asked in an earlier phase. Facet counts kept: "
+        "LANTERN_FACET_CACHE (0 or blank: every search counted its facets; with a cache, the "
+        "repeats within the generated mix, about half of it, reuse their counts). Targets at "
         "1M records on 2 cores: p50 <= 10 ms and p95 <= 40 ms single client, >= 200 req/s with "
         "16 clients at p95 <= 150 ms, OPAC overhead <= 1.5x the engine. Published peers: FOLIO "
         "about 336 ms average at 7M records; Stanford SearchWorks about 1.5 s; an uncached "
@@ -76,6 +80,7 @@ COLUMNS = {
         ("records", "records"),
         ("documents", "documents"),
         ("queries", "queries"),
+        ("facet_cache", "facet counts kept"),
         ("engine_p50", "engine p50"),
         ("engine_p95", "engine p95"),
         ("engine_p99", "engine p99"),
@@ -124,6 +129,8 @@ def record_row(section: str, machine: str, result: dict) -> None:
         key += f" merge {result['merge']}"
     if "together" in result:
         key += f" {result['together']}"
+    if result.get("facet_cache"):
+        key += f" facet cache {result['facet_cache']}"
     rows[key] = {
         **result,
         "machine": machine,

@@ -48,7 +48,7 @@ def machine() -> str:
 
 
 def load(records: int, libraries: int, data_dir: str | None = None,
-         libraries_toml: str | None = None):
+         libraries_toml: str | None = None, facet_cache: int = 0):
     """The generated consortium, loaded once and shared with the other benchmarks (or a data
     directory loaded already, opened read-only)."""
     from indexer.settings import load_settings
@@ -57,40 +57,63 @@ def load(records: int, libraries: int, data_dir: str | None = None,
         from bench.load_bench import ensure_loaded
 
         data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
-    return load_settings(environ={}, data_dir=data_dir, libraries=libraries_toml)
+    return load_settings(environ={}, data_dir=data_dir, libraries=libraries_toml,
+                         facet_cache=facet_cache)
 
 
-def query_mix(service, count: int, seed: int = 7) -> list[dict]:
-    """Query-string dicts built from records in the index, so every kind finds something."""
+def query_mix(service, count: int, seed: int = 7, avoid: frozenset = frozenset()
+              ) -> list[dict]:
+    """Query-string dicts built from records in the index, so every kind finds something.
+    A query in `avoid` (asked in an earlier phase: the engine keeps facet counts per index
+    version, so asking it again would be answered from them) is drawn again."""
     from opac.search.service import SearchParams
 
     rng = random.Random(seed)
     sample = service.search(SearchParams(q="", size=100, page=rng.randint(1, 5)))["results"]
     sample += service.search(SearchParams(q="", size=100, sort="title"))["results"]
+    for _ in range(count // 100):  # enough records that a search seldom comes twice
+        sample += service.search(SearchParams(q="", size=100, page=rng.randint(6, 100)))[
+            "results"]
     words = [w for r in sample for w in r["title"].lower().split() if len(w) > 4 and w.isalpha()]
     libraries = list(service.consortium.libraries)
     out: list[dict] = []
     kinds = ["word", "words", "phrase", "title", "author", "isbn", "facets"]
     for i in range(count):
-        r = rng.choice(sample)
-        kind = kinds[i % len(kinds)]
-        if kind == "word":
-            q = {"q": rng.choice(words)}
-        elif kind == "words":
-            q = {"q": " ".join(rng.sample(words, 2))}
-        elif kind == "phrase":
-            q = {"q": '"' + " ".join(r["title"].split()[:2]) + '"'}
-        elif kind == "title":
-            q = {"q": r["title"]}
-        elif kind == "author":
-            q = {"q": f"author:{(r['authors'] or ['smith'])[0].split(',')[0]}"}
-        elif kind == "isbn":
-            q = {"q": (r["isbn"] or ["9780000000002"])[0]}
-        else:
-            q = {"q": rng.choice(words), "filter": [f"library:{rng.choice(libraries)}",
-                                                    "format:Book"]}
-        out.append({**q, "kind": kind})
+        for attempt in range(50):
+            q = _one_query(rng, kinds[i % len(kinds)] if attempt < 49 else "words", sample,
+                           words, libraries)
+            if query_key(q) not in avoid:
+                break
+        out.append(q)
     return out
+
+
+def query_key(query: dict) -> str:
+    return repr({k: v for k, v in query.items() if k != "kind"})
+
+
+def _keys(queries: list[dict]) -> frozenset:
+    return frozenset(query_key(q) for q in queries)
+
+
+def _one_query(rng, kind: str, sample: list, words: list, libraries: list) -> dict:
+    r = rng.choice(sample)
+    if kind == "word":
+        q = {"q": rng.choice(words)}
+    elif kind == "words":
+        q = {"q": " ".join(rng.sample(words, 2))}
+    elif kind == "phrase":
+        q = {"q": '"' + " ".join(r["title"].split()[:2]) + '"'}
+    elif kind == "title":
+        q = {"q": r["title"]}
+    elif kind == "author":
+        q = {"q": f"author:{(r['authors'] or ['smith'])[0].split(',')[0]}"}
+    elif kind == "isbn":
+        q = {"q": (r["isbn"] or ["9780000000002"])[0]}
+    else:
+        q = {"q": rng.choice(words), "filter": [f"library:{rng.choice(libraries)}",
+                                                "format:Book"]}
+    return {**q, "kind": kind}
 
 
 def params_of(query: dict):
@@ -154,7 +177,8 @@ def free_port() -> int:
 
 def start_server(settings, port: int, server: str = "gunicorn",
                  workers: int | None = None) -> subprocess.Popen:
-    env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries)}
+    env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries),
+           "LANTERN_FACET_CACHE": str(settings.facet_cache)}
     command = [sys.executable, "-m", "opac.server", "--data-dir", str(settings.data_dir),
                "--host", "127.0.0.1", "--port", str(port), "--server", server]
     if workers:
@@ -189,28 +213,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=None,
                         help="gunicorn worker processes (default: opac.server's)")
+    parser.add_argument("--facet-cache", type=int, default=0,
+                        help="LANTERN_FACET_CACHE for the engine and the server (default 0: "
+                             "every search counts its facets; the generated titles repeat "
+                             "more than readers' searches do)")
     parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
     args = parser.parse_args(argv)
 
     from opac.search.service import open_search_service
 
-    settings = load(args.records, args.libraries, args.data_dir, args.libraries_file)
+    settings = load(args.records, args.libraries, args.data_dir, args.libraries_file,
+                    args.facet_cache)
     service = open_search_service(settings)
-    queries = query_mix(service, args.queries)
-    time_engine(service, queries[:50])  # warm the page cache
+    # Three sets of searches, none asked in an earlier set: one warms the page cache, one is
+    # timed in the engine and then through the API (the server's processes have not seen it),
+    # one loads the server. Within a set a search can come twice, as in a catalogue's logs.
+    warm = query_mix(service, 50, seed=1)
+    queries = query_mix(service, args.queries, seed=7, avoid=_keys(warm))
+    busy_queries = query_mix(service, args.queries, seed=8, avoid=_keys(warm + queries))
+    time_engine(service, warm)
     engine_ms = time_engine(service, queries)
     port = free_port()
     server = start_server(settings, port, args.server, args.workers)
     try:
-        time_http(port, queries[:50], 1)
+        time_http(port, warm, 1)
         single, _ = time_http(port, queries, 1)
-        loaded, rate = time_http(port, queries, args.clients)
+        loaded, rate = time_http(port, busy_queries, args.clients)
     finally:
         server.terminate()
         server.wait(10)
     engine, api, busy = summary(engine_ms), summary(single), summary(loaded)
     result = {
         "records": args.records, "documents": service.engine.count(), "queries": len(queries),
+        "facet_cache": args.facet_cache,
         "engine_p50": engine["p50"], "engine_p95": engine["p95"], "engine_p99": engine["p99"],
         "api_p50": api["p50"], "api_p95": api["p95"], "api_p99": api["p99"],
         "overhead": api["p50"] / engine["p50"] if engine["p50"] else 0.0,
@@ -221,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     for query, ms in zip(queries, engine_ms, strict=True):
         by_kind.setdefault(query["kind"], []).append(ms)
     print(json.dumps(result, indent=1))
+    print("different searches:", {name: len(_keys(qs)) for name, qs in
+                                  (("timed", queries), ("busy", busy_queries))})
     print("engine p50 by kind (ms):",
           {k: round(percentile(v, 50), 2) for k, v in sorted(by_kind.items())})
     if not args.no_record:

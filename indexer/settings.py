@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
+    Setting("facet_cache", "512", "Searches whose facet counts each OPAC process keeps for "
+            "the next page or sort order of the same search (Tantivy; 0 keeps none)"),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
@@ -54,6 +56,7 @@ class Settings:
     workers: int
     writer_threads: int
     writer_heap_mb: int
+    facet_cache: int
     host: str
     port: int
     base_url: str

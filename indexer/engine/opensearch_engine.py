@@ -111,8 +111,9 @@ class OpenSearchEngine:
         timeout: float = 30.0,
         shards: int = 1,
         replicas: int = 0,
-        threads: int | None = None,  # Tantivy's writer options, passed by callers that
-        heap_size: int | None = None,  # open either engine the same way; unused here
+        threads: int | None = None,  # Tantivy's options, passed by callers that open
+        heap_size: int | None = None,  # either engine the same way; unused here (the
+        facet_cache: int | None = None,  # server's request cache keeps aggregations)
     ) -> None:
         if not str(url).strip():
             raise ConfigError("LANTERN_OPENSEARCH_URL is not set (LANTERN_ENGINE=opensearch)")

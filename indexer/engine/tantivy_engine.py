@@ -27,7 +27,7 @@ from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, syn
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy_facets import FacetCounter
+from indexer.engine.tantivy_facets import KEPT_COUNTS, FacetCounter
 from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, with_bonuses
 from indexer.engine.tantivy_schema import (
     build_schema,
@@ -98,6 +98,7 @@ class TantivyEngine:
         threads: int = 2,
         fields: dict[str, FieldDef] | None = None,
         boosts: dict[str, Any] | None = None,
+        facet_cache: int = KEPT_COUNTS,
     ) -> None:
         self.path = Path(path)
         self.fields = fields if fields is not None else load_fields()
@@ -114,7 +115,7 @@ class TantivyEngine:
         ]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
         self._facet_counter = FacetCounter(
-            self.fields, int(ranking.get("facets", "segment_size", 10000))
+            self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
         )
         self._meta = self.path / "meta.json"
         self._schema = build_schema(self.fields, self._highlight_fields)
@@ -372,13 +373,8 @@ class TantivyEngine:
         if sort is None:
             query = with_bonuses(query, qb.bonuses(parsed, request))
         matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        everything = (
-            parsed.match_all and not (request.filters or request.excludes)
-            and request.year_from is None and request.year_to is None
-        )
         counting = self._facet_counter.start(
-            searcher, qb, matching, request,
-            everything=(self._target, self._stamp) if everything else None,
+            searcher, qb, matching, request, version=(self._target, self._stamp)
         )
         found = searcher.search(
             query,

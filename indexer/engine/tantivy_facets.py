@@ -3,11 +3,18 @@
 Counting is a second pass over the matching documents. Tantivy lets go of the GIL while it
 searches, so the passes run on a small thread pool while the caller fetches the page of
 results: on an idle server a search takes about the longer of the two, not their sum.
+
+Counts are kept per index version (the way Solr's filter cache and OpenSearch's request cache
+keep them): the next page of a search, another sort order or the way back from a record
+counts the same documents again, and is then answered without counting.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -19,17 +26,22 @@ from indexer.engine.query import FacetValue, SearchRequest
 from indexer.engine.tantivy_query import QueryBuilder
 
 EVERY_VALUE = 2**32 - 1  # a segment_size that keeps every value of every segment
+KEPT_COUNTS = 512  # counted searches kept per process by default (a few KB each)
 
 Counts = dict[str, tuple[FacetValue, ...]]
 
 
 class FacetCounter:
-    def __init__(self, fields: dict[str, FieldDef], segment_size: int) -> None:
+    def __init__(self, fields: dict[str, FieldDef], segment_size: int,
+                 kept: int = KEPT_COUNTS) -> None:
         self.fields = fields
         self.segment_size = segment_size
+        self.keep = max(0, kept)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid: int | None = None
-        self._everything: dict[tuple, Counts] = {}
+        self._kept: OrderedDict[tuple, Counts] = OrderedDict()
+        self._kept_version: tuple | None = None
+        self._kept_lock = threading.Lock()  # threaded servers search from several threads
 
     def start(
         self,
@@ -38,42 +50,55 @@ class FacetCounter:
         core: Query,
         request: SearchRequest,
         *,
-        everything: tuple | None = None,
+        version: tuple | None = None,
     ) -> list[Future[Counts]]:
         """Start counting request.facets for the documents `core` and the filters match.
 
-        `everything`: the index's version, when the request matches every document (a blank
-        search, no filter). Those counts, the landing page's, are the costliest of all (every
-        value of every document) and the same for every reader until the index changes, so
-        they are kept for that version.
+        `version`: the index's version; counts of the same documents made for it are reused
+        (None: count afresh and keep nothing).
         """
         pool = self._threads()
         jobs = []
         wanted = dict(request.facet_sizes)
+        with self._kept_lock:
+            if version != self._kept_version:
+                self._kept.clear()  # counts of an older version are worth nothing now
+                self._kept_version = version
         for skip, names in groups(request):
             query = Query.boolean_query(
                 [(Occur.Must, core), *queries.filters(request, skip=skip)]
             )
             sizes = {name: wanted.get(name, request.facet_size) for name in names}
-            if everything is None:
-                jobs.append(pool.submit(self.count, searcher, query, sizes))
-                continue
-            key = (everything, tuple(sizes.items()))
-            kept = self._everything.get(key)
-            if kept is None:
-                jobs.append(pool.submit(self._count_and_keep, key, searcher, query, sizes))
-            else:
+            key = (None if version is None or not self.keep
+                   else counting_key(query, sizes, request.text))
+            kept = None if key is None else self._recall(key)
+            if kept is not None:
                 done: Future[Counts] = Future()
                 done.set_result(kept)
                 jobs.append(done)
+            elif key is None:
+                jobs.append(pool.submit(self.count, searcher, query, sizes))
+            else:
+                jobs.append(pool.submit(self._count_and_keep, version, key, searcher, query,
+                                        sizes))
         return jobs
 
-    def _count_and_keep(self, key: tuple, searcher, query: Query, sizes: dict) -> Counts:
+    def _count_and_keep(self, version: tuple, key: tuple, searcher, query: Query,
+                        sizes: dict) -> Counts:
         counted = self.count(searcher, query, sizes)
-        # Only the current version's counts are worth keeping.
-        self._everything = {k: v for k, v in self._everything.items() if k[0] == key[0]}
-        self._everything[key] = counted
+        with self._kept_lock:
+            if version == self._kept_version:
+                self._kept[key] = counted
+                while len(self._kept) > self.keep:
+                    self._kept.popitem(last=False)
         return counted
+
+    def _recall(self, key: tuple) -> Counts | None:
+        with self._kept_lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+            return kept
 
     @staticmethod
     def finish(jobs: list[Future[Counts]], request: SearchRequest) -> Counts:
@@ -115,6 +140,16 @@ class FacetCounter:
             )
             self._pool_pid = os.getpid()
         return self._pool
+
+
+def counting_key(query: Query, sizes: dict[str, int], text: str) -> tuple | None:
+    """What identifies a counting pass: the query as Tantivy sees it (words analysed, synonyms
+    expanded, filters) and the sizes asked for. None for a wildcard search: its query spells
+    out a whole automaton, too costly to describe on every search."""
+    if "*" in text:
+        return None
+    described = repr(query).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(described, digest_size=16).digest(), tuple(sorted(sizes.items()))
 
 
 def groups(request: SearchRequest) -> list[tuple[str | None, list[str]]]:

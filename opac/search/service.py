@@ -296,5 +296,6 @@ class SearchService:
 
 
 def open_search_service(settings) -> SearchService:
-    engine = open_engine(settings.engine, settings.engine_location, writer=False)
+    engine = open_engine(settings.engine, settings.engine_location, writer=False,
+                         facet_cache=settings.facet_cache)
     return SearchService(engine, load_consortium(settings.libraries))

@@ -1,6 +1,7 @@
 """Facet counts stay exact when the index has several segments and each segment hands over
 only a few values (Tantivy's terms aggregation cuts every segment's list at segment_size)."""
 
+import dataclasses
 from collections import Counter
 
 import pytest
@@ -53,19 +54,44 @@ def test_top_values_are_the_catalogue_top_values(three_segments):
     assert all(expected[value] == count for value, count in shown)
 
 
-def test_landing_page_counts_follow_every_commit(tmp_path):
-    """The blank search's counts are kept per index version: a commit shows at once."""
+@pytest.mark.parametrize("text", ["", "medicine"])
+def test_counts_are_kept_per_index_version_and_follow_every_commit(tmp_path, text):
+    """Counts are kept for the index version they were made for: the next page of a search
+    is not counted again, and a commit shows at once."""
     path = tmp_path / "index"
     with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
         writer.upsert(CATALOGUE[:10], new=True)
         writer.commit()
         reader = TantivyEngine(path)
-        landing = SearchRequest(facets=("format",), limit=0)
-        first = reader.search(landing).facets["format"]
-        assert reader.search(landing).facets["format"] == first
+        page = SearchRequest(text=text, facets=("format",), limit=2)
+        first = reader.search(page).facets["format"]
+        kept = dict(reader._facet_counter._kept)
+        assert len(kept) == 1
+        second_page = reader.search(dataclasses.replace(page, offset=2))
+        assert second_page.facets["format"] == first
+        assert reader._facet_counter._kept == kept  # answered from what was kept
+        narrowed = reader.search(dataclasses.replace(page, filters=(("library", ("LIBB",)),)))
+        assert len(reader._facet_counter._kept) == 2  # other documents: counted, kept apart
+        assert sum(v.count for v in narrowed.facets["format"]) == narrowed.total
         writer.upsert(CATALOGUE[10:], new=True)
         writer.commit()
-        after = {v.value: v.count for v in reader.search(landing).facets["format"]}
+        after = reader.search(page)
         reader.close()
-    assert after == dict(Counter(doc["format"] for doc in CATALOGUE))
-    assert sum(v.count for v in first) == 10
+    fresh = TantivyEngine(path)  # nothing kept: counts made now
+    expected = fresh.search(page)
+    fresh.close()
+    assert after.facets["format"] == expected.facets["format"]
+    assert sum(v.count for v in after.facets["format"]) == after.total
+    assert after.total > sum(v.count for v in first)
+
+
+def test_facet_cache_0_keeps_nothing(tmp_path):
+    path = tmp_path / "index"
+    with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
+        writer.upsert(CATALOGUE, new=True)
+        writer.commit()
+    reader = TantivyEngine(path, facet_cache=0)
+    page = SearchRequest(text="medicine", facets=("format",), limit=2)
+    assert reader.search(page).facets == reader.search(page).facets
+    assert not reader._facet_counter._kept
+    reader.close()
