@@ -51,7 +51,7 @@ QUEUE_SETTINGS: tuple[Setting, ...] = (
             "Seconds after which a batch taken by a worker that vanished is delivered again"),
     Setting("queue_batch_delay", "0",
             "Tests only: seconds a map task waits after mapping, before it stores its batch"),
-    Setting("queue_flush_records", "5000",
+    Setting("queue_flush_records", "50000",
             "The writer indexes a load's stored records once this many wait (or the load ends)"),
     Setting("queue_flush_seconds", "30",
             "...or once the oldest of them has waited this long"),
