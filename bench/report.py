@@ -41,10 +41,11 @@ PEERS = {
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
         "one write worker (--pool solo) and one map worker with 1, 2 or 4 processes, on the same "
         "2-core machine as Redis; records/s from `lantern load --queue --each ...` until every "
-        "load is indexed and committed; in-process = the one-run load of bench.load_bench. The "
-        "writer holds the catalogue store's write lock while it builds a flush, so map workers "
-        "wait for it and more of them help little; building flushes from a read snapshot would "
-        "let the two overlap. At 1M only the 1-worker run fitted in the session (38 minutes)."
+        "load is indexed and committed; in-process = the one-run load of bench.load_bench. "
+        "'Flush every': LANTERN_QUEUE_FLUSH_RECORDS (blank: 5,000, the default until "
+        "2026-11-29). The writer holds the catalogue store's write lock while it builds a "
+        "flush, so map workers wait for it and more of them help little; building flushes "
+        "from a read snapshot would let the two overlap."
     ),
     "Load throughput": (
         "`python -m bench.load_bench --records N --libraries L [--merge off] [--separately]`. "
@@ -98,6 +99,7 @@ COLUMNS = {
         ("records", "records"),
         ("libraries", "libraries"),
         ("cores", "cores"),
+        ("flush_records", "flush every (records)"),
         ("in_process_rate", "in-process rec/s"),
         ("queue_1_rate", "queue, 1 map worker rec/s"),
         ("queue_2_rate", "2 map workers rec/s"),
