@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
-    Setting("facet_cache", "512", "Searches whose facet counts each OPAC process keeps for "
+    Setting("facet_cache", "256", "Searches whose facet counts each OPAC process keeps for "
             "the next page or sort order of the same search (Tantivy; 0 keeps none)"),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),

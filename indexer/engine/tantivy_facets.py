@@ -26,7 +26,7 @@ from indexer.engine.query import FacetValue, SearchRequest
 from indexer.engine.tantivy_query import QueryBuilder
 
 EVERY_VALUE = 2**32 - 1  # a segment_size that keeps every value of every segment
-KEPT_COUNTS = 512  # counted searches kept per process by default (a few KB each)
+KEPT_COUNTS = 256  # counted searches kept per process by default (up to about 50 KB each)
 
 Counts = dict[str, tuple[FacetValue, ...]]
 
