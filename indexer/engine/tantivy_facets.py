@@ -50,12 +50,11 @@ class FacetCounter:
         core: Query,
         request: SearchRequest,
         *,
-        version: tuple | None = None,
+        version: tuple,
     ) -> list[Future[Counts]]:
         """Start counting request.facets for the documents `core` and the filters match.
 
-        `version`: the index's version; counts of the same documents made for it are reused
-        (None: count afresh and keep nothing).
+        `version`: the index's version; counts of the same documents made for it are reused.
         """
         pool = self._threads()
         jobs = []
@@ -69,8 +68,7 @@ class FacetCounter:
                 [(Occur.Must, core), *queries.filters(request, skip=skip)]
             )
             sizes = {name: wanted.get(name, request.facet_size) for name in names}
-            key = (None if version is None or not self.keep
-                   else counting_key(query, sizes, request.text))
+            key = counting_key(query, sizes, request.text) if self.keep else None
             kept = None if key is None else self._recall(key)
             if kept is not None:
                 done: Future[Counts] = Future()

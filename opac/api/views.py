@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import orjson
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from opac.api.openapi import openapi_document
-from opac.records.moved import current_id
+from opac.records.moved import moved_or_missing
 from opac.search.params import parse_search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,10 +38,8 @@ def search():
 def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
-        moved_to = current_id(service().engine, doc_id)
-        if moved_to is not None:  # merged into (or split off as) another document since
-            return redirect(url_for("api.record", doc_id=moved_to), 301)
-        abort(404, f"No record with id {doc_id!r}")
+        return moved_or_missing(service().engine, doc_id, "api.record",
+                                f"No record with id {doc_id!r}")
     return json_response(found)
 
 

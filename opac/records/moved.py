@@ -8,7 +8,11 @@ So an old permanent link, a bookmark or a link from the Hub still reaches the ti
 
 from __future__ import annotations
 
+from flask import abort, redirect, url_for
+
 from indexer.engine import SearchRequest
+
+WITHDRAWN = "We could not find that record. It may have been withdrawn."
 
 
 def current_id(engine, doc_id: str) -> str | None:
@@ -21,3 +25,12 @@ def current_id(engine, doc_id: str) -> str | None:
     if not found.hits or found.hits[0].id == doc_id:
         return None
     return found.hits[0].id
+
+
+def moved_or_missing(engine, doc_id: str, endpoint: str, missing: str, **values):
+    """The answer for an id no document has: a 301 to `endpoint` for the document that holds
+    its record now (merged into, or split off as, another since), else a 404 saying `missing`."""
+    moved_to = current_id(engine, doc_id)
+    if moved_to is None:
+        abort(404, missing)
+    return redirect(url_for(endpoint, doc_id=moved_to, **values), 301)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from flask import Blueprint, Response, abort, current_app
 
 from opac.records import export
-from opac.records.moved import current_id
+from opac.records.moved import WITHDRAWN, moved_or_missing
 
 bp = Blueprint("records", __name__)
 
@@ -25,10 +25,7 @@ def export_record(doc_id: str, fmt: str):
     engine = current_app.extensions["lantern"].engine
     display = engine.get(doc_id)
     if display is None:
-        moved_to = current_id(engine, doc_id)
-        if moved_to is not None:
-            return redirect(url_for("records.export", doc_id=moved_to, fmt=fmt), 301)
-        abort(404, "We could not find that record. It may have been withdrawn.")
+        return moved_or_missing(engine, doc_id, "records.export", WITHDRAWN, fmt=fmt)
     mimetype, extension, render = FORMATS[fmt]
     safe_id = "".join(c for c in display["id"] if c.isalnum() or c in "._-")
     return Response(render(display), mimetype=mimetype, headers={

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from opac.records.moved import current_id
+from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.params import parse_search_args
 from opac.search.service import FACET_LABELS, SORT_LABELS, SearchParams
 from opac.ui import links
@@ -107,10 +107,7 @@ def region(code: str):
 def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
-        moved_to = current_id(service().engine, doc_id)
-        if moved_to is not None:  # merged into (or split off as) another document since
-            return redirect(url_for("ui.record", doc_id=moved_to), 301)
-        abort(404, "We could not find that record. It may have been withdrawn.")
+        return moved_or_missing(service().engine, doc_id, "ui.record", WITHDRAWN)
     base = current_app.config["LANTERN_SETTINGS"].base_url
     path = url_for("ui.record", doc_id=found["id"])
     permalink = base.rstrip("/") + path if base else url_for(
