@@ -137,6 +137,37 @@ def time_engine(service, queries: list[dict]) -> list[float]:
     return times
 
 
+def time_tantivy(service, queries: list[dict]) -> list[float] | None:
+    """CPU ms per search of the Tantivy calls alone (ranking the page and counting every
+    facet pass; no Python of ours, no HTTP, no JSON): what the engine itself costs, so
+    `cores * 1000 / mean` is the most searches a second this machine could answer."""
+    raw_calls = getattr(service.engine, "raw_calls", None)
+    if raw_calls is None:
+        return None
+    cpu = []
+    for query in queries:
+        params = params_of(query)
+        calls = raw_calls(service.request(params, 1, params.size))
+        started = time.process_time()
+        for call in calls:
+            call()
+        cpu.append((time.process_time() - started) * 1000)
+    return cpu
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process and its children so far (Linux /proc; else None)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for p in [pid, *map(int, children)]:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _path(query: dict) -> str:
     pairs = [(k, v) for k, vs in query.items() if k != "kind"
              for v in (vs if isinstance(vs, list) else [vs])]
@@ -238,10 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         time_http(port, warm, 1)
         single, _ = time_http(port, queries, 1)
+        cpu_before = tree_cpu_seconds(server.pid)
         loaded, rate = time_http(port, busy_queries, args.clients)
+        cpu_after = tree_cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(10)
+    server_cpu = (None if cpu_before is None or cpu_after is None
+                  else (cpu_after - cpu_before) * 1000 / len(loaded))
+    # The 16 clients' searches once more, in Tantivy alone (no kept counts: it counts them all).
+    tantivy_cpu = time_tantivy(service, busy_queries)
+    cores = os.cpu_count() or 1
     engine, api, busy = summary(engine_ms), summary(single), summary(loaded)
     result = {
         "records": args.records, "documents": service.engine.count(), "queries": len(queries),
@@ -251,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         "overhead": api["p50"] / engine["p50"] if engine["p50"] else 0.0,
         "clients": args.clients, "rps": rate, "busy_p50": busy["p50"], "busy_p95": busy["p95"],
         "busy_p99": busy["p99"],
+        "server_cpu_ms": server_cpu,
+        "tantivy_cpu_ms": statistics.fmean(tantivy_cpu) if tantivy_cpu else None,
+        "tantivy_ceiling_rps": (cores * 1000 / statistics.fmean(tantivy_cpu)
+                                if tantivy_cpu else None),
     }
     by_kind: dict[str, list[float]] = {}
     for query, ms in zip(queries, engine_ms, strict=True):

@@ -27,7 +27,7 @@ from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, syn
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy_facets import KEPT_COUNTS, FacetCounter
+from indexer.engine.tantivy_facets import KEPT_COUNTS, FacetCounter, passes
 from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, with_bonuses
 from indexer.engine.tantivy_schema import (
     build_schema,
@@ -366,30 +366,20 @@ class TantivyEngine:
         relaxed: bool = False,
         fuzzy: bool = False,
     ) -> SearchResult:
-        qb = self._queries
-        core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        query = Query.boolean_query([(Occur.Must, core), *qb.filters(request)])
-        sort = SORT_FIELDS.get(request.sort)
-        if sort is None:
-            query = with_bonuses(query, qb.bonuses(parsed, request))
-        matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
+        plan = self._plan(parsed, request, relaxed=relaxed, fuzzy=fuzzy)
         counting = self._facet_counter.start(
-            searcher, qb, matching, request, version=(self._target, self._stamp)
+            searcher, self._queries, plan.matching, request, version=(self._target, self._stamp)
         )
-        found = searcher.search(
-            query,
-            max(request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
-            offset=request.offset,
-            **({"order_by_field": sort[0], "order": sort[1]} if sort else {}),
-        )
+        found = plan.rank(searcher)
         hits: tuple[Hit, ...] = ()
         if request.limit:
             docs = [(key, searcher.doc(addr)) for key, addr in found.hits]
-            marks = self._highlights(searcher, core, [d for _, d in docs], request.highlight)
+            marks = self._highlights(searcher, plan.core, [d for _, d in docs],
+                                     request.highlight)
             hits = tuple(
                 Hit(
                     id=doc.get_first("id"),
-                    score=float(key) if sort is None else 0.0,
+                    score=float(key) if plan.sort is None else 0.0,
                     display=display_of(doc),
                     highlights=mark,
                 )
@@ -399,6 +389,30 @@ class TantivyEngine:
         return SearchResult(
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
         )
+
+    def _plan(self, parsed: ParsedQuery, request: SearchRequest, *, relaxed: bool = False,
+              fuzzy: bool = False) -> _Plan:
+        qb = self._queries
+        core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
+        query = Query.boolean_query([(Occur.Must, core), *qb.filters(request)])
+        sort = SORT_FIELDS.get(request.sort)
+        if sort is None:
+            query = with_bonuses(query, qb.bonuses(parsed, request))
+        matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
+        return _Plan(core, query, matching, sort, request)
+
+    def raw_calls(self, request: SearchRequest) -> list:
+        """The Tantivy calls a search makes, ready to run: ranking the page, then one terms
+        aggregation per counting pass (bench/search_bench.py times them alone, as the raw
+        engine's cost beside ours). A search that finds nothing makes more (respelling,
+        typos, any of the words); those are not included."""
+        searcher = self._searcher()
+        plan = self._plan(parse_query(request.text), request)
+        counter = self._facet_counter
+        calls = [lambda: plan.rank(searcher)]
+        for query, sizes in passes(self._queries, plan.matching, request):
+            calls.append(lambda q=query, s=sizes: counter.aggregate(searcher, q, s))
+        return calls
 
     def _highlights(
         self, searcher: tantivy.Searcher, core: Query, docs: list, wanted: bool
@@ -415,6 +429,27 @@ class TantivyEngine:
                 if ranges:
                     mark[field] = _marked_html(snippet.fragment(), ranges)
         return marks
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """The queries of one search: `core` decides the matches (filters aside), `query` ranks
+    the page (filters and score-only bonuses added), `matching` is core without the weights,
+    for counting."""
+
+    core: Query
+    query: Query
+    matching: Query
+    sort: tuple | None
+    request: SearchRequest
+
+    def rank(self, searcher: tantivy.Searcher):
+        return searcher.search(
+            self.query,
+            max(self.request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
+            offset=self.request.offset,
+            **({"order_by_field": self.sort[0], "order": self.sort[1]} if self.sort else {}),
+        )
 
 
 def _has_long_word(parsed: ParsedQuery) -> bool:

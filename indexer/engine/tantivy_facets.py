@@ -58,16 +58,11 @@ class FacetCounter:
         """
         pool = self._threads()
         jobs = []
-        wanted = dict(request.facet_sizes)
         with self._kept_lock:
             if version != self._kept_version:
                 self._kept.clear()  # counts of an older version are worth nothing now
                 self._kept_version = version
-        for skip, names in groups(request):
-            query = Query.boolean_query(
-                [(Occur.Must, core), *queries.filters(request, skip=skip)]
-            )
-            sizes = {name: wanted.get(name, request.facet_size) for name in names}
+        for query, sizes in passes(queries, core, request):
             key = counting_key(query, sizes, request.text) if self.keep else None
             kept = None if key is None else self._recall(key)
             if kept is not None:
@@ -108,10 +103,8 @@ class FacetCounter:
     def count(self, searcher: tantivy.Searcher, query: Query, sizes: dict[str, int]) -> Counts:
         """The `size` most frequent values of each field among the documents `query` matches,
         with exact document counts."""
-        single = searcher.num_segments <= 1
-        # One segment: its counts are final, so it need hand over no more than `size` values.
-        counted = searcher.aggregate(query, terms_spec(sizes, 0 if single else self.segment_size))
-        if not single:
+        counted = self.aggregate(searcher, query, sizes)
+        if searcher.num_segments > 1:
             # Each segment hands over only its segment_size most frequent values, so a value
             # can miss part of its count. Tantivy bounds that error; a facet whose bound is
             # not 0 is counted again keeping every value of every segment.
@@ -129,6 +122,12 @@ class FacetCounter:
             values.sort(key=lambda v: (-v.count, v.value))
             out[name] = tuple(values)
         return out
+
+    def aggregate(self, searcher: tantivy.Searcher, query: Query, sizes: dict[str, int]) -> dict:
+        """Tantivy's terms aggregations for `sizes` (its raw answer, the first count)."""
+        # One segment: its counts are final, so it need hand over no more than `size` values.
+        single = searcher.num_segments <= 1
+        return searcher.aggregate(query, terms_spec(sizes, 0 if single else self.segment_size))
 
     def _threads(self) -> ThreadPoolExecutor:
         # One pool per process: a pool inherited through fork() has no threads behind it.
@@ -148,6 +147,17 @@ def counting_key(query: Query, sizes: dict[str, int], text: str) -> tuple | None
         return None
     described = repr(query).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(described, digest_size=16).digest(), tuple(sorted(sizes.items()))
+
+
+def passes(queries: QueryBuilder, core: Query, request: SearchRequest
+           ) -> list[tuple[Query, dict[str, int]]]:
+    """(query, {facet: size}) for each counting pass a search needs (see `groups`)."""
+    wanted = dict(request.facet_sizes)
+    return [
+        (Query.boolean_query([(Occur.Must, core), *queries.filters(request, skip=skip)]),
+         {name: wanted.get(name, request.facet_size) for name in names})
+        for skip, names in groups(request)
+    ]
 
 
 def groups(request: SearchRequest) -> list[tuple[str | None, list[str]]]:

@@ -95,3 +95,29 @@ def test_facet_cache_0_keeps_nothing(tmp_path):
     assert reader.search(page).facets == reader.search(page).facets
     assert not reader._facet_counter._kept
     reader.close()
+
+
+def test_raw_calls_do_the_work_of_the_search(tmp_path):
+    """The bare Tantivy calls the search bench times alone are the ones a search makes: the
+    same page, the same total, one aggregation per counting pass with the same counts."""
+    path = tmp_path / "index"
+    with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
+        writer.upsert(CATALOGUE, new=True)
+        writer.commit()
+    engine = TantivyEngine(path, facet_cache=0)
+    request = SearchRequest(text="medicine", filters=(("library", ("LIBA",)),),
+                            facets=FACETS, facet_size=5, limit=5)
+    result = engine.search(request)
+    rank, *counts = engine.raw_calls(request)
+    found = rank()
+    assert found.count == result.total > 0
+    assert [engine._searcher().doc(a).get_first("id") for _, a in found.hits] == [
+        h.id for h in result.hits]
+    assert len(counts) == 2  # library counted without its own filter, the rest with it
+    buckets = {name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
+               for call in counts for name, agg in call().items()}
+    assert set(buckets) == set(FACETS)
+    for field in FACETS:
+        assert {v.value: v.count for v in result.facets[field]} == {
+            str(k if field != "year" else int(k)): c for k, c in buckets[field].items()}
+    engine.close()
