@@ -26,20 +26,21 @@ PEERS = {
         "a print)."
     ),
     "Search latency": (
-        "JSON search endpoint (HTTP, `lantern serve`: gunicorn, 2 worker processes, every "
-        "facet counted) beside the raw engine for the same requests; times in ms. `python -m "
-        "bench.search_bench --records N`: 700 searches timed in the engine and then through the "
-        "API, 700 others for 16 clients, none asked in an earlier phase. Facet counts kept: "
-        "LANTERN_FACET_CACHE (0 or blank: every search counted its facets; with a cache, the "
-        "repeats within the generated mix, about half of it, reuse their counts). Targets at "
-        "1M records on 2 cores: p50 <= 10 ms and p95 <= 40 ms single client, >= 200 req/s with "
-        "16 clients at p95 <= 150 ms, OPAC overhead <= 1.5x the engine. Published peers: FOLIO "
-        "about 336 ms average at 7M records; Stanford SearchWorks about 1.5 s; an uncached "
-        "Elasticsearch terms facet about 285 ms (p50). 'Tantivy alone' runs the 16 clients' "
-        "searches again as bare Tantivy calls (ranking the page, one terms aggregation per "
-        "counting pass; none of our Python, no HTTP, no kept counts) and times their CPU: "
-        "the number of cores divided by it is the most searches a second the engine itself "
-        "could answer on this machine, whatever the OPAC around it did."
+        "JSON search endpoint (HTTP, `lantern serve`: gunicorn with the column's worker "
+        "processes, blank = 2; every facet counted) beside the raw engine for the same "
+        "requests; times in ms. `python -m bench.search_bench --records N`: 700 searches timed "
+        "in the engine and then through the API, 700 others for 16 clients, none asked in an "
+        "earlier phase. Facet counts kept: LANTERN_FACET_CACHE (0 or blank: every search "
+        "counted its facets; with a cache, the repeats within the generated mix, about half of "
+        "it, reuse their counts). Targets at 1M records on 2 cores: p50 <= 10 ms and p95 <= 40 "
+        "ms single client, >= 200 req/s with 16 clients at p95 <= 150 ms, OPAC overhead <= 1.5x"
+        " the engine. Published peers: FOLIO about 336 ms average at 7M records; Stanford "
+        "SearchWorks about 1.5 s; an uncached Elasticsearch terms facet about 285 ms (p50). "
+        "'Tantivy alone' runs the 16 clients' searches again as bare Tantivy calls (ranking the"
+        " page, one terms aggregation per counting pass; none of our Python, no HTTP, no kept "
+        "counts) and times their CPU: the number of cores divided by it is the most searches a "
+        "second the engine itself could answer on this machine, whatever the OPAC around it "
+        "did."
     ),
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
@@ -93,6 +94,7 @@ COLUMNS = {
         ("api_p95", "API p95"),
         ("api_p99", "API p99"),
         ("overhead", "API / engine (p50)"),
+        ("server_workers", "OPAC workers"),
         ("clients", "clients"),
         ("rps", "req/s"),
         ("busy_p50", "p50 under load"),

@@ -206,7 +206,7 @@ class TantivyEngine:
     def _open_index(self) -> None:
         # The index path may be a link that `lantern reindex` swaps to a freshly built index;
         # readers notice the new target and open it (see _searcher).
-        self._target = os.path.realpath(self.path)
+        self._target = _link_target(self.path)
         with _engine_errors(f"open of {self.path}"):
             self._index = tantivy.Index(self._schema, str(self.path), reuse=True)
             register_analysers(self._index)
@@ -216,7 +216,7 @@ class TantivyEngine:
     def _searcher(self) -> tantivy.Searcher:
         # Tantivy replaces meta.json on every commit, so a changed stat means a new commit.
         try:
-            if self._writer is None and os.path.realpath(self.path) != self._target:
+            if self._writer is None and _link_target(self.path) != self._target:
                 self._open_index()
             stamp = self._meta_stamp()
         except OSError as exc:
@@ -431,6 +431,15 @@ class TantivyEngine:
         return marks
 
 
+def _link_target(path: Path) -> str:
+    """What the index path points to now: `lantern reindex` swaps a link to a new index
+    directory (one readlink, where realpath would stat every part of the path)."""
+    try:
+        return os.readlink(path)
+    except OSError:  # not a link: an index directory of its own
+        return str(path)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Plan:
     """The queries of one search: `core` decides the matches (filters aside), `query` ranks
@@ -461,16 +470,22 @@ def _has_long_word(parsed: ParsedQuery) -> bool:
 
 def _marked_html(fragment: str, ranges: list) -> str:
     """The fragment HTML-escaped with <mark> around each range (ranges are UTF-8 byte offsets)."""
-    raw = fragment.encode()
+    if fragment.isascii():  # byte offsets are character offsets: cut the text itself
+        def cut(start, end=None):
+            return fragment[start:end]
+    else:
+        raw = fragment.encode()
+
+        def cut(start, end=None):
+            return raw[start:end].decode(errors="replace")
     parts, pos = [], 0
     for r in sorted(ranges, key=lambda r: r.start):
         if r.start < pos:
             continue
-        parts.append(html.escape(raw[pos : r.start].decode(errors="replace")))
-        marked = html.escape(raw[r.start : r.end].decode(errors="replace"))
-        parts.append(f"<mark>{marked}</mark>")
+        parts.append(html.escape(cut(pos, r.start)))
+        parts.append(f"<mark>{html.escape(cut(r.start, r.end))}</mark>")
         pos = r.end
-    parts.append(html.escape(raw[pos:].decode(errors="replace")))
+    parts.append(html.escape(cut(pos)))
     return "".join(parts)
 
 

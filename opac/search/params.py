@@ -23,6 +23,7 @@ class SearchArgs(Schema):
     year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
 
 ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to")
+SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields every time
 MAX_FILTERS = 50
 
 
@@ -39,7 +40,7 @@ def parse_search_args(args) -> SearchParams:
     """SearchParams from request args; raises ValueError with a reader-friendly message."""
     flat = {k: args.get(k) for k in ARG_NAMES if args.get(k)}
     try:
-        data = SearchArgs().load(flat)
+        data = SEARCH_ARGS.load(flat)
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.messages.items())
         raise ValueError(f"Invalid search parameters ({problems})") from None
