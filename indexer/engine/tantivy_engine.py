@@ -342,17 +342,15 @@ class TantivyEngine:
         self._refresh_ranking()
         with _engine_errors("search"):
             searcher = self._searcher()
-            result = self._search(searcher, parsed, request)
-            if result.total or parsed.match_all:
-                return result
-            # Nothing had every word as typed: respell from the index's words, then allow
-            # typos in longer words, then settle for any of the words.
-            suggestion = self._vocabulary.respell(searcher, parsed, request.text)
-            if _has_long_word(parsed):
-                result = self._search(searcher, parsed, request, fuzzy=True)
-            if result.total == 0 and len(parsed.required) > 1:
-                result = self._search(searcher, parsed, request, relaxed=True)
-            return dataclasses.replace(result, suggestion=suggestion)
+            suggestion = None
+            for number, options in enumerate(_attempts(parsed)):
+                result = self._search(searcher, parsed, request, **options)
+                if _found(result.total, parsed):
+                    break
+                if number == 0:  # nothing had every word as typed: respell from the index
+                    suggestion = self._vocabulary.respell(searcher, parsed, request.text)
+            return result if suggestion is None else dataclasses.replace(result,
+                                                                         suggestion=suggestion)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with _engine_errors("suggest"):
@@ -401,18 +399,30 @@ class TantivyEngine:
         matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
         return _Plan(core, query, matching, sort, request)
 
-    def raw_calls(self, request: SearchRequest) -> list:
-        """The Tantivy calls a search makes, ready to run: ranking the page, then one terms
-        aggregation per counting pass (bench/search_bench.py times them alone, as the raw
-        engine's cost beside ours). A search that finds nothing makes more (respelling,
-        typos, any of the words); those are not included."""
+    def tantivy_work(self, request: SearchRequest) -> tuple[float, list[tuple[dict, int]]]:
+        """Makes the Tantivy calls `search(request)` makes, alone: for each attempt it needs,
+        ranking the page, loading its documents and one terms aggregation per counting pass
+        (highlighting not included). Returns their CPU
+        seconds (building the queries and respelling not included) and the attempts made,
+        each with the matches it found.
+        bench/search_bench.py sets this beside the whole search, as the engine's own cost."""
+        parsed = parse_query(request.text)
         searcher = self._searcher()
-        plan = self._plan(parse_query(request.text), request)
-        counter = self._facet_counter
-        calls = [lambda: plan.rank(searcher)]
-        for query, sizes in passes(self._queries, plan.matching, request):
-            calls.append(lambda q=query, s=sizes: counter.aggregate(searcher, q, s))
-        return calls
+        spent, made = 0.0, []
+        for options in _attempts(parsed):
+            plan = self._plan(parsed, request, **options)
+            counting = passes(self._queries, plan.matching, request)
+            started = time.process_time()
+            found = plan.rank(searcher)
+            for _, address in found.hits if request.limit else ():
+                searcher.doc(address)
+            for query, sizes in counting:
+                self._facet_counter.aggregate(searcher, query, sizes)
+            spent += time.process_time() - started
+            made.append((options, found.count))
+            if _found(found.count, parsed):
+                break
+        return spent, made
 
     def _highlights(
         self, searcher: tantivy.Searcher, core: Query, docs: list, wanted: bool
@@ -459,6 +469,23 @@ class _Plan:
             offset=self.request.offset,
             **({"order_by_field": self.sort[0], "order": self.sort[1]} if self.sort else {}),
         )
+
+
+def _attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
+    """How a search tries, until one attempt finds something: the words as typed, then typos
+    allowed in longer words, then any of the words."""
+    yield {}
+    if parsed.match_all:
+        return
+    if _has_long_word(parsed):
+        yield {"fuzzy": True}
+    if len(parsed.required) > 1:
+        yield {"relaxed": True}
+
+
+def _found(total: int, parsed: ParsedQuery) -> bool:
+    """Whether an attempt ends the search (everything asked for stops at the first)."""
+    return bool(total) or parsed.match_all
 
 
 def _has_long_word(parsed: ParsedQuery) -> bool:

@@ -97,27 +97,26 @@ def test_facet_cache_0_keeps_nothing(tmp_path):
     reader.close()
 
 
-def test_raw_calls_do_the_work_of_the_search(tmp_path):
-    """The bare Tantivy calls the search bench times alone are the ones a search makes: the
-    same page, the same total, one aggregation per counting pass with the same counts."""
+def test_tantivy_work_makes_the_attempts_the_search_makes(tmp_path):
+    """The bare Tantivy calls the search bench times alone follow the search: one attempt
+    when the words are found, then typos, then any of the words, stopping where it stops."""
     path = tmp_path / "index"
     with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
         writer.upsert(CATALOGUE, new=True)
         writer.commit()
     engine = TantivyEngine(path, facet_cache=0)
-    request = SearchRequest(text="medicine", filters=(("library", ("LIBA",)),),
-                            facets=FACETS, facet_size=5, limit=5)
-    result = engine.search(request)
-    rank, *counts = engine.raw_calls(request)
-    found = rank()
-    assert found.count == result.total > 0
-    assert [engine._searcher().doc(a).get_first("id") for _, a in found.hits] == [
-        h.id for h in result.hits]
-    assert len(counts) == 2  # library counted without its own filter, the rest with it
-    buckets = {name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
-               for call in counts for name, agg in call().items()}
-    assert set(buckets) == set(FACETS)
-    for field in FACETS:
-        assert {v.value: v.count for v in result.facets[field]} == {
-            str(k if field != "year" else int(k)): c for k, c in buckets[field].items()}
+    for text, attempts in [
+        ("medicine", [{}]),
+        ("medicnie", [{}, {"fuzzy": True}]),  # a typo, found the second time
+        ("medicine zzzzqqq", [{}, {"fuzzy": True}, {"relaxed": True}]),
+        ("zzzzqqq", [{}, {"fuzzy": True}]),  # found nowhere
+    ]:
+        request = SearchRequest(text=text, facets=FACETS, limit=5)
+        result = engine.search(request)
+        seconds, made = engine.tantivy_work(request)
+        assert [options for options, _ in made] == attempts, text
+        assert seconds >= 0
+        last, found = made[-1]
+        assert found == result.total, text
+        assert result.fuzzy == ("fuzzy" in last) and result.relaxed == ("relaxed" in last)
     engine.close()
