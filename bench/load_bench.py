@@ -79,10 +79,13 @@ def ensure_loaded(records: int, libraries: int, seed: int) -> tuple[Path, Path]:
 
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants (pool workers included), in MB."""
+def tree_sample(root: int, cpu_seen: dict[int, float]) -> float:
+    """Resident memory of a process and all its descendants (pool workers included), in MB;
+    also notes in `cpu_seen` the CPU seconds (user + system) each of them has used so far."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -90,12 +93,15 @@ def tree_rss_mb(root: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             parents[int(entry.name)] = int(fields[1])
             rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
         except (OSError, IndexError, ValueError):
             continue
     tree, frontier = {root}, {root}
     while frontier:
         frontier = {p for p, parent in parents.items() if parent in frontier and p not in tree}
         tree |= frontier
+    for p in tree:
+        cpu_seen[p] = max(cpu_seen.get(p, 0.0), cpu.get(p, 0.0))
     return sum(rss.get(p, 0) for p in tree) / 2**20
 
 
@@ -106,14 +112,17 @@ def child(code: str, env: dict | None = None) -> dict:
                             stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, **(env or {})})
     peak = 0.0
+    cpu_seen: dict[int, float] = {}
     while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
+        peak = max(peak, tree_sample(proc.pid, cpu_seen))
         time.sleep(0.2)
     out, err = proc.communicate()
     if proc.returncode not in (0, 3):
         raise SystemExit(f"benchmark child failed:\n{err}")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_tree_mb"] = round(peak)
+    # CPU of every process of the tree, as last seen (up to 0.2 s of each is missed).
+    result["cpu_seconds"] = sum(cpu_seen.values())
     return result
 
 
@@ -123,13 +132,14 @@ from pymarc import MARCReader
 files = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {files!r}
 n = 0
 t = time.perf_counter()
+c = time.process_time()
 for path in files:
     with open(path, 'rb') as fh:
         for rec in MARCReader(fh, to_unicode=True, force_utf8=False, permissive=True):
             if rec is not None:
                 n += 1
 s = time.perf_counter() - t
-print(json.dumps({{"records": n, "seconds": s,
+print(json.dumps({{"records": n, "seconds": s, "parse_cpu_seconds": time.process_time() - c,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}}))
 """
 
@@ -203,6 +213,12 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True,
         "peak_rss_main_mb": rows[best]["load"]["peak_rss_mb"],
         "peak_rss_all_mb": rows[best]["load"]["peak_rss_tree_mb"],
         "pymarc_peak_rss_mb": rows[best]["parse"]["peak_rss_mb"],
+        # CPU per record: pymarc's parse alone, and the whole load on every core (its
+        # processes' CPU, imports and start-up included).
+        "pymarc_cpu_us": round(rows[best]["parse"]["parse_cpu_seconds"]
+                               / rows[best]["parse"]["records"] * 1e6),
+        "load_cpu_us": round(rows[best]["load"]["cpu_seconds"]
+                             / max(1, rows[best]["load"]["records"]) * 1e6),
     }
 
 

@@ -61,7 +61,9 @@ PEERS = {
         "shares with the libraries already loaded). Published peers: SolrMarc about 115 "
         "records/s (JHU, 2010); traject 245-750 records/s "
         "(Princeton, 2025-26). Raw engine reference (engine-lab, same machine type): Tantivy "
-        "indexes 19,000 prepared documents/s with one writer thread, 33,000/s with two."
+        "indexes 19,000 prepared documents/s with one writer thread, 33,000/s with two. "
+        "CPU per record: a load on N cores reaches 1.0x pymarc only if its CPU per record is at "
+        "most N times pymarc's."
     ),
 }
 
@@ -126,6 +128,8 @@ COLUMNS = {
         ("load_rate", "lantern load rec/s (end to end)"),
         ("ratio", "load / pymarc"),
         ("load_seconds", "load s"),
+        ("pymarc_cpu_us", "pymarc CPU µs/record"),
+        ("load_cpu_us", "load CPU µs/record (all processes)"),
         ("peak_rss_main_mb", "peak RSS main MB"),
         ("peak_rss_all_mb", "peak RSS all processes MB"),
         ("rejected", "rejected"),
