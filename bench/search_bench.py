@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine_p50": engine["p50"], "engine_p95": engine["p95"], "engine_p99": engine["p99"],
         "api_p50": api["p50"], "api_p95": api["p95"], "api_p99": api["p99"],
         "overhead": api["p50"] / engine["p50"] if engine["p50"] else 0.0,
-        "server_workers": args.workers or default_workers() if args.server == "gunicorn" else 1,
+        "server_workers": (args.workers or default_workers()) if args.server == "gunicorn" else 1,
         "clients": args.clients, "rps": rate, "busy_p50": busy["p50"], "busy_p95": busy["p95"],
         "busy_p99": busy["p99"],
         "server_cpu_ms": server_cpu,

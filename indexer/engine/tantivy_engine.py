@@ -401,11 +401,10 @@ class TantivyEngine:
 
     def tantivy_work(self, request: SearchRequest) -> tuple[float, list[tuple[dict, int]]]:
         """Makes the Tantivy calls `search(request)` makes, alone: for each attempt it needs,
-        ranking the page, loading its documents and one terms aggregation per counting pass
-        (highlighting not included). Returns their CPU
-        seconds (building the queries and respelling not included) and the attempts made,
-        each with the matches it found.
-        bench/search_bench.py sets this beside the whole search, as the engine's own cost."""
+        ranking the page, loading its documents and one terms aggregation per counting pass.
+        Returns their CPU seconds (building the queries, highlighting and respelling not
+        included) and the attempts made, each with the matches it found. The search bench
+        sets this beside the whole search, as the engine's own cost."""
         parsed = parse_query(request.text)
         searcher = self._searcher()
         spent, made = 0.0, []
