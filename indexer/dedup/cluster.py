@@ -32,6 +32,9 @@ from indexer.dedup.match import (
 from indexer.errors import ConfigError
 
 ANCHOR_REASON = "anchor of the cluster"
+# Blocks up to this size compare every pair of their records; larger ones compare each record
+# with this many neighbours (see candidate_pairs).
+BLOCK_WINDOW = 50
 # Strongest evidence merges first, so a weak title-key match cannot claim a record that an
 # identifier would have put elsewhere.
 _RULE_ORDER = {ALWAYS_MERGE: 0, ISBN: 1, ISSN: 2, OCLC: 3, TITLE_KEY: 4}
@@ -121,26 +124,60 @@ def cluster_id_for(anchor_key: str) -> str:
 
 
 def candidate_pairs(prepared: list[MatchKeys]) -> list[tuple[int, int]]:
-    """Index pairs (i < j) that share a blocking key, sorted."""
+    """Index pairs (i < j) that share a blocking key, sorted.
+
+    A block of more than BLOCK_WINDOW records (a title such as "Annual report" with no author,
+    a serial's ISSN on a record per volume) pairs each record only with its BLOCK_WINDOW
+    neighbours in match-key order, where its duplicates sort: the pairs grow with the block,
+    not with its square.
+    """
     blocks: dict[str, list[int]] = {}
     for i, keys in enumerate(prepared):
         for key in keys_of(keys):
             blocks.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
+        if len(members) <= BLOCK_WINDOW:
+            for n, i in enumerate(members):
+                pairs.update((i, j) for j in members[n + 1 :])
+            continue
+        members = sorted(members, key=lambda i: (_order(prepared[i]), i))
         for n, i in enumerate(members):
-            pairs.update((i, j) for j in members[n + 1 :])
+            pairs.update((min(i, j), max(i, j)) for j in members[n + 1 : n + 1 + BLOCK_WINDOW])
     return sorted(pairs)
 
 
+def _order(keys: MatchKeys) -> tuple:
+    """Where a record sorts in a big block: by title, then the rest (missing numbers as 0)."""
+    return (keys.title, keys.subtitle, keys.author, keys.year or 0, keys.parts, keys.format,
+            keys.edition or 0, keys.edition_text, keys.pages or 0, sorted(keys.isbns),
+            sorted(keys.issns), sorted(keys.oclcs))
+
+
+def _signature(keys: MatchKeys) -> tuple:
+    """Everything matching compares: two records with equal signatures decide alike."""
+    return (keys.title, keys.subtitle, keys.author, keys.year, keys.parts, keys.format,
+            keys.edition, keys.edition_text, keys.pages or 0, tuple(sorted(keys.isbns)),
+            tuple(sorted(keys.issns)), tuple(sorted(keys.oclcs)))
+
+
 class _Clusters:
-    """Union of records whose merges respect guards and overrides between *all* members."""
+    """Union of records whose merges respect guards and overrides between *all* members.
+
+    Guards look at no title or author, so members with equal guard signatures conflict with
+    the same records: each cluster checks one member per signature (a serial's thousand
+    volume-less records under one ISSN are one check, not a thousand)."""
 
     def __init__(self, keys: list[str], prepared: list[MatchKeys], overrides: Overrides):
         self.keys, self.prepared, self.overrides = keys, prepared, overrides
         self.cluster_of = list(range(len(keys)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(keys))}
         self.edges: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(keys))}
+        named = {key for pair in overrides.never | overrides.always for key in pair}
+        self.guarded: dict[int, dict[tuple, int]] = {
+            i: {(key,) if key in named else _guard_signature(prepared[i]): i}
+            for i, key in enumerate(keys)
+        }
 
     def _conflict(self, x: int, y: int) -> bool:
         pair = frozenset((self.keys[x], self.keys[y]))
@@ -154,7 +191,8 @@ class _Clusters:
         ci, cj = self.cluster_of[i], self.cluster_of[j]
         if ci == cj:
             return False
-        if any(self._conflict(x, y) for x in self.members[ci] for y in self.members[cj]):
+        if any(self._conflict(x, y) for x in self.guarded[ci].values()
+               for y in self.guarded[cj].values()):
             return False
         # The cluster whose anchor (smallest index = smallest key) is smaller absorbs the other.
         keep, gone = (ci, cj) if ci < cj else (cj, ci)
@@ -163,6 +201,9 @@ class _Clusters:
         self.members[keep].extend(self.members.pop(gone))
         self.edges[keep].extend(self.edges.pop(gone))
         self.edges[keep].append((i, j, decision.reason))
+        guarded = self.guarded[keep]
+        for signature, member in self.guarded.pop(gone).items():
+            guarded.setdefault(signature, member)
         return True
 
     def reasons(self, anchor: int) -> dict[int, str]:
@@ -186,6 +227,11 @@ def cluster_records(
 ) -> list[Cluster]:
     """Cluster mapped records keyed `LIB:CONTROLNUMBER`; sorted by anchor key, members by key.
 
+    Records whose match keys are all equal (the same vendor record loaded by many libraries)
+    decide alike against every other record, so only the first of them by key is clustered and
+    the others follow it into its cluster: a title held by 30 libraries costs one comparison
+    per library, not one per pair.
+
     Raises ValueError when two records share a key (the caller must give each one its own).
     """
     ordered = sorted(records, key=lambda kv: kv[0])
@@ -195,6 +241,53 @@ def cluster_records(
         raise ValueError(f"record keys must be unique, repeated: {', '.join(dupes[:5])}")
     overrides = overrides or Overrides()
     prepared = [m if isinstance(m, MatchKeys) else prepare(m) for _, m in ordered]
+    followers = _followers(keys, prepared, overrides)
+    if not followers:
+        return _cluster(keys, prepared, overrides)
+    leading = [i for i in range(len(keys)) if i not in followers]
+    clusters = _cluster([keys[i] for i in leading], [prepared[i] for i in leading], overrides)
+    joining: dict[str, list[tuple[str, str]]] = {}
+    for follower, (leader, reason) in followers.items():
+        joining.setdefault(keys[leader], []).append((keys[follower], reason))
+    for cluster in clusters:
+        extra = [m for key, _ in cluster.members for m in joining.get(key, ())]
+        if extra:
+            cluster.members = sorted(cluster.members + extra)
+    return clusters
+
+
+def _followers(keys: list[str], prepared: list[MatchKeys], overrides: Overrides
+               ) -> dict[int, tuple[int, str]]:
+    """{index: (index of the first record with the same match keys, why they merge)} for
+    records that an equal, earlier record stands for. Records named in an override decide for
+    themselves, and so do equal records that would not merge with each other (no title)."""
+    named = {key for pair in overrides.never | overrides.always for key in pair}
+    first: dict[tuple, int] = {}
+    reasons: dict[tuple, str | None] = {}
+    out: dict[int, tuple[int, str]] = {}
+    for i, keys_i in enumerate(prepared):
+        if keys[i] in named:
+            continue
+        signature = _signature(keys_i)
+        leader = first.setdefault(signature, i)
+        if leader == i:
+            continue
+        if signature not in reasons:
+            decision = match_keys(prepared[leader], keys_i)
+            reasons[signature] = decision.reason if decision.same else None
+        if reasons[signature] is not None:
+            out[i] = (leader, f"{reasons[signature]} (with {keys[leader]})")
+    return out
+
+
+def _guard_signature(keys: MatchKeys) -> tuple:
+    """Everything `guard_conflict` looks at (records with equal ones conflict alike)."""
+    return (keys.format, keys.isbns, keys.issns, keys.edition, keys.edition_text, keys.parts,
+            keys.year, keys.pages or 0)
+
+
+def _cluster(keys: list[str], prepared: list[MatchKeys], overrides: Overrides) -> list[Cluster]:
+    """The clustering itself, over records sorted by key."""
     index = {k: i for i, k in enumerate(keys)}
 
     merges: list[tuple[int, int, int, Decision]] = []

@@ -115,3 +115,55 @@ def test_bad_overrides_fail_at_load_naming_the_file(tmp_path, text):
 def test_repeated_record_keys_are_a_caller_error(book):
     with pytest.raises(ValueError, match="A:1"):
         cluster_records([("A:1", book), ("A:1", book)])
+
+
+def _uncollapsed(records):
+    """The clustering with every record deciding for itself (no follower shortcut)."""
+    from indexer.dedup.cluster import Overrides, _cluster, prepare
+
+    ordered = sorted(records, key=lambda kv: kv[0])
+    return _cluster([k for k, _ in ordered], [prepare(m) for _, m in ordered], Overrides())
+
+
+def test_equal_records_follow_the_first_into_the_same_clusters(princeton, book):
+    # The same vendor record at many libraries, beside its second edition and an e-book: the
+    # shortcut that clusters only the first of equal records changes no cluster or link.
+    second = dict(book, edition="2. Aufl.", year=2011, isbn=["9783531170008"], oclc=[])
+    ebook = dict(book, format="E-book", isbn=[], oclc=[])
+    records = [(f"L{n:02d}:{cn}", m) for n in range(12) for cn, m in princeton.items()]
+    records += [(f"L{n:02d}:second", second) for n in range(5)]
+    records += [(f"L{n:02d}:ebook", ebook) for n in range(3)]
+    clusters = cluster_records(records)
+    plain = _uncollapsed(records)
+    assert [(c.cluster_id, c.keys, c.other_formats) for c in clusters] == [
+        (c.cluster_id, c.keys, c.other_formats) for c in plain]
+    by_key = {key: c for c in clusters for key in c.keys}
+    assert len(by_key["L00:6000002"].keys) == 12
+    assert by_key["L00:6000002"].other_formats == [cluster_id_for("L00:ebook")]
+    reasons = dict(by_key["L00:6000002"].members)
+    assert reasons["L00:6000002"] == "anchor of the cluster"
+    assert reasons["L07:6000002"] == "ISBN 9783531168067 and title match (with L00:6000002)"
+
+
+def test_a_record_named_in_an_override_decides_for_itself(tmp_path, book):
+    path = tmp_path / "overrides.toml"
+    path.write_text('[[never_merge]]\nrecords = ["A:1", "C:1"]\n')
+    records = [("A:1", book), ("B:1", book), ("C:1", book)]
+    clusters = cluster_records(records, load_overrides(path))
+    assert _as_sets(clusters) == [("A:1", "B:1"), ("C:1",)]
+
+
+def test_a_huge_block_is_compared_in_a_window_not_in_pairs(book):
+    # 600 authorless "Annual report"s of one year with distinct page counts share one title
+    # key: every pair would be 179,700 comparisons, the window keeps them linear.
+    from indexer.dedup.cluster import BLOCK_WINDOW, candidate_pairs, prepare
+
+    report = {"title": "Annual report", "year": 2019, "format": "Book", "authors": []}
+    prepared = [prepare(dict(report, pages=100 + 40 * n)) for n in range(600)]
+    pairs = candidate_pairs(prepared)
+    assert len(pairs) <= 600 * BLOCK_WINDOW
+    # neighbours in key order are still compared: 100 and 140 pages are within the window
+    assert (0, 1) in pairs
+    # and equal records beyond the window still end up together, through their first one
+    copies = [(f"L{n:03d}:1", dict(report, pages=200)) for n in range(3 * BLOCK_WINDOW)]
+    assert _as_sets(cluster_records(copies)) == [tuple(k for k, _ in copies)]
