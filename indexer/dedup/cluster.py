@@ -47,6 +47,11 @@ class Overrides:
     never: frozenset[frozenset[str]] = frozenset()
     always: frozenset[frozenset[str]] = frozenset()
 
+    @property
+    def named(self) -> set[str]:
+        """Every record key some override names."""
+        return {key for pair in self.never | self.always for key in pair}
+
     def decide(self, a_key: str, b_key: str) -> Decision | None:
         pair = frozenset((a_key, b_key))
         if pair in self.never:
@@ -173,7 +178,7 @@ class _Clusters:
         self.cluster_of = list(range(len(keys)))
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(keys))}
         self.edges: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(keys))}
-        named = {key for pair in overrides.never | overrides.always for key in pair}
+        named = overrides.named
         self.guarded: dict[int, dict[tuple, int]] = {
             i: {(key,) if key in named else _guard_signature(prepared[i]): i}
             for i, key in enumerate(keys)
@@ -261,7 +266,7 @@ def _followers(keys: list[str], prepared: list[MatchKeys], overrides: Overrides
     """{index: (index of the first record with the same match keys, why they merge)} for
     records that an equal, earlier record stands for. Records named in an override decide for
     themselves, and so do equal records that would not merge with each other (no title)."""
-    named = {key for pair in overrides.never | overrides.always for key in pair}
+    named = overrides.named
     first: dict[tuple, int] = {}
     reasons: dict[tuple, str | None] = {}
     out: dict[int, tuple[int, str]] = {}
