@@ -153,10 +153,9 @@ def candidate_pairs(prepared: list[MatchKeys]) -> list[tuple[int, int]]:
 
 
 def _order(keys: MatchKeys) -> tuple:
-    """Where a record sorts in a big block: by title, then the rest (missing numbers as 0)."""
-    return (keys.title, keys.subtitle, keys.author, keys.year or 0, keys.parts, keys.format,
-            keys.edition or 0, keys.edition_text, keys.pages or 0, sorted(keys.isbns),
-            sorted(keys.issns), sorted(keys.oclcs))
+    """Where a record sorts in a big block: by its signature, title first (a missing value,
+    None, sorts after every present one instead of failing to compare with it)."""
+    return tuple((value is None, value) for value in _signature(keys))
 
 
 def _signature(keys: MatchKeys) -> tuple:
