@@ -11,6 +11,11 @@ class ConfigError(IndexerError):
     """A setting, the libraries file or another configuration file is wrong."""
 
 
+class IndexSchemaError(ConfigError):
+    """The index on disk was built with other fields than the schema defines now (an upgrade
+    changed them): `lantern reindex` rebuilds it from the catalogue store."""
+
+
 class RuleError(ConfigError):
     """A mapping rule or holdings profile cannot be loaded (names the file and the rule)."""
 

@@ -10,10 +10,13 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from indexer.catalogue import CatalogueWriter
-from indexer.engine import open_engine
-from indexer.errors import ConfigError
+from indexer.engine import Engine, open_engine
+from indexer.errors import ConfigError, IndexSchemaError
 from indexer.indexdir import new_index_dir, swap_live_index
 from indexer.store import now
 from indexer.union import build_job, rebuild_all, set_build_context
@@ -50,17 +53,36 @@ def _reindex_behind_alias(settings, workers: int | None, log) -> dict:
     return {"documents": documents, "seconds": seconds}
 
 
+@contextmanager
+def _rebuild_writers(settings, target: Path, log) -> Iterator[tuple[CatalogueWriter, Engine]]:
+    """(the catalogue's writer, an engine writing the new index at `target`).
+
+    The catalogue's writer holds the live index's lock, so no load changes the store while the
+    rebuild reads it. A live index built with other fields (by an earlier version of Lantern)
+    cannot be opened, by a load or by this, so then the new index's own lock is held instead.
+    """
+    try:
+        live = CatalogueWriter.open(settings)
+    except IndexSchemaError:
+        log("The live index was built with other fields than this version defines; "
+            "rebuilding it.")
+        with CatalogueWriter.open(settings, index_dir=target) as live:
+            yield live, live.engine
+        return
+    with live:
+        yield live, open_engine(settings.engine, target, writer=True,
+                                threads=settings.writer_threads,
+                                heap_size=settings.writer_heap_mb * 1_000_000)
+
+
 def reindex(settings, *, workers: int | None = None, log=print) -> dict:
     if settings.engine == "opensearch":
         return _reindex_behind_alias(settings, workers, log)
     if settings.engine != "tantivy":
         raise ConfigError(f"lantern reindex does not know the engine {settings.engine!r}")
     started = time.perf_counter()
-    with CatalogueWriter.open(settings) as live:
-        target = new_index_dir(settings.data_dir)
-        engine = open_engine(settings.engine, target, writer=True,
-                             threads=settings.writer_threads,
-                             heap_size=settings.writer_heap_mb * 1_000_000)
+    target = new_index_dir(settings.data_dir)
+    with _rebuild_writers(settings, target, log) as (live, engine):
         processes = workers if workers is not None else (settings.workers or os.cpu_count() or 1)
         pool = None
         try:

@@ -6,8 +6,10 @@ import dataclasses
 import json
 import shutil
 
-from indexer.errors import ConfigError
+from indexer.engine import open_engine
+from indexer.errors import ConfigError, EngineUnavailableError, IndexSchemaError
 from indexer.load import load_libraries
+from indexer.reindex import reindex
 
 MARKER = "demo.json"
 
@@ -26,7 +28,12 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
             "point LANTERN_DATA_DIR (or --data-dir) at an empty directory for the demo"
         )
     if marker.exists() and json.loads(marker.read_text()) == wanted and store.exists():
-        log(f"Demo consortium already loaded in {data_dir}.")
+        if _index_is_current(settings):
+            log(f"Demo consortium already loaded in {data_dir}.")
+        else:
+            log("The demo's index was built by an earlier version of Lantern; rebuilding it "
+                "from its catalogue.")
+            reindex(settings, log=log)
         return settings
     forget_demo(data_dir)
     out = data_dir / "demo"
@@ -41,6 +48,16 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
                    progress=False, log=log)
     marker.write_text(json.dumps(wanted))
     return settings
+
+
+def _index_is_current(settings) -> bool:
+    try:
+        open_engine(settings.engine, settings.engine_location).close()
+    except IndexSchemaError:
+        return False
+    except EngineUnavailableError:
+        pass  # no index yet, or an OpenSearch outage: the load or the server will say
+    return True
 
 
 def forget_demo(data_dir) -> None:

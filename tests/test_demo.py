@@ -52,3 +52,29 @@ def test_the_demo_refuses_a_data_dir_with_a_real_catalogue(tmp_path, monkeypatch
     monkeypatch.setenv("LANTERN_DATA_DIR", str(data))
     result = CliRunner().invoke(main, ["demo", "--no-serve", "--records", "50"])
     assert result.exit_code != 0 and "did not make" in result.output
+
+
+def test_a_demo_loaded_by_an_earlier_version_is_rebuilt_not_refused(tmp_path, monkeypatch):
+    """An upgrade that changes the index's fields: the next `make demo` rebuilds the index
+    from the demo's catalogue instead of failing to open it."""
+    from indexer.engine.fields import load_fields
+    from indexer.engine.tantivy_engine import TantivyEngine
+    from indexer.indexdir import new_index_dir, swap_live_index
+
+    data = tmp_path / "instance"
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(data))
+    runner = CliRunner()
+    args = ["demo", "--no-serve", "--records", "200", "--libraries", "2"]
+    assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    total = json.loads(runner.invoke(main, ["search", "--json", ""]).output)["total"]
+    older = new_index_dir(data)
+    fields = {name: f for name, f in load_fields().items() if name != "series"}
+    with TantivyEngine(older, writer=True, fields=fields, heap_size=50_000_000, threads=1):
+        pass
+    swap_live_index(data, older)
+    assert runner.invoke(main, ["search", "--json", ""]).exit_code != 0
+
+    again = runner.invoke(main, args, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "earlier version" in again.output
+    assert json.loads(runner.invoke(main, ["search", "--json", ""]).output)["total"] == total

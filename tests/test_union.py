@@ -299,6 +299,33 @@ while True:
 """
 
 
+def test_reindex_rebuilds_an_index_an_earlier_version_built_with_other_fields(tmp_path, uva):
+    """After an upgrade that changes the index's fields, the old index cannot be opened (by a
+    search or a load), and the error names the way out: `lantern reindex` rebuilds it."""
+    from indexer.engine.fields import load_fields
+    from indexer.engine.tantivy_engine import TantivyEngine
+    from indexer.errors import IndexSchemaError
+    from indexer.indexdir import new_index_dir, swap_live_index
+    from indexer.reindex import reindex
+
+    settings = make_settings(tmp_path / "u")
+    quiet(settings, "UVA", [uva])
+    before = documents(settings)
+    older = new_index_dir(settings.data_dir)
+    fields = {name: f for name, f in load_fields().items() if name != "series"}
+    with TantivyEngine(older, writer=True, fields=fields, heap_size=50_000_000, threads=1) as old:
+        old.commit()
+    swap_live_index(settings.data_dir, older)
+    with pytest.raises(IndexSchemaError, match="lantern reindex"):
+        search(settings)
+    said = []
+    result = reindex(settings, workers=1, log=said.append)
+    assert "other fields" in said[0]
+    assert result["documents"] == len(before)
+    assert settings.index_dir.resolve() != older.resolve()
+    assert documents(settings) == before
+
+
 def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path, uva):
     import sqlite3
 

@@ -44,6 +44,7 @@ from indexer.errors import (
     EngineUnavailableError,
     IndexerError,
     IndexLockedError,
+    IndexSchemaError,
     QuerySyntaxError,
 )
 
@@ -114,11 +115,11 @@ class TantivyEngine:
             f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
         ]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
+        self._meta = self.path / "meta.json"
+        self._schema = build_schema(self.fields, self._highlight_fields)
         self._facet_counter = FacetCounter(
             self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
         )
-        self._meta = self.path / "meta.json"
-        self._schema = build_schema(self.fields, self._highlight_fields)
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():
@@ -143,10 +144,11 @@ class TantivyEngine:
             raise EngineUnavailableError(f"cannot read {self._meta}: {exc}") from exc
         expected = schema_field_names(self.fields)
         if on_disk != expected:
-            raise ConfigError(
+            raise IndexSchemaError(
                 f"the index at {self.path} was built with other fields than schemas/fields.toml "
-                f"(missing {sorted(expected - on_disk)}, extra {sorted(on_disk - expected)}); "
-                "rebuild it into a new directory"
+                f"defines now (missing {sorted(expected - on_disk)}, extra "
+                f"{sorted(on_disk - expected)}); rebuild it from the catalogue store with "
+                "`lantern reindex`"
             )
 
     def _open_writer(self, heap_size: int, threads: int) -> tantivy.IndexWriter:
@@ -401,10 +403,11 @@ class TantivyEngine:
 
     def tantivy_work(self, request: SearchRequest) -> tuple[float, list[tuple[dict, int]]]:
         """Makes the Tantivy calls `search(request)` makes, alone: for each attempt it needs,
-        ranking the page, loading its documents and one terms aggregation per counting pass.
-        Returns their CPU seconds (building the queries, highlighting and respelling not
-        included) and the attempts made, each with the matches it found. The search bench
-        sets this beside the whole search, as the engine's own cost."""
+        ranking the page, loading its documents and counting each counting pass (its terms
+        aggregations, and their recount where segments cut the lists short). Returns their
+        CPU seconds (building the queries, highlighting and respelling not included) and the
+        attempts made, each with the matches it found. The search bench sets this beside the
+        whole search, as the engine's own cost."""
         parsed = parse_query(request.text)
         searcher = self._searcher()
         spent, made = 0.0, []
@@ -416,7 +419,7 @@ class TantivyEngine:
             for _, address in found.hits if request.limit else ():
                 searcher.doc(address)
             for query, sizes in counting:
-                self._facet_counter.aggregate(searcher, query, sizes)
+                self._facet_counter.count(searcher, query, sizes)
             spent += time.process_time() - started
             made.append((options, found.count))
             if _found(found.count, parsed):

@@ -120,3 +120,61 @@ def test_tantivy_work_makes_the_attempts_the_search_makes(tmp_path):
         assert found == result.total, text
         assert result.fuzzy == ("fuzzy" in last) and result.relaxed == ("relaxed" in last)
     engine.close()
+
+
+# --- records with many values in one facet ---
+
+def _many_valued_catalogue() -> list[dict]:
+    """Records with none to seven libraries and up to four authors each."""
+    import random
+
+    from tests.engine.catalogue import make_doc
+
+    rng = random.Random(11)
+    libraries = [f"LIB{n}" for n in range(10)]
+    authors = [f"Author {chr(65 + n)}" for n in range(15)]
+    return [
+        make_doc(f"m{n}", f"Medicine volume {n}",
+                 libraries=tuple(rng.sample(libraries, rng.choice([0, 1, 1, 2, 3, 7]))),
+                 authors=tuple(rng.sample(authors, rng.choice([0, 1, 2, 4]))))
+        for n in range(120)
+    ]
+
+
+@pytest.fixture(scope="module", params=[1, 3], ids=["one segment", "three segments"])
+def many_valued(request, tmp_path_factory):
+    """The records in one segment, or three that each hand over only two values per facet."""
+    docs = _many_valued_catalogue()
+    path = tmp_path_factory.mktemp("slots") / "index"
+    parts = request.param
+    with TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1) as writer:
+        for part in range(parts):
+            writer.upsert(docs[part::parts], new=True)
+            writer.commit()
+    boosts = {**load_boosts(), "facets": {"segment_size": 2}}
+    reader = TantivyEngine(path, boosts=boosts, facet_cache=0)
+    yield reader, docs
+    reader.close()
+
+
+@pytest.mark.parametrize("size", [1, 3, 100])
+@pytest.mark.parametrize("field", ["library", "author_facet"])
+def test_many_valued_counts_are_the_exact_top_values(many_valued, field, size):
+    engine, docs = many_valued
+    truth = Counter(v for doc in docs for v in values_of(doc, field))
+    expected = sorted(truth.items(), key=lambda item: (-item[1], item[0]))[:size]
+    for text in ["", "volume"]:
+        result = engine.search(SearchRequest(text=text, facets=(field,), facet_size=size,
+                                             limit=0))
+        assert [(v.value, v.count) for v in result.facets[field]] == expected, text
+
+
+def test_many_valued_counts_follow_a_filter_on_another_facet(many_valued):
+    engine, docs = many_valued
+    chosen = [d for d in docs if "Author C" in values_of(d, "author_facet")]
+    truth = Counter(v for doc in chosen for v in values_of(doc, "library"))
+    result = engine.search(SearchRequest(filters=(("author_facet", ("Author C",)),),
+                                         facets=("library",), facet_size=100, limit=0))
+    assert result.total == len(chosen)
+    assert {v.value: v.count for v in result.facets["library"]} == dict(truth)
+

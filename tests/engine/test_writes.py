@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexLockedError
+from indexer.errors import (
+    ConfigError,
+    EngineError,
+    EngineUnavailableError,
+    IndexLockedError,
+    IndexSchemaError,
+)
 from tests.engine.catalogue import CATALOGUE, make_doc
 
 REPO = Path(__file__).resolve().parents[2]
@@ -149,7 +155,7 @@ def test_an_index_built_with_other_fields_is_refused(tmp_path, writer):
     data = json.loads(meta.read_text())
     data["schema"] = data["schema"][:-1]
     meta.write_text(json.dumps(data))
-    with pytest.raises(ConfigError, match="fields.toml"):
+    with pytest.raises(IndexSchemaError, match="fields.toml.*lantern reindex"):
         open_engine("tantivy", tmp_path / "idx")
 
 
