@@ -49,7 +49,10 @@ PEERS = {
         "aggregations of each counting pass and their recount where segments cut the lists "
         "short; no query building, no highlighting, no HTTP, no kept counts) and times their "
         "CPU: the number of cores divided by it is the most searches a second the engine "
-        "itself could answer on this machine, whatever the OPAC around it did."
+        "itself could answer on this machine, whatever the OPAC around it did. 'Machine "
+        "speed' is pymarc's parse-only CPU per record over 6,000 generated records of 12 "
+        "libraries, measured in the same run (the load table's yardstick): this machine's "
+        "speed varies from day to day, and rows of different days compare only beside it."
     ),
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
@@ -119,6 +122,7 @@ COLUMNS = {
         ("server_cpu_ms", "server CPU ms per request under load"),
         ("tantivy_cpu_ms", "Tantivy alone: CPU ms per search"),
         ("tantivy_ceiling_rps", "Tantivy alone: most req/s on these cores"),
+        ("pymarc_cpu_us", "machine speed: pymarc CPU µs/record"),
     ],
     "Queued load throughput": [
         ("records", "records"),

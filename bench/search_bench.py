@@ -194,6 +194,21 @@ def time_http(port: int, queries: list[dict], clients: int) -> tuple[list[float]
     return times, len(times) / (time.perf_counter() - started)
 
 
+def machine_yardstick(records: int = 6000) -> float:
+    """pymarc's parse-only CPU µs per record over freshly generated records (the load table's
+    yardstick): rows measured on a faster or slower day of the machine can be compared."""
+    import tempfile
+
+    from bench.generate import generate_consortium
+    from bench.load_bench import PYMARC_PARSE, child
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generated = generate_consortium(Path(tmp), records=records, libraries=12, seed=3,
+                                        workers=1)
+        parsed = child(PYMARC_PARSE.format(files=[str(p) for p in generated.files.values()]))
+    return parsed["parse_cpu_seconds"] / parsed["records"] * 1e6
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -288,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "tantivy_cpu_ms": statistics.fmean(tantivy_cpu) if tantivy_cpu else None,
         "tantivy_ceiling_rps": (cores * 1000 / statistics.fmean(tantivy_cpu)
                                 if tantivy_cpu else None),
+        "pymarc_cpu_us": machine_yardstick(),
     }
     by_kind: dict[str, list[float]] = {}
     for query, ms in zip(queries, engine_ms, strict=True):

@@ -243,6 +243,17 @@ def _node(token: _Token) -> Node | None:
     return Word(stem if wildcard else text, token.field, wildcard)
 
 
+def short_wildcards(text: str) -> list[str]:
+    """The words of `text` with a * after fewer than MIN_WILDCARD_CHARS letters or digits
+    ("e*"): they are searched as plain words, and the reader should be told. Never raises."""
+    try:
+        return [t.text for t in _tokens(_clean(text if isinstance(text, str) else str(text)))
+                if not t.quoted and not t.operator and t.text.endswith("*")
+                and 0 < sum(c.isalnum() for c in t.text) < MIN_WILDCARD_CHARS]
+    except Exception:  # as parse_query: a notice is never worth a server error
+        return []
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse what a reader typed. Never raises."""
     try:

@@ -72,7 +72,10 @@ SCHEMAS = {
                        "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
         "relaxed": {"type": "boolean", "description": "no record had every word"},
         "fuzzy": {"type": "boolean", "description": "matched only with typos allowed"},
-        "suggestion": {**_NSTR, "description": "did you mean"}}},
+        "suggestion": {**_NSTR, "description": "did you mean"},
+        "notices": {"type": "array", "items": _STR,
+                    "description": "how the query was read, where that differs from what was "
+                                   "typed (a search cut short, a * too early in a word)"}}},
     "Suggestions": {"type": "object", "properties": {"query": _STR, "suggestions": {
         "type": "array", "items": {"type": "object", "properties": {
             "text": _STR, "kind": {"type": "string", "enum": ["title", "author", "subject"]}}}}}},

@@ -44,8 +44,9 @@ def parse_search_args(args) -> SearchParams:
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.messages.items())
         raise ValueError(f"Invalid search parameters ({problems})") from None
+    q = data["q"].replace("\x00", " ")
     return SearchParams(
-        q=data["q"].replace("\x00", " ")[:MAX_QUERY_CHARS],
+        q=q[:MAX_QUERY_CHARS],
         page=data["page"],
         size=data["size"],
         sort=data["sort"],
@@ -54,4 +55,6 @@ def parse_search_args(args) -> SearchParams:
         scope=data["scope"],
         year_from=data["year_from"],
         year_to=data["year_to"],
+        notices=(f"Only the first {MAX_QUERY_CHARS:,} characters of your search were used.",)
+        if len(q) > MAX_QUERY_CHARS else (),
     )

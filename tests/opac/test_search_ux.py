@@ -167,3 +167,16 @@ def test_pages_have_no_inline_script_or_style(demo):
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
         assert " style=" not in text and "<style" not in text, path
         assert len(re.findall(r"<h1\b", text)) == 1, path
+
+
+def test_the_reader_is_told_when_the_query_was_not_read_as_typed(demo):
+    """A * after one letter is searched as a plain word, and a search past the length limit is
+    cut: both say so, in the API and on the page; an ordinary search says nothing."""
+    assert api(demo, q="nursing care")["notices"] == []
+    early = api(demo, q="e* nursing")["notices"]
+    assert len(early) == 1 and "“e*”" in early[0] and "at least 2" in early[0]
+    assert api(demo, q="title:x* OR y*")["notices"][1].startswith("“y*”")
+    long = api(demo, q="nursing " * 200)["notices"]
+    assert long == ["Only the first 1,000 characters of your search were used."]
+    page = lxml_html.fromstring(demo.get("/search", query_string={"q": "e*"}).data)
+    assert "“e*” was searched as the word “e”" in page.xpath("string(//p[@class='notice'])")
