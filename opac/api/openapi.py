@@ -75,7 +75,8 @@ SCHEMAS = {
         "suggestion": {**_NSTR, "description": "did you mean"},
         "notices": {"type": "array", "items": _STR,
                     "description": "how the query was read, where that differs from what was "
-                                   "typed (a search cut short, a * too early in a word)"}}},
+                                   "typed (past 1,000 characters or 32 words, a * after one "
+                                   "letter or in more than 4 words)"}}},
     "Suggestions": {"type": "object", "properties": {"query": _STR, "suggestions": {
         "type": "array", "items": {"type": "object", "properties": {
             "text": _STR, "kind": {"type": "string", "enum": ["title", "author", "subject"]}}}}}},

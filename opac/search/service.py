@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.engine.querylang import MIN_WILDCARD_CHARS, short_wildcards
+from indexer.engine.querylang import parse_query
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
@@ -74,13 +74,6 @@ class SearchParams:
     year_to: int | None = None
     facets: tuple[str, ...] = field(default_factory=lambda: tuple(FACETS))
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
-
-
-def query_notices(text: str) -> list[str]:
-    """What the reader should know about how the query was read."""
-    return [f"“{word}” was searched as the word “{word.rstrip('*')}”: a * needs at least "
-            f"{MIN_WILDCARD_CHARS} letters or digits before it."
-            for word in dict.fromkeys(short_wildcards(text))]
 
 
 def year_ranges(this_year: int | None = None) -> list[tuple[str, int | None, int | None]]:
@@ -171,7 +164,7 @@ class SearchService:
             "relaxed": bool(getattr(result, "relaxed", False)),
             "fuzzy": bool(getattr(result, "fuzzy", False)),
             "suggestion": getattr(result, "suggestion", None),
-            "notices": [*params.notices, *query_notices(params.q)],
+            "notices": [*params.notices, *parse_query(params.q).notes],
         }
 
     def count(self, params: SearchParams) -> int:
