@@ -115,11 +115,11 @@ class TantivyEngine:
             f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
         ]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
-        self._meta = self.path / "meta.json"
-        self._schema = build_schema(self.fields, self._highlight_fields)
         self._facet_counter = FacetCounter(
             self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
         )
+        self._meta = self.path / "meta.json"
+        self._schema = build_schema(self.fields, self._highlight_fields)
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():
