@@ -232,16 +232,23 @@ def reindex(settings, workers):
 @click.pass_obj
 def search(settings, as_json, size, scope, query):
     """Search the index from the terminal."""
-    from opac.search.service import SearchParams, open_search_service
+    from werkzeug.datastructures import MultiDict
 
+    from opac.search.params import parse_search_args
+    from opac.search.service import open_search_service
+
+    # Read as the search endpoint reads its query string, so --json prints what it returns.
+    args = MultiDict({"q": " ".join(query), "size": str(size), "scope": scope or ""})
     try:
-        service = open_search_service(settings)
-        page = service.search(SearchParams(q=" ".join(query), size=size, scope=scope))
-    except IndexerError as exc:
+        params = parse_search_args(args)
+        page = open_search_service(settings).search(params)
+    except (ValueError, IndexerError) as exc:  # ValueError: parameters the endpoint refuses
         fail(str(exc))
     if as_json:
         click.echo(json.dumps(page, ensure_ascii=False, indent=2))
         return
+    for notice in page["notices"]:
+        click.echo(notice)
     click.echo(f"{page['total']:,} results")
     for n, r in enumerate(page["results"], 1):
         libs = ", ".join(sorted({h["library"] for h in r["holdings"]})) or "-"

@@ -214,3 +214,18 @@ def test_files_without_a_library_are_a_usage_error(runner, libraries):
     result = load(runner, str(shared("marc", "pymarc__test.dat")))
     assert result.exit_code == 2
     assert "--library" in result.output
+
+
+def test_search_json_prints_what_the_search_endpoint_returns(runner, libraries, settings):
+    """Same reading of the query (its limits and notices), same document."""
+    from opac import create_app
+
+    assert load(runner, "--library", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc"))
+                ).exit_code == EXIT_OK
+    client = create_app(settings).test_client()
+    for query in ["history", "e* history", "history " * 150]:
+        endpoint = client.get("/api/v1/search", query_string={"q": query, "size": 10})
+        assert search_json(runner, query) == endpoint.get_json(), query[:40]
+    assert search_json(runner, "e* history")["notices"]
+    refused = runner.invoke(main, ["search", "--size", "5000", "history"])
+    assert refused.exit_code == EXIT_FAILED and "size" in refused.output
