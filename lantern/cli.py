@@ -241,8 +241,11 @@ def search(settings, as_json, size, scope, query):
     args = MultiDict({"q": " ".join(query), "size": str(size), "scope": scope or ""})
     try:
         params = parse_search_args(args)
+    except ValueError as exc:  # parameters the endpoint refuses too (a page size of 5000)
+        fail(str(exc))
+    try:
         page = open_search_service(settings).search(params)
-    except (ValueError, IndexerError) as exc:  # ValueError: parameters the endpoint refuses
+    except IndexerError as exc:
         fail(str(exc))
     if as_json:
         click.echo(json.dumps(page, ensure_ascii=False, indent=2))
