@@ -16,6 +16,7 @@ which refreshes (the index's own refresh_interval is off).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,12 @@ from indexer.engine.opensearch_mapping import bulk_pair, display_of, index_body
 from indexer.engine.opensearch_query import QueryBuilder
 from indexer.engine.opensearch_suggest import suggest_titles_and_names
 from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
-from indexer.engine.querylang import ParsedQuery, Word, parse_query
+from indexer.engine.querylang import (
+    ParsedQuery,
+    attempt_found,
+    parse_query,
+    search_attempts,
+)
 from indexer.engine.synonyms import SynonymFiles
 from indexer.errors import (
     ConfigError,
@@ -291,16 +297,12 @@ class OpenSearchEngine:
             if f is None or not f.facet:
                 raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
         with engine_errors("search"):
-            result = self._search(parsed, request)
-            if result.total or parsed.match_all:
-                return result
-            # Nothing had every word as typed: allow typos in longer words, then settle for
-            # any of the words (the same fallbacks as Tantivy, without "did you mean").
-            if _has_long_word(parsed):
-                result = self._search(parsed, request, fuzzy=True)
-            if result.total == 0 and len(parsed.required) > 1:
-                result = self._search(parsed, request, relaxed=True)
-            return result
+            # The same attempts as Tantivy's, without "did you mean".
+            for options in search_attempts(parsed):
+                result = self._search(parsed, request, **options)
+                if attempt_found(result.total, parsed):
+                    break
+            return dataclasses.replace(result, notes=parsed.notes)
 
     def search_body(
         self,
@@ -398,10 +400,6 @@ class OpenSearchEngine:
             relaxed=relaxed,
             fuzzy=fuzzy,
         )
-
-
-def _has_long_word(parsed: ParsedQuery) -> bool:
-    return any(isinstance(n, Word) and not n.wildcard and len(n.text) >= 5 for n in parsed.required)
 
 
 _PREPARE_FIELDS: dict[str, FieldDef] = {}

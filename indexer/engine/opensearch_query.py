@@ -21,6 +21,8 @@ from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.opensearch_mapping import twin
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
+    ONE_EDIT_FROM,
+    TWO_EDITS_FROM,
     AllOf,
     AnyOf,
     Identifier,
@@ -37,7 +39,7 @@ from indexer.errors import QuerySyntaxError
 
 MAX_PREFIX_CHARS = 100  # as tantivy_query: no reader types 100 characters to then want more
 # Typo tolerance as tantivy_query: one edit from 5 characters, two from 9.
-FUZZINESS = "AUTO:5,9"
+FUZZINESS = f"AUTO:{ONE_EDIT_FROM},{TWO_EDITS_FROM}"  # as Tantivy's typo tolerance
 _TOKEN = re.compile(r"[^\W_]+")  # the analyser's tokens, to tell one word from several
 
 
@@ -57,7 +59,7 @@ def _is_plain(node: Node, fuzzy: bool) -> bool:
         and not node.wildcard
         and node.field != "callnumber"
         and len(_TOKEN.findall(node.text)) == 1
-        and not (fuzzy and len(node.text) >= 5)
+        and not (fuzzy and len(node.text) >= ONE_EDIT_FROM)
     )
 
 
@@ -111,7 +113,7 @@ class QueryBuilder:
             return self._multi_match(node.text[:MAX_PREFIX_CHARS], node.field, "phrase_prefix")
         if isinstance(node, Phrase) or len(_TOKEN.findall(node.text)) > 1:
             return self._multi_match(node.text, node.field, "phrase")
-        if fuzzy and len(node.text) >= 5:
+        if fuzzy and len(node.text) >= ONE_EDIT_FROM:
             return self._multi_match(
                 node.text, node.field, "best_fields", fuzziness=FUZZINESS, prefix_length=0
             )

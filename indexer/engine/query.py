@@ -66,7 +66,8 @@ class SearchResult:
     """`relaxed` is True when no record had every word and the engine fell back to any word.
     `fuzzy` is True when the records shown matched only with typos allowed in longer words.
     `suggestion` is a respelling of the query from the index's own words ("did you mean"),
-    offered when the query as typed found nothing."""
+    offered when the query as typed found nothing. `notes` say how the query was read where
+    that differs from what was typed (ParsedQuery.notes)."""
 
     total: int
     hits: tuple[Hit, ...] = ()
@@ -74,6 +75,7 @@ class SearchResult:
     relaxed: bool = False
     fuzzy: bool = False
     suggestion: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 SUGGESTION_KINDS = ("title", "author", "subject")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
@@ -22,6 +22,10 @@ FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", 
 MAX_CHARS = 1000
 MAX_CLAUSES = 32
 MIN_WILDCARD_CHARS = 2  # "a*" would walk most of the term dictionary
+# Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
+# Shorter words are left alone: "cat" one edit away is "car", "hat", "cut"...
+ONE_EDIT_FROM = 5
+TWO_EDITS_FROM = 9
 # Each wildcard word walks the term dictionary of every field it searches (about 0.1-0.25 s
 # for a two-letter stem over 1M records): later ones are searched as plain words.
 MAX_WILDCARDS = 4
@@ -333,6 +337,25 @@ def _as_whole_words(words: list[str]) -> str:
     if len(unique) > 10:
         shown += f" and {len(unique) - 10} more"
     return f"{shown} were searched as whole words"
+
+
+def search_attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
+    """How every engine tries a search, until one attempt finds something: the words as
+    typed, then typos allowed in longer words, then any of the words (options of the engines'
+    query builders)."""
+    yield {}
+    if parsed.match_all:
+        return
+    if any(isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
+           for n in parsed.required):
+        yield {"fuzzy": True}
+    if len(parsed.required) > 1:
+        yield {"relaxed": True}
+
+
+def attempt_found(total: int, parsed: ParsedQuery) -> bool:
+    """Whether an attempt ends the search (everything asked for stops at the first)."""
+    return bool(total) or parsed.match_all
 
 
 def plain_text(query: ParsedQuery) -> str:

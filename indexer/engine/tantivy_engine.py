@@ -25,10 +25,10 @@ from tantivy import Occur, Order, Query
 from indexer.engine import base
 from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
-from indexer.engine.querylang import ParsedQuery, Word, parse_query
+from indexer.engine.querylang import ParsedQuery, attempt_found, parse_query, search_attempts
 from indexer.engine.synonyms import SynonymFiles
 from indexer.engine.tantivy_facets import KEPT_COUNTS, FacetCounter, passes
-from indexer.engine.tantivy_query import ONE_EDIT_FROM, QueryBuilder, with_bonuses
+from indexer.engine.tantivy_query import QueryBuilder, with_bonuses
 from indexer.engine.tantivy_schema import (
     build_schema,
     display_of,
@@ -345,14 +345,13 @@ class TantivyEngine:
         with _engine_errors("search"):
             searcher = self._searcher()
             suggestion = None
-            for number, options in enumerate(_attempts(parsed)):
+            for number, options in enumerate(search_attempts(parsed)):
                 result = self._search(searcher, parsed, request, **options)
-                if _found(result.total, parsed):
+                if attempt_found(result.total, parsed):
                     break
                 if number == 0:  # nothing had every word as typed: respell from the index
                     suggestion = self._vocabulary.respell(searcher, parsed, request.text)
-            return result if suggestion is None else dataclasses.replace(result,
-                                                                         suggestion=suggestion)
+            return dataclasses.replace(result, suggestion=suggestion, notes=parsed.notes)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with _engine_errors("suggest"):
@@ -411,7 +410,7 @@ class TantivyEngine:
         parsed = parse_query(request.text)
         searcher = self._searcher()
         spent, made = 0.0, []
-        for options in _attempts(parsed):
+        for options in search_attempts(parsed):
             plan = self._plan(parsed, request, **options)
             counting = passes(self._queries, plan.matching, request)
             started = time.process_time()
@@ -422,7 +421,7 @@ class TantivyEngine:
                 self._facet_counter.count(searcher, query, sizes)
             spent += time.process_time() - started
             made.append((options, found.count))
-            if _found(found.count, parsed):
+            if attempt_found(found.count, parsed):
                 break
         return spent, made
 
@@ -471,30 +470,6 @@ class _Plan:
             offset=self.request.offset,
             **({"order_by_field": self.sort[0], "order": self.sort[1]} if self.sort else {}),
         )
-
-
-def _attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
-    """How a search tries, until one attempt finds something: the words as typed, then typos
-    allowed in longer words, then any of the words."""
-    yield {}
-    if parsed.match_all:
-        return
-    if _has_long_word(parsed):
-        yield {"fuzzy": True}
-    if len(parsed.required) > 1:
-        yield {"relaxed": True}
-
-
-def _found(total: int, parsed: ParsedQuery) -> bool:
-    """Whether an attempt ends the search (everything asked for stops at the first)."""
-    return bool(total) or parsed.match_all
-
-
-def _has_long_word(parsed: ParsedQuery) -> bool:
-    return any(
-        isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
-        for n in parsed.required
-    )
 
 
 def _marked_html(fragment: str, ranges: list) -> str:

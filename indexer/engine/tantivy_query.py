@@ -17,6 +17,8 @@ from tantivy import Occur, Query
 from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
+    ONE_EDIT_FROM,
+    TWO_EDITS_FROM,
     AllOf,
     AnyOf,
     Identifier,
@@ -35,10 +37,6 @@ from indexer.errors import QuerySyntaxError
 # Tantivy refuses regexes over 1000 automaton states; prefixes longer than this are not
 # worth a prefix search anyway (no reader types 100 characters to then want more).
 MAX_PREFIX_CHARS = 100
-# Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
-# Shorter words are left alone: "cat" one edit away is "car", "hat", "cut"...
-ONE_EDIT_FROM = 5
-TWO_EDITS_FROM = 9
 
 
 def _regex_escape(text: str) -> str:

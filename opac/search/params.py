@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from indexer.engine.querylang import MAX_CHARS
 from opac.search.service import FACETS, MAX_PAGE_SIZE, PSEUDO_FILTERS, SORTS, SearchParams
 
-MAX_QUERY_CHARS = 1000
+MAX_QUERY_CHARS = MAX_CHARS  # what the parser reads; the rest is not kept either
 
 
 class SearchArgs(Schema):

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.engine.querylang import parse_query
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
@@ -164,7 +163,7 @@ class SearchService:
             "relaxed": bool(getattr(result, "relaxed", False)),
             "fuzzy": bool(getattr(result, "fuzzy", False)),
             "suggestion": getattr(result, "suggestion", None),
-            "notices": [*params.notices, *parse_query(params.q).notes],
+            "notices": [*params.notices, *result.notes],
         }
 
     def count(self, params: SearchParams) -> int:
