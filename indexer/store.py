@@ -193,6 +193,17 @@ class CatalogueStore:
                 if len(members) > 1:
                     yield members
 
+    def all_links(self) -> Iterator[list[str]]:
+        """`links_among` every record: SQLite groups the tables in key order itself, about a
+        tenth of the cost of looking each record up (which pays when few records changed)."""
+        for query in (
+            "SELECT json_group_array(key) FROM match_keys GROUP BY mkey HAVING count(*) > 1",
+            "SELECT json_group_array(key) FROM records WHERE doc_id IS NOT NULL "
+            "GROUP BY doc_id HAVING count(*) > 1",
+        ):
+            for (members,) in self.db.execute(query):
+                yield orjson.loads(members)
+
     def doc_ids_of(self, keys: Iterable[str]) -> set[str]:
         docs: set[str] = set()
         for chunk in _chunks(list(keys), 500):

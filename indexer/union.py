@@ -67,13 +67,13 @@ def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) ->
     """Independent groups of record keys around what changed (union of shared blocking keys
     and shared documents), each sorted; groups sorted by their first key."""
     if len(dirty_keys) * 2 >= store.record_count():  # most of the catalogue: take it all
-        affected = store.all_keys()
-    else:
-        affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
-    return _union_groups(affected, store.links_among)
+        return all_groups(store)
+    affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
+    return _union_groups(affected, store.links_among(affected))
 
 
-def _union_groups(keys: set[str], links_among) -> list[list[str]]:
+def _union_groups(keys: set[str], links: Iterable[list[str]]) -> list[list[str]]:
+    """`keys` grouped: keys in one of the `links` lists (all of them in `keys`) go together."""
     parent: dict[str, str] = {k: k for k in keys}
 
     def find(x: str) -> str:
@@ -82,7 +82,10 @@ def _union_groups(keys: set[str], links_among) -> list[list[str]]:
             x = parent[x]
         return x
 
-    for members in links_among(keys):
+    for members in links:
+        members = [k for k in members if k in parent]
+        if len(members) < 2:
+            continue
         root = find(members[0])
         for other in members[1:]:
             other_root = find(other)
@@ -145,7 +148,7 @@ def rebuild_all(store: CatalogueStore, engine, context: BuildContext,
 
 
 def all_groups(store: CatalogueStore) -> list[list[str]]:
-    return _union_groups(store.all_keys(), store.links_among)
+    return _union_groups(store.all_keys(), store.all_links())
 
 
 def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
@@ -206,11 +209,13 @@ def set_build_context(context: BuildContext) -> None:
 
 
 def build_job(job) -> tuple[set[str], list[BuiltDocument]]:
-    row_groups = job
-    record_groups = [[decode(row) for row in rows] for rows in row_groups]
     context: BuildContext = _CONTEXT["context"]
-    old = {r.doc_id for g in record_groups for r in g if r.doc_id}
-    built = [b for g in record_groups for b in build_group(context, g)]
+    old: set[str] = set()
+    built: list[BuiltDocument] = []
+    for rows in job:  # one group decoded at a time: the job's records are never all alive
+        records = [decode(row) for row in rows]
+        old.update(r.doc_id for r in records if r.doc_id)
+        built += build_group(context, records)
     return old, built
 
 

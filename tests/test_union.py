@@ -12,6 +12,7 @@ from indexer.engine import SearchRequest, open_engine
 from indexer.load import delete_records, load_libraries, load_library
 from indexer.settings import load_settings
 from indexer.store import CatalogueStore
+from indexer.union import _union_groups, all_groups
 from tests.conftest import shared
 
 LIBRARIES = textwrap.dedent("""
@@ -130,6 +131,26 @@ def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_
     assert merged == documents(apart)
     assert reports[0].documents_written == len(merged)  # each document written once
     assert any(len(d["members"]) == 2 for d in merged.values())
+
+
+def test_grouping_the_whole_catalogue_at_once_gives_the_groups_of_looking_up_each_record(
+        tmp_path, halves):
+    settings = make_settings(tmp_path / "s")
+    half_a, half_b = halves
+    quiet(settings, "UVA", [half_a])
+    quiet(settings, "UVB", [half_b])
+    store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
+    try:
+        keys = store.all_keys()
+        looked_up = _union_groups(keys, store.links_among(keys))
+        assert sum(len(g) > 1 for g in looked_up) >= 80  # the shared records, at least
+        assert all_groups(store) == looked_up
+        # A blocking key left behind by a record no longer stored links nothing.
+        store.db.execute("INSERT INTO match_keys(mkey, key) VALUES ('t:x', 'UVA:gone'), "
+                         "('t:x', ?)", (looked_up[0][0],))
+        assert all_groups(store) == looked_up
+    finally:
+        store.close()
 
 
 def test_records_checkpointed_before_a_crash_are_indexed_by_the_next_flush(tmp_path, uva):
