@@ -111,23 +111,17 @@ class TantivyEngine:
         ranking = Ranking.build(
             self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
         )
-        self._highlight_fields = [
-            f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
-        ]
-        self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
+        self._ranking = ranking  # in use once the index is open (see _use_ranking)
         self._facet_counter = FacetCounter(
             self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
         )
         self._meta = self.path / "meta.json"
-        self._schema = build_schema(self.fields, self._highlight_fields)
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():
             raise EngineUnavailableError(f"no search index at {self.path}")
         self._check_schema()
         self._open_index()
-        self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
-        self._vocabulary = Vocabulary(self._schema, self.fields)
         self._writer: tantivy.IndexWriter | None = None
         self._uncommitted = False
         if writer:
@@ -135,13 +129,18 @@ class TantivyEngine:
 
     # --- opening ------------------------------------------------------------------------
 
+    def _schema_on_disk(self) -> dict[str, dict[str, Any]]:
+        """The index's fields and their options, as Tantivy wrote them in meta.json."""
+        try:
+            return {f["name"]: f.get("options") or {}
+                    for f in json.loads(self._meta.read_text())["schema"]}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise EngineUnavailableError(f"cannot read {self._meta}: {exc}") from exc
+
     def _check_schema(self) -> None:
         if not self._meta.exists():
             return
-        try:
-            on_disk = {f["name"] for f in json.loads(self._meta.read_text())["schema"]}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise EngineUnavailableError(f"cannot read {self._meta}: {exc}") from exc
+        on_disk = set(self._schema_on_disk())
         expected = schema_field_names(self.fields)
         if on_disk != expected:
             raise IndexSchemaError(
@@ -198,7 +197,7 @@ class TantivyEngine:
             ranking = Ranking.build(self.fields, read_toml(self._boosts_path))
         except ConfigError:
             return  # a half-saved or broken edit: keep ranking as it was until it is fixed
-        self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
+        self._use_ranking(ranking)
         self._boosts_stamp = stamp
 
     def _meta_stamp(self) -> tuple[int, int, int]:
@@ -210,10 +209,34 @@ class TantivyEngine:
         # readers notice the new target and open it (see _searcher).
         self._target = _link_target(self.path)
         with _engine_errors(f"open of {self.path}"):
-            self._index = tantivy.Index(self._schema, str(self.path), reuse=True)
+            if self._meta.exists():
+                # The index's own schema: options that only shape a new index (which text
+                # fields are stored for highlighting, which keywords have columns) never make
+                # an index built before they changed unreadable.
+                self._index = tantivy.Index.open(str(self.path))
+            else:
+                wanted = self._ranking.get("highlight", "fields", [])
+                schema = build_schema(self.fields, [f for f in wanted if f in self._ranking.weights])
+                self._index = tantivy.Index(schema, str(self.path))
             register_analysers(self._index)
             self._index.config_reader(reload_policy="Manual")
+            self._schema = self._index.schema
+        self._stored = {name for name, options in self._schema_on_disk().items()
+                        if options.get("stored")}
+        self._use_ranking(self._ranking)
+        self._vocabulary = Vocabulary(self._schema, self.fields)
         self._stamp = self._meta_stamp()
+
+    def _use_ranking(self, ranking: Ranking) -> None:
+        self._ranking = ranking
+        # Text fields whose matches are marked: those asked for that the index stores (one
+        # newly asked for is stored, and marked, once `lantern reindex` has rebuilt the index).
+        self._highlight_fields = [
+            f for f in ranking.get("highlight", "fields", [])
+            if f in ranking.weights and f in self._stored
+        ]
+        self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
+        self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
 
     def _searcher(self) -> tantivy.Searcher:
         # Tantivy replaces meta.json on every commit, so a changed stat means a new commit.

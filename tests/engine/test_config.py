@@ -52,3 +52,31 @@ def test_only_the_engine_package_imports_tantivy():
         if "engine" in path.relative_to(REPO / "indexer").parts[:1]:
             continue
         assert not re.search(r"^\s*(import|from) tantivy", path.read_text(), re.M), path
+
+
+def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tmp_path):
+    """Highlighting needs a stored field, and which fields are stored is fixed when an index is
+    built: a field added to boosts.toml's [highlight] list is marked from the next reindex on,
+    and until then the index it cannot be marked in still answers."""
+    from indexer.engine import SearchRequest
+    from indexer.engine.tantivy_engine import TantivyEngine
+    from tests.engine.catalogue import CATALOGUE
+
+    boosts = load_boosts()
+    assert "series" not in boosts["highlight"]["fields"]
+    asked = {**boosts, "highlight": {**boosts["highlight"],
+                                     "fields": [*boosts["highlight"]["fields"], "series"]}}
+    request = SearchRequest(text="oxford medical handbooks", highlight=True)
+    built = {}
+    for name, config in (("before", boosts), ("after", asked)):
+        with TantivyEngine(tmp_path / name, writer=True, boosts=config, heap_size=50_000_000,
+                           threads=1) as writer:
+            writer.upsert(CATALOGUE, new=True)
+            writer.commit()
+        built[name] = tmp_path / name
+    with TantivyEngine(built["before"], boosts=asked) as old_index:
+        marks = old_index.search(request).hits[0].highlights
+    assert marks and "series" not in marks
+    with TantivyEngine(built["after"], boosts=asked) as rebuilt:
+        marks = rebuilt.search(request).hits[0].highlights
+    assert marks["series"] == "<mark>Oxford</mark> <mark>medical</mark> <mark>handbooks</mark>"
