@@ -215,8 +215,9 @@ class TantivyEngine:
                 # an index built before they changed unreadable.
                 self._index = tantivy.Index.open(str(self.path))
             else:
-                wanted = self._ranking.get("highlight", "fields", [])
-                schema = build_schema(self.fields, [f for f in wanted if f in self._ranking.weights])
+                asked = self._ranking.get("highlight", "fields", [])
+                stored = [f for f in asked if f in self._ranking.weights]
+                schema = build_schema(self.fields, stored)
                 self._index = tantivy.Index(schema, str(self.path))
             register_analysers(self._index)
             self._index.config_reader(reload_policy="Manual")
