@@ -162,7 +162,7 @@ def _signature(keys: MatchKeys) -> tuple:
     """Everything matching compares: two records with equal signatures decide alike."""
     return (keys.title, keys.subtitle, keys.author, keys.year, keys.parts, keys.format,
             keys.edition, keys.edition_text, keys.pages or 0, tuple(sorted(keys.isbns)),
-            tuple(sorted(keys.issns)), tuple(sorted(keys.oclcs)))
+            tuple(sorted(keys.issns)), tuple(sorted(keys.oclcs)), keys.publisher)
 
 
 class _Clusters:

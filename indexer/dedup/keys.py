@@ -106,6 +106,14 @@ _EDITION_WORDS = {
 _EDITION_NUMBER_AFTER = re.compile(r"\b(?:ed|edn|edition|aufl|auflage)\s*(\d{1,3})\b")
 
 
+# Words that name no publisher in particular: libraries keep, drop and abbreviate them at will
+# ("Wiley & Sons, Ltd." and "Wiley"; "[s.n.]", no name at all).
+_PUBLISHER_NOISE = frozenset(
+    "press pr publishing publishers publisher pub publ publications publication co company "
+    "corp corporation inc incorporated ltd limited plc llc gmbh sons and the of for by s n sn "
+    "verlag editions editorial group".split()
+)
+
 # ASCII punctuation (and '_') to spaces, for the common all-ASCII fast path of `fold`.
 _ASCII_PUNCTUATION = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
@@ -127,6 +135,13 @@ def normalize_title(title: str | None) -> str:
     if len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
     return " ".join(words)
+
+
+def publisher_words(publisher: str | None) -> tuple[str, ...]:
+    """The words that tell a publisher from others ('Univ. of Chicago Pr.' -> univ chicago)."""
+    if not publisher:
+        return ()
+    return tuple(w for w in fold(publisher).split() if w not in _PUBLISHER_NOISE)
 
 
 def edition_number(edition: str | None) -> int | None:
@@ -239,6 +254,7 @@ class MatchKeys:
     isbns: frozenset[str]  # ISBN-13 forms
     issns: frozenset[str]
     oclcs: frozenset[str]
+    publisher: tuple[str, ...] = ()  # see publisher_words
 
     @property
     def title_key(self) -> str:
@@ -279,6 +295,7 @@ def prepare(mapped: dict) -> MatchKeys:
         _set(mapped.get("isbn"), isbn13),
         _set(mapped.get("issn"), normalize_issn),
         _set(mapped.get("oclc"), normalize_oclc),
+        publisher_words(mapped.get("publisher")),
     )
 
 

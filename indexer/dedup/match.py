@@ -18,7 +18,10 @@ Choices (documented here because they are policy, not accident):
 - ISBNs: two records that both carry ISBNs but share none are different manifestations
   (hardback vs paperback, or editions), whatever else they share.
 - Key-only matches (no shared identifier) need title similarity >= 0.9 with the same numbers
-  in the title, and author similarity >= 0.8; without any author the titles must be equal.
+  in the title, and author similarity >= 0.8; without any author the titles must be equal
+  and so must the publishers, where both records name one ("Annual report" of one trust is
+  not another trust's). Publishers are compared word by word, each word of the shorter name
+  beginning a word of the other ('Univ. of Chicago Pr.' = 'University of Chicago Press').
 - Print vs online never merge; when title and author (or an identifier and the title) agree
   they are *linked* instead (rule "other-format"), so the catalogue can say "also available
   as an e-book". An authorless pair with no shared identifier is not linked.
@@ -144,6 +147,15 @@ def _subtitles_agree(a: MatchKeys, b: MatchKeys) -> bool:
         return True
     budget = max(1, min(SUBTITLE_MAX_EDITS, len(shorter) // 10))
     return len(longer) - len(shorter) <= budget and levenshtein(shorter, longer) <= budget
+
+
+def _publishers_agree(a: MatchKeys, b: MatchKeys) -> bool:
+    """A missing publisher agrees with any (libraries drop it); otherwise every word of the
+    shorter name must begin a word of the other, or be begun by one (abbreviations)."""
+    if not a.publisher or not b.publisher or a.publisher == b.publisher:
+        return True
+    shorter, longer = sorted((a.publisher, b.publisher), key=len)
+    return all(any(w.startswith(x) or x.startswith(w) for w in longer) for x in shorter)
 
 
 def _authors_agree(a: MatchKeys, b: MatchKeys) -> bool:
@@ -274,6 +286,8 @@ def match_keys(a: MatchKeys, b: MatchKeys) -> Decision:
         return Decision(False, "author", "no shared identifier and authors differ")
     if not _subtitles_agree(a, b):
         return Decision(False, "subtitle", "no shared identifier and subtitles differ")
+    if not a.author and not _publishers_agree(a, b):
+        return Decision(False, "publisher", "no author, no shared identifier and publishers differ")
     if not a.author:
         why = "title, year and format match (no author, no shared identifier)"
     else:

@@ -121,6 +121,22 @@ def test_authorless_titles_must_be_equal(book):
     assert match(a, dict(a, title="Annual report of the trust, 2009.")).same
 
 
+def test_authorless_titles_of_other_publishers_stay_apart(book):
+    report = dict(book, isbn=[], oclc=[], authors=[], subtitle="", title="Annual report 2019")
+    fife = dict(report, publisher="NHS Fife")
+    decision = match(fife, dict(report, publisher="NHS Tayside"))
+    assert not decision.same
+    assert decision.reason == "no author, no shared identifier and publishers differ"
+    # One library's abbreviations, or no publisher at all, are still the same report.
+    chicago = dict(report, publisher="University of Chicago Press")
+    assert match(chicago, dict(report, publisher="Univ. of Chicago Pr.")).same
+    assert match(fife, dict(report, publisher="[s.n.]")).same
+    assert match(fife, dict(report, publisher=None)).same
+    # With an author, publishers are not compared: libraries record imprints too differently.
+    assert match(dict(book, isbn=[], oclc=[], publisher="Springer"),
+                 dict(book, isbn=[], oclc=[], publisher="VS Verlag für Sozialwissenschaften")).same
+
+
 def test_unrelated_real_books_do_not_match(princeton):
     records = list(princeton.values())
     for i, a in enumerate(records):
