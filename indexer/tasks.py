@@ -58,7 +58,12 @@ app = make_app()
 
 
 def backoff(retries: int) -> int:
-    return min(60, 2 ** retries)
+    """Seconds before retry number `retries + 1`: doubling up to a minute, and always less than
+    the visibility timeout. Redis hands a task that waits unacknowledged past that timeout to
+    another worker, and a retry waits unacknowledged: each would run twice, and fail and retry
+    twice, multiplying (the storm a short timeout and a slow machine set off in a test)."""
+    ceiling = max(1, int(queue.queue_setting("queue_visibility_timeout")) // 2)
+    return min(60, 2 ** retries, ceiling)
 
 
 @app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
