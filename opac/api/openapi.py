@@ -56,7 +56,12 @@ SCHEMAS = {
         "year": {"type": "integer", "nullable": True}, "format": _STR,
         "isbn": {"type": "array", "items": _STR}, "available": {"type": "boolean"},
         "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
-        "holdings": {"type": "array", "items": {"$ref": "#/components/schemas/Holding"}},
+        "holdings": {"type": "array", "items": {"$ref": "#/components/schemas/Holding"},
+                     "description": "copies: in a search result at most 5 of each library, "
+                                    "available ones first; a record lists every one"},
+        "holdings_total": {"type": "integer",
+                           "description": "copies in all (more than `holdings` lists when a "
+                                          "search result leaves some out)"},
         "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
         "highlight": {"type": "object", "additionalProperties": _STR,
                       "description": "field -> HTML-escaped text with matches in <mark>"}}},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
@@ -158,7 +159,9 @@ class SearchService:
             "size": size,
             "max_page": last,
             "max_depth": MAX_RESULT_DEPTH,
-            "results": [self.result_entry(hit.display, hit.highlights) for hit in result.hits],
+            "results": [self.result_entry(hit.display, hit.highlights,
+                                          copies_per_library=RESULT_COPIES_PER_LIBRARY)
+                        for hit in result.hits],
             "facets": self.facets(params, result.facets),
             "relaxed": bool(getattr(result, "relaxed", False)),
             "fuzzy": bool(getattr(result, "fuzzy", False)),
@@ -231,7 +234,10 @@ class SearchService:
         return {"query": text,
                 "suggestions": [{"text": s.text, "kind": s.kind} for s in found]}
 
-    def result_entry(self, display: dict, highlights: dict | None = None) -> dict:
+    def result_entry(self, display: dict, highlights: dict | None = None, *,
+                     copies_per_library: int | None = None) -> dict:
+        """A result as the API shows it; copies_per_library: list at most that many copies of
+        each library (the most useful ones), as a result list does."""
         holdings = display.get("holdings") or []
         entries = [
             {"library": h["library"], "library_name": h.get("library_name", h["library"]),
@@ -249,6 +255,9 @@ class SearchService:
                                 "site": "", "location": "", "call_number": "",
                                 "status": "online" if display.get("links") else "unknown",
                                 "due_date": None, "record_id": m["record_id"]})
+        total = len(entries)
+        if copies_per_library is not None:
+            entries = most_useful_copies(entries, copies_per_library)
         return {
             "id": display["id"],
             "title": display.get("title") or "[no title]",
@@ -260,6 +269,7 @@ class SearchService:
             "available": bool(display.get("available")),
             "members": display.get("members") or [],
             "holdings": entries,
+            "holdings_total": total,
             "links": [
                 {"url": a["url"], "label": link.get("label") or "Online access",
                  "library": a["library"]}
@@ -295,6 +305,31 @@ class SearchService:
             "available_at": [g["library_name"] for g in groups.values() if g["available"]],
             "other_formats": display.get("other_formats") or [],
         }
+
+
+# A result lists at most this many copies of each library: enough to say where the title is
+# and whether it can be borrowed now, without a journal's 1,400 volumes in every result (200 KB
+# of JSON each). The record (`/api/v1/records/ID`, the record page) lists every copy.
+RESULT_COPIES_PER_LIBRARY = 5
+# Which copies a result keeps when it must choose: the ones a reader can have soonest.
+_USEFULNESS = {"available": 0, "online": 1, "on_loan": 2, "reference": 3}
+
+
+def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
+    """At most `per_library` of each library's copies, available ones first, in their order."""
+    counts = Counter(e["library"] for e in entries)
+    if max(counts.values(), default=0) <= per_library:
+        return entries
+    ranked = sorted(range(len(entries)),
+                    key=lambda i: (_USEFULNESS.get(entries[i]["status"], len(_USEFULNESS)), i))
+    taken: Counter = Counter()
+    kept = []
+    for i in ranked:
+        library = entries[i]["library"]
+        if taken[library] < per_library:
+            taken[library] += 1
+            kept.append(i)
+    return [entries[i] for i in sorted(kept)]
 
 
 def open_search_service(settings) -> SearchService:

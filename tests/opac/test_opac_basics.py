@@ -118,3 +118,43 @@ def test_an_engine_outage_is_a_503_not_zero_results(client, app, settings):
     response = client.get("/api/v1/search?q=history")
     assert response.status_code == 503
     assert response.get_json()["status"] == 503
+
+
+def many_copies_file(path, library_site: str, on_loan: int, available: int):
+    """One book (ISBN given) with `on_loan` copies out on loan, then `available` on the shelf."""
+    rec = pymarc.Record(force_utf8=True)
+    rec.leader = pymarc.Leader("00000nam a2200000 a 4500")
+    rec.add_field(pymarc.Field(tag="001", data=f"copies-{library_site}"))
+    rec.add_field(pymarc.Field(tag="008", data="240101s2024    enk           000 0 eng d"))
+    rec.add_field(pymarc.Field(tag="020", indicators=pymarc.Indicators(" ", " "),
+                               subfields=[pymarc.Subfield("a", "9780198526636")]))
+    rec.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
+        pymarc.Subfield("a", "Textbook held in many copies")]))
+    for n in range(on_loan + available):
+        due = [pymarc.Subfield("q", "2030-01-31")] if n < on_loan else []
+        rec.add_field(pymarc.Field(tag="952", indicators=pymarc.Indicators(" ", " "), subfields=[
+            pymarc.Subfield("a", library_site), pymarc.Subfield("b", library_site),
+            pymarc.Subfield("o", f"WB 100 C{n:02d}"), pymarc.Subfield("p", f"{library_site}{n}"),
+            *due]))
+    path.write_bytes(rec.as_marc())
+    return path
+
+
+def test_a_result_lists_a_few_copies_of_each_library_and_the_record_all(settings, tmp_path):
+    load_library(settings, "LIBA", [many_copies_file(tmp_path / "a.mrc", "A", 10, 2)],
+                 workers=0, progress=False, log=lambda *a: None)
+    load_library(settings, "LIBB", [many_copies_file(tmp_path / "b.mrc", "B", 8, 0)],
+                 workers=0, progress=False, log=lambda *a: None)
+    client = create_app(settings=dataclasses.replace(settings)).test_client()
+    (result,) = client.get("/api/v1/search?q=textbook held in many copies").get_json()["results"]
+    assert result["holdings_total"] == 20
+    copies = result["holdings"]
+    assert [h["library"] for h in copies] == ["LIBA"] * 5 + ["LIBB"] * 5
+    # The two copies on LIBA's shelf are among the five, and the copies keep their order.
+    assert [h["call_number"] for h in copies if h["status"] == "available"] == [
+        "WB 100 C10", "WB 100 C11"]
+    assert [h["call_number"] for h in copies[:3]] == ["WB 100 C00", "WB 100 C01", "WB 100 C02"]
+    record = client.get(f"/api/v1/records/{result['id']}").get_json()
+    assert len(record["holdings"]) == record["holdings_total"] == 20
+    page = client.get("/search?q=textbook held in many copies").data.decode()
+    assert "Available</strong> at LIBA" in page and "Held by 2 libraries" in page
