@@ -159,7 +159,6 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
     results = (run_jobs or _in_process(context))(jobs)
     old_docs: set[str] = dirty_docs
     new_docs: set[str] = set()
-    assignments: list[tuple[str, str]] = []
     for old, built in results:
         old_docs |= old
         fresh, again = [], []
@@ -167,7 +166,6 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
                                          stamp)
         for b, state in zip(built, states, strict=True):
             new_docs.add(b.doc_id)
-            assignments += [(k, b.doc_id) for k in b.member_keys]
             if state == "same":
                 changes.unchanged += 1
             if rewrite_all:
@@ -176,7 +174,9 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
                 (fresh if state == "new" else again).append(b.prepared)
         _write(engine, context, fresh, again)
         changes.written += len(fresh) + len(again)
-    store.assign(assignments)
+        # Groups share no record, so each job's records take their documents at once, while
+        # the workers build the next jobs (not all at the end, on one core).
+        store.assign([(k, b.doc_id) for b in built for k in b.member_keys])
     gone = sorted(old_docs - new_docs)
     if gone:
         engine.delete(gone)
