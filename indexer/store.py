@@ -89,9 +89,6 @@ class CatalogueStore:
         # generous page cache (memory is used only as the catalogue grows) keeps loads fast.
         self.db.execute("PRAGMA cache_size=-262144")
         self.db.execute("PRAGMA temp_store=MEMORY")
-        # Reads through a memory map, without copying each page into the cache: a reindex of
-        # a million records (a 2.6 GB store) used 55 s of CPU in its main process, not 62.
-        self.db.execute("PRAGMA mmap_size=17179869184")
         self.db.executescript(SCHEMA)
         self.db.execute("BEGIN")
 
