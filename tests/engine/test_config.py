@@ -57,7 +57,7 @@ def test_only_the_engine_package_imports_tantivy():
 def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tmp_path):
     """Highlighting needs a stored field, and which fields are stored is fixed when an index is
     built: a field added to boosts.toml's [highlight] list is marked from the next reindex on,
-    and until then the index it cannot be marked in still answers."""
+    and until then an index that does not store it answers as before."""
     from indexer.engine import SearchRequest
     from indexer.engine.tantivy_engine import TantivyEngine
     from tests.engine.catalogue import CATALOGUE
