@@ -210,14 +210,12 @@ class TantivyEngine:
         self._target = _link_target(self.path)
         with _engine_errors(f"open of {self.path}"):
             if self._meta.exists():
-                # The index's own schema: options that only shape a new index (which text
-                # fields are stored for highlighting, which keywords have columns) never make
-                # an index built before they changed unreadable.
+                # The index's own schema: an option that only shapes a new index (which
+                # text fields are stored for highlighting) never makes one built before it
+                # changed unreadable.
                 self._index = tantivy.Index.open(str(self.path))
             else:
-                asked = self._ranking.get("highlight", "fields", [])
-                stored = [f for f in asked if f in self._ranking.weights]
-                schema = build_schema(self.fields, stored)
+                schema = build_schema(self.fields, _highlights_asked(self._ranking))
                 self._index = tantivy.Index(schema, str(self.path))
             register_analysers(self._index)
             self._index.config_reader(reload_policy="Manual")
@@ -232,10 +230,7 @@ class TantivyEngine:
         self._ranking = ranking
         # Text fields whose matches are marked: those asked for that the index stores (one
         # newly asked for is stored, and marked, once `lantern reindex` has rebuilt the index).
-        self._highlight_fields = [
-            f for f in ranking.get("highlight", "fields", [])
-            if f in ranking.weights and f in self._stored
-        ]
+        self._highlight_fields = [f for f in _highlights_asked(ranking) if f in self._stored]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
         self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
 
@@ -464,6 +459,11 @@ class TantivyEngine:
                 if ranges:
                     mark[field] = _marked_html(snippet.fragment(), ranges)
         return marks
+
+
+def _highlights_asked(ranking: Ranking) -> list[str]:
+    """The text fields boosts.toml's [highlight] list asks to mark."""
+    return [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights]
 
 
 def _link_target(path: Path) -> str:

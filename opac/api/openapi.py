@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from opac.search.service import FACETS, MAX_PAGE_SIZE, MAX_RESULT_DEPTH, PSEUDO_FILTERS, SORTS
+from opac.search.service import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_DEPTH,
+    PSEUDO_FILTERS,
+    RESULT_COPIES_PER_LIBRARY,
+    SORTS,
+)
 
 
 def _param(name, description, schema, *, where="query", required=False, many=False):
@@ -57,8 +64,9 @@ SCHEMAS = {
         "isbn": {"type": "array", "items": _STR}, "available": {"type": "boolean"},
         "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
         "holdings": {"type": "array", "items": {"$ref": "#/components/schemas/Holding"},
-                     "description": "copies: in a search result at most 5 of each library, "
-                                    "available ones first; a record lists every one"},
+                     "description": "copies: in a search result at most "
+                                    f"{RESULT_COPIES_PER_LIBRARY} of each library, available "
+                                    "ones first; a record lists every one"},
         "holdings_total": {"type": "integer",
                            "description": "copies in all (more than `holdings` lists when a "
                                           "search result leaves some out)"},
