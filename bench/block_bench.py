@@ -41,7 +41,7 @@ def write_reports(path: Path, prefix: str, count: int) -> None:
 
 
 def timed_load(settings, code: str, path: Path) -> tuple[float, int]:
-    from indexer.load import load_library
+    from indexer.load.runner import load_library
 
     started = time.perf_counter()
     report = load_library(settings, code, [path], progress=False, log=lambda *a: None)

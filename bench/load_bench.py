@@ -44,7 +44,7 @@ def ensure_catalogue(records: int, libraries: int, seed: int) -> Path:
 LOAD_ALL = """
 import json, sys, time
 from pathlib import Path
-from indexer.load import load_libraries
+from indexer.load.runner import load_libraries
 from indexer.settings import load_settings
 if __name__ == "__main__":
     files, libraries, data = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -147,7 +147,7 @@ LANTERN_LOAD = """
 import json, time, resource, sqlite3
 from pathlib import Path
 from indexer.settings import load_settings
-from indexer.load import load_libraries
+from indexer.load.runner import load_libraries
 settings = load_settings(data_dir={data_dir!r}, libraries={libraries!r})
 files = [(code, [Path(path)]) for code, path in {files!r}.items()]
 t = time.perf_counter()

@@ -54,7 +54,7 @@ def start_worker(env: dict, queue: str, processes: int, log: Path) -> subprocess
     # The writer as the README runs it: solo (its big flushes build on every core).
     pool = ["--pool", "solo"] if queue == "write" else ["-c", str(processes)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "indexer.tasks", "worker", "-Q", queue, *pool,
+        [sys.executable, "-m", "celery", "-A", "indexer.queue.tasks", "worker", "-Q", queue, *pool,
          "--without-gossip", "--without-mingle", "--without-heartbeat",
          "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "-l", "info"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
@@ -108,7 +108,7 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
     from indexer.settings import load_settings
 
     expected = document_count(load_settings(environ={}, data_dir=data, libraries=toml))
-    from indexer.queue import queue_setting
+    from indexer.queue.work import queue_setting
 
     result = {"records": records, "libraries": len(files), "cores": os.cpu_count(),
               "flush_records": int(queue_setting("queue_flush_records")),

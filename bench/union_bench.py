@@ -54,8 +54,8 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
 
-    from indexer.load import load_library
-    from indexer.reindex import reindex
+    from indexer.load.reindex import reindex
+    from indexer.load.runner import load_library
     from indexer.settings import load_settings
 
     target = ensure_catalogue(args.records, args.libraries, args.seed)

@@ -64,10 +64,11 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
 
     Without --replace a load is a delta: new and changed records are indexed, unchanged ones
     cost nothing, and records with leader/05 'd' are deleted. With --queue the files are split
-    into batches for `celery -A indexer.tasks worker` processes; `lantern status` follows them.
+    into batches for `celery -A indexer.queue.tasks worker` processes; `lantern status` follows
+    them.
     A region's first load is fastest as one run: `lantern load --each CODE FILE --each ...`.
     """
-    from indexer.load import load_libraries
+    from indexer.load.runner import load_libraries
 
     if files and not library_code:
         fail("say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
@@ -97,8 +98,8 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
 
 
 def enqueue(settings, library_code, files, encoding, source, replace) -> None:
-    from indexer.queue import open_registry, plan_load
-    from indexer.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
+    from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
+    from indexer.queue.work import open_registry, plan_load
 
     try:
         registry = open_registry(settings.redis_url)
@@ -113,9 +114,9 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
         fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
     click.echo(f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
                f"in {meta['batches']:,} batches.")
-    click.echo(f"  Workers parse and map in parallel (celery -A indexer.tasks worker -Q "
-               f"{MAP_QUEUE}); one worker writes the index (celery -A indexer.tasks worker -Q "
-               f"{WRITE_QUEUE} --pool solo).")
+    click.echo(f"  Workers parse and map in parallel (celery -A indexer.queue.tasks worker "
+               f"-Q {MAP_QUEUE}); one worker writes the index (celery -A indexer.queue.tasks "
+               f"worker -Q {WRITE_QUEUE} --pool solo).")
     if settings.engine == "tantivy":
         click.echo("  The embedded Tantivy engine takes one writer at a time: the parallelism is "
                    "in parsing and mapping.")
@@ -134,7 +135,7 @@ def status(settings, as_json, wait, load_id):
 
     Exit status with LOAD_ID: 0 finished, 3 finished with rejected records or failed batches,
     4 still running."""
-    from indexer.queue import open_registry
+    from indexer.queue.work import open_registry
 
     try:
         registry = open_registry(settings.redis_url)
@@ -182,7 +183,7 @@ def describe_load(p) -> str:
                      f"{p.finished['documents_removed']:,} removed")
     elif p.pending == 0 and not p.finished:
         lines.append("  waiting for the writer "
-                     "(celery -A indexer.tasks worker -Q write --pool solo)")
+                     "(celery -A indexer.queue.tasks worker -Q write --pool solo)")
     for b in p.failed_batches:
         lines.append(f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
                      f"{b['records']} ({b['where']}): {b['error']}")
@@ -203,7 +204,7 @@ def describe_load(p) -> str:
 @click.pass_obj
 def delete(settings, library_code, record_ids):
     """Withdraw a library's records by control number (001)."""
-    from indexer.load import delete_records
+    from indexer.load.runner import delete_records
 
     try:
         delete_records(settings, library_code, list(record_ids))
@@ -216,7 +217,7 @@ def delete(settings, library_code, record_ids):
 @click.pass_obj
 def reindex(settings, workers):
     """Rebuild the whole index from the catalogue store beside the live one, then swap it in."""
-    from indexer.reindex import reindex as run_reindex
+    from indexer.load.reindex import reindex as run_reindex
 
     try:
         run_reindex(settings, workers=workers)
@@ -327,7 +328,7 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
     from indexer.feed.export import export as run_export
     from indexer.feed.export import parse_since
     from indexer.libraries import load_consortium
-    from indexer.progress import Progress
+    from indexer.load.progress import Progress
 
     try:
         bar = Progress("Exporting", enabled=not quiet)

@@ -8,8 +8,8 @@ import shutil
 
 from indexer.engine import open_engine
 from indexer.errors import ConfigError, EngineUnavailableError, IndexSchemaError
-from indexer.load import load_libraries
-from indexer.reindex import reindex
+from indexer.load.reindex import reindex
+from indexer.load.runner import load_libraries
 
 MARKER = "demo.json"
 

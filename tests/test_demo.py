@@ -58,8 +58,8 @@ def test_a_demo_loaded_by_an_earlier_version_is_rebuilt_not_refused(tmp_path, mo
     """An upgrade that changes the index's fields: the next `make demo` rebuilds the index
     from the demo's catalogue instead of failing to open it."""
     from indexer.engine.fields import load_fields
-    from indexer.engine.tantivy_engine import TantivyEngine
-    from indexer.indexdir import new_index_dir, swap_live_index
+    from indexer.engine.tantivy.engine import TantivyEngine
+    from indexer.engine.tantivy.indexdir import new_index_dir, swap_live_index
 
     data = tmp_path / "instance"
     monkeypatch.setenv("LANTERN_DATA_DIR", str(data))

@@ -10,8 +10,8 @@ import warnings
 import pytest
 from pymarc import MARCReader, parse_xml_to_array
 
-from indexer.catalogue import CatalogueWriter
-from indexer.load import LoadReport, run_load
+from indexer.catalogue.writer import CatalogueWriter
+from indexer.load.runner import LoadReport, run_load
 from indexer.sources import detect_format
 from tests.conftest import SHARED_DATA
 

@@ -8,11 +8,11 @@ import textwrap
 import pymarc
 import pytest
 
+from indexer.catalogue.store import CatalogueStore
 from indexer.engine import SearchRequest, open_engine
-from indexer.load import delete_records, load_libraries, load_library
+from indexer.load.runner import delete_records, load_libraries, load_library
 from indexer.settings import load_settings
-from indexer.store import CatalogueStore
-from indexer.union import _union_groups, all_groups
+from indexer.union.rebuild import _union_groups, all_groups
 from tests.conftest import shared
 
 LIBRARIES = textwrap.dedent("""
@@ -154,9 +154,9 @@ def test_grouping_the_whole_catalogue_at_once_gives_the_groups_of_looking_up_eac
 
 
 def test_records_checkpointed_before_a_crash_are_indexed_by_the_next_flush(tmp_path, uva):
-    from indexer.catalogue import CatalogueWriter
-    from indexer.load import LoadReport, absorb_outcomes
-    from indexer.pipeline import batches, call, init_worker
+    from indexer.catalogue.writer import CatalogueWriter
+    from indexer.load.pipeline import batches, call, init_worker
+    from indexer.load.runner import LoadReport, absorb_outcomes
 
     settings = make_settings(tmp_path / "crash")
     with CatalogueWriter.open(settings) as writer:
@@ -297,7 +297,7 @@ def test_reindex_swaps_in_a_new_index_while_searches_keep_answering(tmp_path, uv
         import time
 
         time.sleep(1.0)
-        from indexer.reindex import reindex
+        from indexer.load.reindex import reindex
 
         result = reindex(settings, workers=1, log=lambda *a: None)
         time.sleep(1.0)
@@ -324,10 +324,10 @@ def test_reindex_rebuilds_an_index_an_earlier_version_built_with_other_fields(tm
     """After an upgrade that changes the index's fields, the old index cannot be opened (by a
     search or a load), and the error names the way out: `lantern reindex` rebuilds it."""
     from indexer.engine.fields import load_fields
-    from indexer.engine.tantivy_engine import TantivyEngine
+    from indexer.engine.tantivy.engine import TantivyEngine
+    from indexer.engine.tantivy.indexdir import new_index_dir, swap_live_index
     from indexer.errors import IndexSchemaError
-    from indexer.indexdir import new_index_dir, swap_live_index
-    from indexer.reindex import reindex
+    from indexer.load.reindex import reindex
 
     settings = make_settings(tmp_path / "u")
     quiet(settings, "UVA", [uva])
@@ -358,7 +358,7 @@ def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path, uva):
     assert db.execute("UPDATE records SET data = ? WHERE key = 'UVA:u1'", (broken,)).rowcount == 1
     db.commit()
     db.close()
-    from indexer.reindex import reindex
+    from indexer.load.reindex import reindex
 
     with pytest.raises(AttributeError):
         reindex(settings, workers=1, log=lambda *a: None)

@@ -12,13 +12,13 @@ from indexer.errors import ConfigError
 
 # name -> "module:class".
 ENGINES = {
-    "tantivy": "indexer.engine.tantivy_engine:TantivyEngine",
-    "opensearch": "indexer.engine.opensearch_engine:OpenSearchEngine",
+    "tantivy": "indexer.engine.tantivy.engine:TantivyEngine",
+    "opensearch": "indexer.engine.opensearch.engine:OpenSearchEngine",
 }
 # name -> "module:function" turning a search document into what Engine.write_prepared takes.
 PREPARERS = {
-    "tantivy": "indexer.engine.tantivy_engine:prepare_document",
-    "opensearch": "indexer.engine.opensearch_engine:prepare_document",
+    "tantivy": "indexer.engine.tantivy.engine:prepare_document",
+    "opensearch": "indexer.engine.opensearch.engine:prepare_document",
 }
 
 

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.store import CatalogueStore
+from indexer.catalogue.store import CatalogueStore
 
 
 class ReadOnlyStore(CatalogueStore):

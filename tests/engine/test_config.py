@@ -59,7 +59,7 @@ def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tm
     built: a field added to boosts.toml's [highlight] list is marked from the next reindex on,
     and until then an index that does not store it answers as before."""
     from indexer.engine import SearchRequest
-    from indexer.engine.tantivy_engine import TantivyEngine
+    from indexer.engine.tantivy.engine import TantivyEngine
     from tests.engine.catalogue import CATALOGUE
 
     boosts = load_boosts()

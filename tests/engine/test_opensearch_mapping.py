@@ -12,7 +12,7 @@ import pytest
 
 from indexer.engine import document_preparer
 from indexer.engine.fields import load_fields
-from indexer.engine.opensearch_mapping import STEMMED, UNSTEMMED, index_body, to_source
+from indexer.engine.opensearch.mapping import STEMMED, UNSTEMMED, index_body, to_source
 from indexer.errors import EngineError
 from tests.engine.catalogue import by_id
 

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.engine.opensearch_bulk import BulkWriter
+from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.errors import EngineError, EngineUnavailableError, QuerySyntaxError
 from tests.conftest import shared
 from tests.engine.catalogue import CATALOGUE
@@ -261,7 +261,7 @@ def test_opening_without_a_url_is_a_configuration_error():
 
 
 def test_the_loaders_way_of_opening_a_writer_works(cluster):
-    # indexer.catalogue opens every engine with Tantivy's writer options.
+    # indexer.catalogue.writer opens every engine with Tantivy's writer options.
     engine = open_engine(
         "opensearch",
         "http://fake:9200",

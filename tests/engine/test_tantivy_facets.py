@@ -8,7 +8,7 @@ import pytest
 
 from indexer.engine import SearchRequest
 from indexer.engine.fields import load_boosts
-from indexer.engine.tantivy_engine import TantivyEngine
+from indexer.engine.tantivy.engine import TantivyEngine
 from tests.engine.catalogue import CATALOGUE, values_of
 
 FACETS = ("library", "format", "language", "availability", "year")

@@ -62,7 +62,7 @@ def validate(oai_schema):
 
 
 def quiet_load(settings, code, files, **kw):
-    from indexer.load import load_library
+    from indexer.load.runner import load_library
 
     return load_library(settings, code, files, progress=False, log=lambda *a: None, **kw)
 

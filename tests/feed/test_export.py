@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from indexer.catalogue.store import CatalogueStore
 from indexer.engine import open_engine
-from indexer.load import delete_records
-from indexer.store import CatalogueStore
+from indexer.load.runner import delete_records
 from lantern.cli import main
 from tests.feed.conftest import build_catalogue
 

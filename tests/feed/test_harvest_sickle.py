@@ -9,10 +9,10 @@ import time
 import pymarc
 import pytest
 
+from indexer.catalogue.store import CatalogueStore
 from indexer.engine import open_engine
 from indexer.feed.oai_args import utc
-from indexer.load import delete_records
-from indexer.store import CatalogueStore
+from indexer.load.runner import delete_records
 from tests.feed.conftest import build_catalogue, quiet_load
 
 sickle = pytest.importorskip("sickle")

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from indexer.catalogue.store import CatalogueStore
 from indexer.feed import tokens
-from indexer.store import CatalogueStore
 from tests.feed.conftest import HOST
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"

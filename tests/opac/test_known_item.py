@@ -12,7 +12,7 @@ import random
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
-from indexer.load import load_library
+from indexer.load.runner import load_library
 from indexer.normalise import normalise_title
 from indexer.settings import load_settings
 from tests.conftest import shared

@@ -7,7 +7,7 @@ import dataclasses
 import pymarc
 import pytest
 
-from indexer.load import load_library
+from indexer.load.runner import load_library
 from opac import create_app
 from tests.conftest import shared
 

@@ -41,10 +41,10 @@ class QueueHarness:
 
     def start_worker(self, queues: str, concurrency: int, pool: str = "prefork",
                      **env: str) -> subprocess.Popen:
-        """A `celery -A indexer.tasks worker` in its own process group (killed at the end)."""
+        """A `celery -A indexer.queue.tasks worker` in its own process group (killed at the end)."""
         log = self.tmp_path / f"worker-{len(self.workers)}.log"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "indexer.tasks", "worker", "-Q", queues,
+            [sys.executable, "-m", "celery", "-A", "indexer.queue.tasks", "worker", "-Q", queues,
              "-c", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-l", "info", "-n", f"w{len(self.workers)}-{self.prefix}@%h"],
             cwd=REPO, env={**self.env, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.libraries import Library
-from indexer.pipeline import batches, call, init_worker
-from indexer.queue import plan_file, read_batch
+from indexer.load.pipeline import batches, call, init_worker
+from indexer.queue.work import plan_file, read_batch
 from tests.conftest import shared
 
 FILES = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_consortium
-from indexer.load import load_library
+from indexer.load.runner import load_library
 from tests.conftest import shared
 from tests.queue.conftest import data_dir
 from tests.test_union import LIBRARIES, documents

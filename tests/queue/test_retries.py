@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("celery", reason="celery is not installed (pip install -e '.[queue]')")
 
-from indexer.tasks import backoff  # noqa: E402
+from indexer.queue.tasks import backoff  # noqa: E402
 
 
 def test_a_retry_waits_less_than_the_visibility_timeout(monkeypatch):

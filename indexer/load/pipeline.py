@@ -32,7 +32,7 @@ from indexer.sources import (
     read_records,
 )
 from indexer.sources import classify as classify_record
-from indexer.union import set_build_context
+from indexer.union.rebuild import set_build_context
 
 BATCH_SIZE = 500
 

@@ -1,8 +1,8 @@
 """Loading a library's files: read -> map -> store -> merged documents -> engine, on every core.
 
-`indexer.pipeline` parses and maps in a pool of processes; this process keeps the single index
+`indexer.load.pipeline` parses and maps in a pool of processes; this process keeps the single index
 writer and the catalogue store, skips records whose content has not changed, and at the end
-re-clusters around what changed (`indexer.union`). Bad records are skipped and reported with
+re-clusters around what changed (`indexer.union.rebuild`). Bad records are skipped and reported with
 their position and reason; the rest of the file loads.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from indexer.errors import RecordError
 from indexer.libraries import Library
-from indexer.pipeline import batches, call_for, init_worker
-from indexer.union import build_job
+from indexer.load.pipeline import batches, call_for, init_worker
+from indexer.union.rebuild import build_job
 
 
 @dataclass
@@ -96,7 +96,7 @@ def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, wor
     """Load every part's files through `writer`, fill in their reports, then merge once.
 
     One pool of processes parses and maps every file; the records that changed are then
-    re-clustered together in one pass (`indexer.union`), so loading a region's libraries in
+    re-clustered together in one pass (`indexer.union.rebuild`), so loading a region's libraries in
     one command builds each document once instead of once per library that holds it.
     replace: each part's files are that library's whole catalogue; its records missing from
     them are withdrawn. Otherwise the load is a delta (leader/05 d deletes a record).
@@ -204,8 +204,8 @@ def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
                    report_path: Path | None = None, progress: bool = True, log=print,
                    source: str = "marc", replace: bool = False) -> list[LoadReport]:
     """Load several libraries' files in one run (one merge at the end); a report for each."""
-    from indexer.catalogue import CatalogueWriter
-    from indexer.progress import Progress
+    from indexer.catalogue.writer import CatalogueWriter
+    from indexer.load.progress import Progress
 
     with CatalogueWriter.open(settings) as writer:
         parts = []
@@ -258,7 +258,7 @@ def joint_report(reports: list[LoadReport], changes) -> dict:
 
 def delete_records(settings, library_code: str, record_ids: list[str], log=print) -> int:
     """`lantern delete`: withdraw records of a library by control number."""
-    from indexer.catalogue import CatalogueWriter
+    from indexer.catalogue.writer import CatalogueWriter
 
     with CatalogueWriter.open(settings) as writer:
         keys = [f"{library_code}:{rid}" for rid in record_ids]

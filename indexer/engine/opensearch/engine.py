@@ -28,10 +28,10 @@ from opensearchpy import exceptions as os_errors
 
 from indexer.engine import base
 from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
-from indexer.engine.opensearch_bulk import BulkWriter
-from indexer.engine.opensearch_mapping import bulk_pair, display_of, index_body
-from indexer.engine.opensearch_query import QueryBuilder
-from indexer.engine.opensearch_suggest import suggest_titles_and_names
+from indexer.engine.opensearch.bulk import BulkWriter
+from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
+from indexer.engine.opensearch.query import QueryBuilder
+from indexer.engine.opensearch.suggest import suggest_titles_and_names
 from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import (
     ParsedQuery,

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import orjson
 
+from indexer.catalogue.store import CatalogueStore, StoredRecord, decode, now
 from indexer.dedup import Overrides, cluster_records
 from indexer.dedup.cluster import ANCHOR_REASON
-from indexer.document import Member, build_document, record_doc_id
-from indexer.store import CatalogueStore, StoredRecord, decode, now
+from indexer.union.document import Member, build_document, record_doc_id
 
 SINGLE_REASON = "the only record of this title"
 ANCHOR_TEXT = "first of the matching records (the others were merged with it)"

@@ -24,22 +24,22 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
-from indexer.catalogue import CatalogueWriter, store_outcomes
+from indexer.catalogue.store import CatalogueStore, now
+from indexer.catalogue.writer import CatalogueWriter, store_outcomes
 from indexer.errors import RecordError
 from indexer.libraries import load_consortium
-from indexer.load import LoadReport, absorb_outcomes
-from indexer.load_registry import LoadRegistry
-from indexer.pipeline import (
+from indexer.load.pipeline import (
     BATCH_SIZE,
     init_worker,
     map_kbart_batch,
     map_raw_batch,
     map_read_batch,
 )
+from indexer.load.runner import LoadReport, absorb_outcomes
+from indexer.queue.registry import LoadRegistry
 from indexer.settings import Setting, env_name, load_settings
 from indexer.sources import ISO2709, detect_format, iter_raw_records, open_binary, read_records
-from indexer.store import CatalogueStore, now
-from indexer.union import build_job, set_build_context
+from indexer.union.rebuild import build_job, set_build_context
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def _prepare_mapping(settings, meta: dict) -> None:
 
 
 def read_batch(spec: dict, meta: dict) -> list:
-    """The batch's records parsed and mapped (a list of `indexer.pipeline.Outcome`)."""
+    """The batch's records parsed and mapped (a list of `indexer.load.pipeline.Outcome`)."""
     path = spec["file"]
     if spec["kind"] == "bytes":
         with open_binary(path) as stream:
@@ -178,7 +178,7 @@ def read_batch(spec: dict, meta: dict) -> list:
 
 
 class BatchWriter:
-    """What `indexer.load.absorb_outcomes` writes through for one batch of a queued load: the
+    """What `indexer.load.runner.absorb_outcomes` writes through for one batch of a queued load: the
     store, with changes marked dirty and superseded versions (a later batch already wrote) left
     alone."""
 

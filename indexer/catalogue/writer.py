@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.catalogue.store import CatalogueStore, now
 from indexer.dedup import Overrides, load_overrides
 from indexer.engine import document_preparer, open_engine
-from indexer.indexdir import ensure_live_index
+from indexer.engine.tantivy.indexdir import ensure_live_index
 from indexer.libraries import load_consortium
-from indexer.store import CatalogueStore, now
-from indexer.union import BuildContext, UnionChanges, rebuild
+from indexer.union.rebuild import BuildContext, UnionChanges, rebuild
 
 
 @dataclass
@@ -77,7 +77,7 @@ class CatalogueWriter:
     def flush(self, run_jobs=None) -> UnionChanges:
         """Re-cluster around what changed, rewrite documents, commit index then store.
 
-        run_jobs: a worker pool's imap over `indexer.union.build_job` (None: this process).
+        run_jobs: a worker pool's imap over `indexer.union.rebuild.build_job` (None: this process).
         Records that queue workers stored (the store's dirty table) are included."""
         keys, docs = self.store.dirty()
         self.dirty_keys |= keys

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.catalogue import CatalogueWriter
+from indexer.catalogue.store import now
+from indexer.catalogue.writer import CatalogueWriter
 from indexer.engine import Engine, open_engine
+from indexer.engine.tantivy.indexdir import new_index_dir, swap_live_index
 from indexer.errors import ConfigError, IndexSchemaError
-from indexer.indexdir import new_index_dir, swap_live_index
-from indexer.store import now
-from indexer.union import build_job, rebuild_all, set_build_context
+from indexer.union.rebuild import build_job, rebuild_all, set_build_context
 
 
 def _pool(processes: int, context):

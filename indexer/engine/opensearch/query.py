@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from indexer.engine.fields import FieldDef, Ranking
-from indexer.engine.opensearch_mapping import twin
+from indexer.engine.opensearch.mapping import twin
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
     ONE_EDIT_FROM,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.engine.opensearch_mapping import twin
+from indexer.engine.opensearch.mapping import twin
 from indexer.engine.query import Suggestion
 from indexer.normalise import normalise_title
 

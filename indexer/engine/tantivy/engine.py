@@ -27,9 +27,9 @@ from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, syn
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery, attempt_found, parse_query, search_attempts
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy_facets import KEPT_COUNTS, FacetCounter, passes
-from indexer.engine.tantivy_query import QueryBuilder, with_bonuses
-from indexer.engine.tantivy_schema import (
+from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter, passes
+from indexer.engine.tantivy.query import QueryBuilder, with_bonuses
+from indexer.engine.tantivy.schema import (
     build_schema,
     display_of,
     register_analysers,
@@ -37,7 +37,7 @@ from indexer.engine.tantivy_schema import (
     to_json,
     to_jsons,
 )
-from indexer.engine.tantivy_words import Vocabulary
+from indexer.engine.tantivy.words import Vocabulary
 from indexer.errors import (
     ConfigError,
     EngineError,

@@ -1,7 +1,7 @@
-"""Celery tasks of queued loads: thin wrappers over `indexer.queue`.
+"""Celery tasks of queued loads: thin wrappers over `indexer.queue.work`.
 
-    celery -A indexer.tasks worker -Q map                  # parse and map: as many as you like
-    celery -A indexer.tasks worker -Q write --pool solo    # the one writer of the index
+    celery -A indexer.queue.tasks worker -Q map              # parse and map: as many as you like
+    celery -A indexer.queue.tasks worker -Q write --pool solo  # the one writer of the index
 
 The embedded Tantivy index takes one writer at a time, so exactly one worker with one process
 consumes the `write` queue (solo, so that a big flush may build documents on every core); the
@@ -19,8 +19,8 @@ import traceback
 from celery import Celery
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from indexer import queue
 from indexer.errors import EngineUnavailableError, IndexLockedError
+from indexer.queue import work as queue
 from indexer.settings import load_settings
 
 MAP_QUEUE, WRITE_QUEUE = "map", "write"
@@ -33,14 +33,14 @@ def make_app() -> Celery:
     url = load_settings().redis_url
     keyprefix = queue.queue_setting("queue_prefix") + ":"
     visibility = int(queue.queue_setting("queue_visibility_timeout"))
-    app = Celery("lantern", broker=url, backend=url, include=["indexer.tasks"])
+    app = Celery("lantern", broker=url, backend=url, include=["indexer.queue.tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,  # progress lives in the load registry, not in results
         worker_prefetch_multiplier=1,  # batches are long: one at a time per process
         task_default_queue=MAP_QUEUE,
-        task_routes={"indexer.tasks.flush_catalogue": {"queue": WRITE_QUEUE}},
+        task_routes={"indexer.queue.tasks.flush_catalogue": {"queue": WRITE_QUEUE}},
         broker_transport_options={
             "visibility_timeout": visibility,
             # Look for messages of vanished workers this often (kombu's default: every 100 s).

@@ -13,7 +13,7 @@ from tantivy import Occur, Query
 
 from indexer.engine.query import Suggestion
 from indexer.engine.querylang import ParsedQuery, Word
-from indexer.engine.tantivy_schema import analyse, twin
+from indexer.engine.tantivy.schema import analyse, twin
 from indexer.normalise import normalise_title
 
 VOCABULARY_FIELDS = ("title", "subtitle")  # their unstemmed twins hold readable words

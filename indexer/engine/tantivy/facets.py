@@ -23,7 +23,7 @@ from tantivy import Occur, Query
 
 from indexer.engine.fields import FieldDef
 from indexer.engine.query import FacetValue, SearchRequest
-from indexer.engine.tantivy_query import QueryBuilder
+from indexer.engine.tantivy.query import QueryBuilder
 
 EVERY_VALUE = 2**32 - 1  # a segment_size that keeps every value of every segment
 KEPT_COUNTS = 256  # counted searches kept per process by default (up to about 50 KB each)

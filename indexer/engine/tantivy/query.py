@@ -31,7 +31,7 @@ from indexer.engine.querylang import (
     normalise_title,
     plain_text,
 )
-from indexer.engine.tantivy_schema import analyse, twin
+from indexer.engine.tantivy.schema import analyse, twin
 from indexer.errors import QuerySyntaxError
 
 # Tantivy refuses regexes over 1000 automaton states; prefixes longer than this are not
