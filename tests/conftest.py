@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,43 @@ def shared(*parts: str) -> Path:
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"shared data not available: {path}")
+    return path
+
+
+def shared_dir(name: str) -> Path:
+    """A folder in ../shared/data; skips the test when it is absent."""
+    path = SHARED_DATA / name
+    if not path.is_dir():
+        pytest.skip(f"shared data not available: {name}/")
+    return path
+
+
+# The member libraries the tests load into, by code: each test module writes the ones it needs.
+TEST_LIBRARIES = {
+    "UVA": {"name": "University of Virginia test library", "region": "TN",
+            "holdings": "sirsi999", "proxy": "https://proxy.example.org/login?url=",
+            "priority": 1},
+    "UVB": {"name": "Second test library", "region": "TN", "holdings": "sirsi999",
+            "priority": 2},
+    "NLNZ": {"name": "National Library of New Zealand test library", "region": "TN",
+             "holdings": "auto", "priority": 2},
+    "EVG": {"name": "Evergreen concerto (test copy)", "region": "NW",
+            "proxy": "https://ezproxy.example.nhs.uk/login?url="},
+    "EXE": {"name": "Exeter Health Library", "region": "SW", "holdings": "auto",
+            "proxy": "https://proxy.exe.example/login?url="},
+    "TRU": {"name": "Truro Knowledge Spa", "region": "SW", "holdings": "auto",
+            "proxy": "https://proxy.tru.example/login?url="},
+}
+
+
+def write_libraries(path: Path, *codes: str) -> Path:
+    """Write a libraries file for the "Test network" consortium with these TEST_LIBRARIES."""
+    lines = ["[consortium]", 'name = "Test network"', 'code = "TN"']
+    for code in codes:
+        lines += ["", "[[library]]", f"code = {json.dumps(code)}"]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in TEST_LIBRARIES[code].items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
     return path
 
 

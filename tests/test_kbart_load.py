@@ -3,32 +3,11 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 from click.testing import CliRunner
 
 from lantern.cli import EXIT_OK, EXIT_REJECTED, main
-from tests.conftest import shared
-
-LIBRARIES = textwrap.dedent("""
-    [consortium]
-    name = "Test network"
-    code = "TN"
-
-    [[library]]
-    code = "EXE"
-    name = "Exeter Health Library"
-    region = "SW"
-    holdings = "auto"
-    proxy = "https://proxy.exe.example/login?url="
-
-    [[library]]
-    code = "TRU"
-    name = "Truro Knowledge Spa"
-    region = "SW"
-    holdings = "auto"
-    proxy = "https://proxy.tru.example/login?url="
-""")
+from tests.conftest import shared, write_libraries
 
 HEADER = ("publication_title\tprint_identifier\tonline_identifier\tdate_first_issue_online\t"
           "num_first_vol_online\tnum_first_issue_online\tdate_last_issue_online\t"
@@ -57,7 +36,7 @@ def run(tmp_path, *args):
 
 
 def test_a_kbart_list_loads_as_licensed_ebooks(tmp_path):
-    (tmp_path / "libraries.toml").write_text(LIBRARIES)
+    write_libraries(tmp_path / "libraries.toml", "EXE", "TRU")
     path = shared("kbart", "ezpaarse-platforms__AIP_GLOBAL_ALLEBOOKS_2026-01-01.txt")
     result = run(tmp_path, "load", "-q", "--library", "TRU", "--format", "kbart", str(path))
     assert result.exit_code in (EXIT_OK, EXIT_REJECTED), result.output
@@ -70,7 +49,7 @@ def test_a_kbart_list_loads_as_licensed_ebooks(tmp_path):
 
 
 def test_a_kbart_title_merges_with_the_marc_ebook_of_the_same_online_isbn(tmp_path):
-    (tmp_path / "libraries.toml").write_text(LIBRARIES)
+    write_libraries(tmp_path / "libraries.toml", "EXE", "TRU")
     marc = shared("marc", "evergreen__oss.marc")
     assert run(tmp_path, "load", "-q", "--library", "EXE", str(marc)).exit_code == EXIT_OK
     before = json.loads(run(tmp_path, "search", "--json", "").output)["total"]

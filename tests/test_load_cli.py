@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
 from click.testing import CliRunner
 
 from lantern.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
-from tests.conftest import shared
+from tests.conftest import shared, write_libraries
 
 
 @pytest.fixture
@@ -21,28 +20,7 @@ def runner(settings, monkeypatch):
 
 @pytest.fixture
 def libraries(settings):
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.libraries.write_text(textwrap.dedent("""
-        [consortium]
-        name = "Test network"
-        code = "TN"
-
-        [[library]]
-        code = "UVA"
-        name = "University of Virginia test library"
-        region = "TN"
-        holdings = "sirsi999"
-        proxy = "https://proxy.example.org/login?url="
-        priority = 1
-
-        [[library]]
-        code = "NLNZ"
-        name = "National Library of New Zealand test library"
-        region = "TN"
-        holdings = "auto"
-        priority = 2
-    """))
-    return settings.libraries
+    return write_libraries(settings.libraries, "UVA", "NLNZ")
 
 
 def load(runner, *args):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import textwrap
 
 import pymarc
 import pytest
@@ -13,32 +12,12 @@ from indexer.engine import SearchRequest, open_engine
 from indexer.load.runner import delete_records, load_libraries, load_library
 from indexer.settings import load_settings
 from indexer.union.rebuild import _union_groups, all_groups
-from tests.conftest import shared
-
-LIBRARIES = textwrap.dedent("""
-    [consortium]
-    name = "Test network"
-    code = "TN"
-
-    [[library]]
-    code = "UVA"
-    name = "First test library"
-    region = "TN"
-    holdings = "sirsi999"
-    priority = 1
-
-    [[library]]
-    code = "UVB"
-    name = "Second test library"
-    region = "TN"
-    holdings = "sirsi999"
-    priority = 2
-""")
+from tests.conftest import shared, write_libraries
 
 
 def make_settings(path):
     path.mkdir(parents=True, exist_ok=True)
-    (path / "libraries.toml").write_text(LIBRARIES)
+    write_libraries(path / "libraries.toml", "UVA", "UVB")
     return load_settings(environ={}, data_dir=path, workers=0)
 
 

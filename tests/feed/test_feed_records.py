@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import textwrap
 
 import pymarc
 import pytest
@@ -13,29 +12,11 @@ from lxml import etree
 
 from indexer.feed.marc import build_record, to_iso2709, to_marc_json, to_marcxml
 from indexer.settings import load_settings
-from tests.conftest import shared
+from tests.conftest import shared, write_libraries
 from tests.feed.conftest import BASE_URL, quiet_load
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 MARC = "{http://www.loc.gov/MARC21/slim}"
-LIBRARIES = textwrap.dedent("""
-    [consortium]
-    name = "Real records network"
-    code = "RRN"
-
-    [[library]]
-    code = "UVA"
-    name = "University of Virginia (test copy)"
-    region = "SW"
-    holdings = "sirsi999"
-    proxy = "https://go.openathens.net/redirector/nhs.uk?url="
-
-    [[library]]
-    code = "EVG"
-    name = "Evergreen concerto (test copy)"
-    region = "NW"
-    proxy = "https://ezproxy.example.nhs.uk/login?url="
-""")
 HOSTILE = "Bad\x00 title\x1b with\x0b controls\x1f and\x1e delimiters\ud800\ufffe & <tags>"
 
 
@@ -45,7 +26,7 @@ def real_catalogue(tmp_path_factory):
     uva = shared("marc", "solrmarc__uva_001-200.mrc")
     concerto = shared("marc", "evergreen__concerto-bibs_concerto.extracted.xml")
     root = tmp_path_factory.mktemp("real")
-    (root / "libraries.toml").write_text(LIBRARIES)
+    write_libraries(root / "libraries.toml", "UVA", "EVG")
     settings = load_settings(environ={}, data_dir=root, workers=0, base_url=BASE_URL)
     quiet_load(settings, "UVA", [uva])
     quiet_load(settings, "EVG", [concerto])

@@ -15,9 +15,9 @@ import pytest
 
 from indexer.mapping import load_rules
 from indexer.marc.record import Field, MarcRecord
+from tests.conftest import SHARED_DATA
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-MARC_DIR = SHARED / "marc"
+MARC_DIR = SHARED_DATA / "marc"
 
 
 def from_pymarc(rec: pymarc.Record) -> MarcRecord:

@@ -14,8 +14,7 @@ from indexer.sources import (
     detect_format,
     read_records,
 )
-
-from .conftest import shared_file
+from tests.conftest import shared
 
 
 @pytest.mark.parametrize(
@@ -30,15 +29,15 @@ from .conftest import shared_file
     ],
 )
 def test_detect_format(name, expected):
-    assert detect_format(shared_file("marc", name)) == expected
+    assert detect_format(shared("marc", name)) == expected
 
 
 def test_content_wins_over_the_file_name(tmp_path):
     xml_named_mrc = tmp_path / "really.mrc"
-    xml_named_mrc.write_bytes(shared_file("marc", "processing-marc__loc.mrc.xml").read_bytes())
+    xml_named_mrc.write_bytes(shared("marc", "processing-marc__loc.mrc.xml").read_bytes())
     assert detect_format(xml_named_mrc) == MARCXML
     gz = tmp_path / "really.xml"
-    gz.write_bytes(gzip.compress(shared_file("marc", "processing-marc__loc.mrc").read_bytes()))
+    gz.write_bytes(gzip.compress(shared("marc", "processing-marc__loc.mrc").read_bytes()))
     assert detect_format(gz) == ISO2709
 
 
@@ -51,7 +50,7 @@ def test_content_wins_over_the_file_name(tmp_path):
     ],
 )
 def test_files_that_are_not_marc_give_one_clear_problem(name, reason):
-    path = shared_file("marc", name)
+    path = shared("marc", name)
     with pytest.raises(UnknownFormatError, match=reason):
         detect_format(path)
     [result] = read_records(path)

@@ -22,8 +22,7 @@ from indexer.sources import (
     parse_record_with_warnings,
     read_records,
 )
-
-from .conftest import shared_file
+from tests.conftest import shared
 
 
 def pymarc_records(path):
@@ -41,7 +40,7 @@ def pymarc_subfields_of(record, tag):
 
 @pytest.mark.parametrize("name", ["marc4j__brkrtest.mrc", "evergreen__jazz_1k.mrc"])
 def test_marc8_records_decode_like_pymarc(name):
-    path = shared_file("marc", name)
+    path = shared("marc", name)
     ours = [r.record for r in read_records(path)]
     theirs = pymarc_records(path)
     assert len(ours) == len(theirs)
@@ -52,17 +51,17 @@ def test_marc8_records_decode_like_pymarc(name):
 
 
 def test_marc8_diacritics_become_precomposed_unicode():
-    results = list(read_records(shared_file("marc", "marc4j__brkrtest.mrc")))
+    results = list(read_records(shared("marc", "marc4j__brkrtest.mrc")))
     notes = [v for f in results[1].record.get_fields("500") for v in f.values()]
     assert "This is a test of diacritics like the uppercase Polish L in Łódź" in notes
     assert "the acute accent in désirée" in notes  # é is U+00E9, one code point (NFC)
-    jazz_file = shared_file("marc", "evergreen__jazz_1k.mrc")
+    jazz_file = shared("marc", "evergreen__jazz_1k.mrc")
     jazz = {r.control_number: r.record for r in read_records(jazz_file)}
     assert jazz["03-0017438"].first("245").get("a") == "The Köln concert"
 
 
 def test_leader_blank_but_utf8_data_is_read_as_utf8_with_a_warning():
-    [result] = read_records(shared_file("marc", "pymarc__utf8_without_leader_flag.dat"))
+    [result] = read_records(shared("marc", "pymarc__utf8_without_leader_flag.dat"))
     assert result.kind == OK
     texts = [v for f in result.record.fields if f.data is None for v in f.values()]
     assert any("De la solitude à la commun" in v for v in texts)
@@ -70,7 +69,7 @@ def test_leader_blank_but_utf8_data_is_read_as_utf8_with_a_warning():
 
 
 def test_encoding_override_reads_mislabelled_records_as_asked():
-    path = shared_file("marc", "pymarc__utf8_without_leader_flag.dat")
+    path = shared("marc", "pymarc__utf8_without_leader_flag.dat")
     [forced] = read_records(path, encoding="utf-8")
     assert forced.warnings == ()  # no guessing needed: the caller said so
     [as_marc8] = read_records(path, encoding="marc-8")
@@ -81,14 +80,14 @@ def test_encoding_override_reads_mislabelled_records_as_asked():
 
 
 def test_invalid_utf8_is_replaced_and_the_record_kept():
-    [result] = read_records(shared_file("malformed", "ruby-marc__utf8_with_bad_bytes.marc"))
+    [result] = read_records(shared("malformed", "ruby-marc__utf8_with_bad_bytes.marc"))
     assert result.kind == OK
     assert any("invalid UTF-8" in w for w in result.warnings)
     assert any("\ufffd" in v for f in result.record.fields for v in f.values())
 
 
 def test_utf8_claimed_but_marc8_bytes_are_converted_from_marc8():
-    path = shared_file("malformed", "marc4j__pride-and-prejudice-with-many-errors.mrc")
+    path = shared("malformed", "marc4j__pride-and-prejudice-with-many-errors.mrc")
     results = list(read_records(path))
     converted = [r for r in results if any("data is MARC-8" in w for w in r.warnings)]
     assert converted
@@ -97,20 +96,20 @@ def test_utf8_claimed_but_marc8_bytes_are_converted_from_marc8():
 
 
 def test_authority_records_are_skipped_not_rejected():
-    results = list(read_records(shared_file("marc", "evergreen__auth-subset100.mrc")))
+    results = list(read_records(shared("marc", "evergreen__auth-subset100.mrc")))
     assert results and {r.kind for r in results} == {SKIPPED}
     assert all("authority" in r.problem for r in results)
     assert all(r.record is not None and r.record.record_type == "z" for r in results)
 
 
 def test_holdings_records_between_bibs_are_skipped():
-    path = shared_file("marc", "stanford-solrmarc__core-combineBibMhld_b1b2b2m2m1b3.mrc")
+    path = shared("marc", "stanford-solrmarc__core-combineBibMhld_b1b2b2m2m1b3.mrc")
     kinds = [r.kind for r in read_records(path)]
     assert kinds.count(SKIPPED) == 2 and kinds.count(OK) == 4
 
 
 def test_broken_records_report_position_001_and_reason_and_the_rest_loads():
-    path = shared_file("malformed", "mrrc-testbed__synthetic-invalid_lengths.mrc")
+    path = shared("malformed", "mrrc-testbed__synthetic-invalid_lengths.mrc")
     results = list(read_records(path))
     summary = [(r.position.index, r.position.offset, r.kind, r.control_number) for r in results]
     assert summary == [
@@ -124,7 +123,7 @@ def test_broken_records_report_position_001_and_reason_and_the_rest_loads():
 
 
 def test_truncated_last_record_is_rejected_with_its_001():
-    results = list(read_records(shared_file("malformed", "marc4j__008008027.mrc")))
+    results = list(read_records(shared("malformed", "marc4j__008008027.mrc")))
     assert [r.kind for r in results[:-1]] == [OK] * 18
     last = results[-1]
     assert last.kind == REJECTED and "truncated" in last.problem
@@ -133,7 +132,7 @@ def test_truncated_last_record_is_rejected_with_its_001():
 
 
 def test_missing_record_terminators_do_not_lose_records():
-    path = shared_file("malformed", "mrrc-testbed__synthetic-missing_terminators.mrc")
+    path = shared("malformed", "mrrc-testbed__synthetic-missing_terminators.mrc")
     results = list(read_records(path))
     assert [(r.kind, r.control_number) for r in results] == [
         (OK, "no-rec-term"),
@@ -145,14 +144,14 @@ def test_missing_record_terminators_do_not_lose_records():
 
 
 def test_wrong_directory_is_rebuilt_from_field_terminators():
-    results = list(read_records(shared_file("malformed", "pymarc__bad_records.mrc")))
+    results = list(read_records(shared("malformed", "pymarc__bad_records.mrc")))
     rebuilt = [r for r in results if any("directory" in w for w in r.warnings)]
     assert rebuilt and all(r.kind == OK for r in rebuilt)
     assert all(r.record.first("245") is not None for r in rebuilt)
 
 
 def test_unordered_directory_keeps_each_tag_with_its_own_data():
-    path = shared_file("malformed", "marc4j__unordered-directory-entries.mrc")
+    path = shared("malformed", "marc4j__unordered-directory-entries.mrc")
     [ours] = [r.record for r in read_records(path)]
     [theirs] = pymarc_records(path)
     assert [f.tag for f in ours.fields] == [f.tag for f in theirs.fields]
@@ -160,13 +159,13 @@ def test_unordered_directory_keeps_each_tag_with_its_own_data():
 
 
 def test_records_longer_than_the_leader_can_say_are_read():
-    results = list(read_records(shared_file("malformed", "marc4j__bad_too_long_plus_2.mrc")))
+    results = list(read_records(shared("malformed", "marc4j__bad_too_long_plus_2.mrc")))
     assert [r.kind for r in results] == [OK, OK, OK]
     assert results[0].control_number == "360944"
 
 
 def test_garbage_between_records_loses_nothing(tmp_path):
-    jazz = shared_file("marc", "evergreen__jazz_1k.mrc")
+    jazz = shared("marc", "evergreen__jazz_1k.mrc")
     raws = [raw for _, _, raw in iter_raw_records(jazz)][:3]
     noisy = tmp_path / "noisy.mrc"
     noisy.write_bytes(raws[0] + b"\r\n" + raws[1] + b"JUNK\xff\xfe JUNK" + raws[2][:-1] + b"\x00")
@@ -178,7 +177,7 @@ def test_garbage_between_records_loses_nothing(tmp_path):
 
 
 def test_split_and_parse_halves_agree_with_read_records():
-    path = shared_file("marc", "solrmarc__uva_001_2000.mrc")
+    path = shared("marc", "solrmarc__uva_001_2000.mrc")
     whole = list(read_records(path))
     pieces = list(iter_raw_records(path))
     assert [(i, o) for i, o, _ in pieces] == [(r.position.index, r.position.offset) for r in whole]
@@ -189,7 +188,7 @@ def test_split_and_parse_halves_agree_with_read_records():
 
 
 def test_iter_raw_records_accepts_an_open_stream():
-    path = shared_file("marc", "pymarc__test.dat")
+    path = shared("marc", "pymarc__test.dat")
     with open(path, "rb") as stream:
         from_stream = list(iter_raw_records(stream))
     assert from_stream == list(iter_raw_records(path))
@@ -203,7 +202,7 @@ def test_parse_record_raises_record_error_with_a_reason():
 
 
 def test_gzip_is_detected_from_content_not_name(tmp_path):
-    source = shared_file("marc", "nlnz-pymarc_basics__NLNZ_100_example_marc.marc")
+    source = shared("marc", "nlnz-pymarc_basics__NLNZ_100_example_marc.marc")
     disguised = tmp_path / "export.dat"
     disguised.write_bytes(gzip.compress(source.read_bytes()))
     assert [r.record.fields for r in read_records(disguised)] == [
@@ -212,7 +211,7 @@ def test_gzip_is_detected_from_content_not_name(tmp_path):
 
 
 def test_damaged_gzip_keeps_records_before_the_damage(tmp_path):
-    source = shared_file("marc", "evergreen__jazz_1k.mrc")
+    source = shared("marc", "evergreen__jazz_1k.mrc")
     damaged = tmp_path / "cut.mrc.gz"
     damaged.write_bytes(gzip.compress(source.read_bytes())[:200_000])
     results = list(read_records(damaged))
@@ -221,7 +220,7 @@ def test_damaged_gzip_keeps_records_before_the_damage(tmp_path):
 
 
 def test_mutilated_records_never_raise_anything_but_record_error():
-    raws = [raw for _, _, raw in iter_raw_records(shared_file("marc", "pymarc__test.dat"))]
+    raws = [raw for _, _, raw in iter_raw_records(shared("marc", "pymarc__test.dat"))]
     rng = random.Random(2709)
     for _ in range(3000):
         raw = bytearray(rng.choice(raws))

@@ -16,8 +16,7 @@ from indexer.mapping import TARGETS, load_rules
 from indexer.sources import read_records
 from indexer.sources.kbart import kbart_to_mapped, read_kbart
 from indexer.union.document import Member, build_document
-
-from .conftest import shared_dir, shared_file
+from tests.conftest import shared, shared_dir
 
 AIP = "ezpaarse-platforms__AIP_GLOBAL_ALLEBOOKS_2026-01-01.txt"
 CYBERLIBRIS = "ezpaarse-platforms__CYBERLIBRIS_GLOBAL_DOCUMENTATION-HOSPITALIERE_2026-03-16.txt"
@@ -50,7 +49,7 @@ def write_kbart(tmp_path, rows: list[dict], name: str = "list.txt") -> str:
 
 
 def load(name: str) -> list:
-    return list(_load(shared_file("kbart", name)))
+    return list(_load(shared("kbart", name)))
 
 
 @functools.cache
@@ -65,7 +64,7 @@ def by_title(results, title: str):
 
 def manifest_rows() -> dict[str, int]:
     """file name -> data rows, from the kbart table of shared/data/MANIFEST.md."""
-    text = shared_file("MANIFEST.md").read_text(encoding="utf-8")
+    text = shared("MANIFEST.md").read_text(encoding="utf-8")
     return {
         m.group(1): int(m.group(2))
         for m in re.finditer(r"^\| `kbart/([^`]+)` \|[^|]*\|[^|]*\| (\d+) \|", text, re.MULTILINE)
@@ -316,7 +315,7 @@ def test_bad_identifier_with_a_link_is_kept_and_without_one_rejected(tmp_path):
 
 
 def test_not_a_kbart_file_is_one_file_level_problem(tmp_path):
-    marc = list(read_kbart(shared_file("marc", "evergreen__oss.marc")))
+    marc = list(read_kbart(shared("marc", "evergreen__oss.marc")))
     assert len(marc) == 1 and marc[0].kind == "rejected" and marc[0].position.index == 0
     assert "no publication_title column" in marc[0].problem
     csv = tmp_path / "titles.csv"
@@ -398,7 +397,7 @@ def test_spaces_inside_a_url_are_percent_encoded_not_dropped():
 
 
 def test_kbart_ebook_merges_with_the_marc_ebook_sharing_its_online_isbn(tmp_path):
-    marc = next(read_records(shared_file("marc", "evergreen__oss.marc")))
+    marc = next(read_records(shared("marc", "evergreen__oss.marc")))
     marc_mapped = load_rules().map(marc.record)
     assert marc_mapped["format"] == "E-book" and marc_mapped["edition"] == "Third Edition"
     row = {

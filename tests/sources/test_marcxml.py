@@ -6,8 +6,7 @@ import gzip
 import re
 
 from indexer.sources import OK, REJECTED, SKIPPED, read_records
-
-from .conftest import shared_file
+from tests.conftest import shared
 
 SLIM = "http://www.loc.gov/MARC21/slim"
 
@@ -17,8 +16,8 @@ def kept(results):
 
 
 def test_collection_reads_like_the_same_records_in_iso2709():
-    xml = list(read_records(shared_file("marc", "processing-marc__loc.mrc.xml")))
-    binary = list(read_records(shared_file("marc", "processing-marc__loc.mrc")))
+    xml = list(read_records(shared("marc", "processing-marc__loc.mrc.xml")))
+    binary = list(read_records(shared("marc", "processing-marc__loc.mrc")))
     assert len(kept(xml)) == len(kept(binary)) == 50
     for a, b in zip(xml, binary, strict=True):
         assert a.control_number == b.control_number
@@ -27,7 +26,7 @@ def test_collection_reads_like_the_same_records_in_iso2709():
 
 
 def test_namespace_less_and_prefixed_xml_read_the_same(tmp_path):
-    source = shared_file("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
+    source = shared("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
     plain = tmp_path / "plain.xml"
     plain.write_text(source.replace(f' xmlns="{SLIM}"', ""), encoding="utf-8")
     prefixed = tmp_path / "prefixed.xml"
@@ -37,7 +36,7 @@ def test_namespace_less_and_prefixed_xml_read_the_same(tmp_path):
         ).replace(f'xmlns="{SLIM}"', f'xmlns:m="{SLIM}"'),
         encoding="utf-8",
     )
-    original = shared_file("marc", "processing-marc__loc.mrc.xml")
+    original = shared("marc", "processing-marc__loc.mrc.xml")
     expected = [r.record.fields for r in read_records(original)]
     assert f'xmlns="{SLIM}"' not in plain.read_text(encoding="utf-8")
     assert [r.record.fields for r in read_records(plain)] == expected
@@ -64,7 +63,7 @@ def test_single_record_document(tmp_path):
 
 def test_several_top_level_records_are_all_read():
     # Not well-formed XML (no single root), but a common export shape.
-    results = list(read_records(shared_file("marc", "evergreen__serials_marc21.xml")))
+    results = list(read_records(shared("marc", "evergreen__serials_marc21.xml")))
     assert len(kept(results)) == 7 and results[0].control_number == "21061"
 
 
@@ -87,7 +86,7 @@ def test_oai_pmh_wrapper_yields_the_marc_records_only(tmp_path):
 
 
 def test_record_without_leader_gets_a_blank_one_and_is_kept(tmp_path):
-    source = shared_file("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
+    source = shared("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
     leaderless = tmp_path / "leaderless.xml"
     leaderless.write_text(re.sub(r"<leader>[^<]*</leader>", "", source), encoding="utf-8")
     results = list(read_records(leaderless))
@@ -97,7 +96,7 @@ def test_record_without_leader_gets_a_blank_one_and_is_kept(tmp_path):
 
 
 def test_leader_with_trailing_blank_is_trimmed():
-    [result] = read_records(shared_file("marc", "trln__duke-title_sort.xml"))
+    [result] = read_records(shared("marc", "trln__duke-title_sort.xml"))
     assert result.kind == OK and result.record.leader == "     cam a2200505 i 4500"
     assert result.control_number == "DUKE008367546"
 
@@ -108,13 +107,13 @@ def test_bad_record_is_rejected_with_its_line_and_001():
         ("marc4j__chabon-missing-controlfield-tag.xml", "controlfield without a tag (line 5)"),
         ("marc4j__chabon-missing-subfield-code.xml", "subfield without a code (line 8)"),
     ]:
-        [result] = read_records(shared_file("malformed", name))
+        [result] = read_records(shared("malformed", name))
         assert result.kind == REJECTED and reason in result.problem
         assert result.position.line == 2 and result.control_number == "11939876"
 
 
 def test_one_bad_record_does_not_stop_the_rest(tmp_path):
-    source = shared_file("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
+    source = shared("marc", "processing-marc__loc.mrc.xml").read_text(encoding="utf-8")
     broken = tmp_path / "broken.xml"
     # Remove the tag attribute of the first datafield of the 3rd record.
     parts = source.split("<record>")
@@ -127,29 +126,29 @@ def test_one_bad_record_does_not_stop_the_rest(tmp_path):
 
 
 def test_not_well_formed_xml_is_recovered_and_the_damage_reported():
-    path = shared_file("malformed", "ruby-marc__three-records-second-bad.xml")
+    path = shared("malformed", "ruby-marc__three-records-second-bad.xml")
     results = list(read_records(path))
     assert [r.kind for r in results] == [OK, OK, OK]
     assert results[1].warnings and "line 72" in results[1].warnings[0]
-    [record] = read_records(shared_file("malformed", "processing-marc__not-well-formed.xml"))
+    [record] = read_records(shared("malformed", "processing-marc__not-well-formed.xml"))
     # An unclosed <datafield> swallowed the fields after it; they are read all the same.
     assert len(record.record.get_fields("856")) == 2 and record.warnings
 
 
 def test_xml_without_records_is_a_file_level_problem():
-    path = shared_file("malformed", "mrrc__error_fixtures-e401_no_record_element.xml")
+    path = shared("malformed", "mrrc__error_fixtures-e401_no_record_element.xml")
     [result] = read_records(path)
     assert result.kind == REJECTED and result.position.index == 0
     assert "no MARCXML <record>" in result.problem
 
 
 def test_authority_xml_is_skipped():
-    results = list(read_records(shared_file("marc", "evergreen__concerto-auth_mesh.extracted.xml")))
+    results = list(read_records(shared("marc", "evergreen__concerto-auth_mesh.extracted.xml")))
     assert len(results) == 12 and {r.kind for r in results} == {SKIPPED}
 
 
 def test_gzipped_xml_is_detected_from_content(tmp_path):
-    source = shared_file("marc", "processing-marc__loc.mrc.xml")
+    source = shared("marc", "processing-marc__loc.mrc.xml")
     disguised = tmp_path / "records.mrc"
     disguised.write_bytes(gzip.compress(source.read_bytes()))
     assert len(kept(read_records(disguised))) == 50

@@ -12,8 +12,7 @@ import pytest
 from pymarc import MARCReader, parse_xml_to_array
 
 from indexer.sources import OK, REJECTED, read_records
-
-from .conftest import SHARED
+from tests.conftest import SHARED_DATA
 
 NOT_BIBLIOGRAPHIC = set("zuvxy")
 NOT_MARC_SUFFIXES = (".sql", ".json", ".mrk", ".turbo.xml")
@@ -22,8 +21,8 @@ NOT_MARC_SUFFIXES = (".sql", ".json", ".mrk", ".turbo.xml")
 def _shared_files(*folders: str) -> list:
     files = []
     for folder in folders:
-        if (SHARED / folder).is_dir():
-            files += sorted((SHARED / folder).iterdir())
+        if (SHARED_DATA / folder).is_dir():
+            files += sorted((SHARED_DATA / folder).iterdir())
     return files
 
 
