@@ -19,12 +19,7 @@ from indexer.errors import ConfigError
 from indexer.feed.setup import org_code
 from indexer.feed.source import ReadOnlyStore, fetch_displays
 from indexer.marc.from_document import record_from_document
-from indexer.marc.writer import (
-    marcxml_collection_head,
-    to_iso2709,
-    to_marc_json,
-    to_marcxml,
-)
+from indexer.marc.writer import marcxml_collection_head, to_iso2709, to_marc_json, to_marcxml
 
 FORMATS = ("marc21", "marcxml", "jsonl")
 BATCH = 1000
