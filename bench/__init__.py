@@ -1,1 +1,2 @@
-"""Benchmarks and the synthetic-consortium generator (`python -m bench.generate`)."""
+"""Benchmarks, run from the checkout (`python -m bench.load_bench` ...); not installed. The sample
+consortium they load comes from `lantern.sample`."""

@@ -26,7 +26,7 @@ OUT = ROOT / "bench" / "out"
 
 
 def ensure_catalogue(records: int, libraries: int, seed: int) -> Path:
-    from bench.generate import generate_consortium
+    from lantern.sample.generate import generate_consortium
 
     target = OUT / f"gen-{records}-{libraries}-{seed}"
     done = target / "done.json"

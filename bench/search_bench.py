@@ -4,7 +4,7 @@
     python -m bench.search_bench --records 1000000   # the real figure
     python -m bench.search_bench --data-dir DIR --libraries-file TOML   # a catalogue loaded already
 
-Generates (once) and loads a sample consortium with bench.generate, then runs a realistic mix
+Generates (once) and loads a sample consortium with lantern.sample, then runs a realistic mix
 of queries (one word, several words, a phrase, fielded, ISBN, with facets selected), every one
 counting all the OPAC's facets, through:
   engine   SearchService.request() -> engine.search() in this process (no HTTP, no JSON)
@@ -199,8 +199,8 @@ def machine_yardstick(records: int = 6000) -> float:
     yardstick): rows measured on a faster or slower day of the machine can be compared."""
     import tempfile
 
-    from bench.generate import generate_consortium
     from bench.load_bench import PYMARC_PARSE, child
+    from lantern.sample.generate import generate_consortium
 
     with tempfile.TemporaryDirectory() as tmp:
         generated = generate_consortium(Path(tmp), records=records, libraries=12, seed=3,

@@ -1,4 +1,4 @@
-"""`lantern demo`: generate a sample consortium with the project's generator and load it."""
+"""`lantern demo`: generate a sample consortium (`lantern.sample`) and load it."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from indexer.engine import open_engine
 from indexer.errors import ConfigError, EngineUnavailableError, IndexSchemaError
 from indexer.load.reindex import reindex
 from indexer.load.runner import load_libraries
+from lantern.sample.generate import generate_consortium
 
 MARKER = "demo.json"
 
 
 def load_demo(settings, *, records: int, libraries: int, log=print):
     """Generate (once) and load a demo consortium into the data directory; returns the settings."""
-    from bench.generate import generate_consortium
-
     data_dir = settings.data_dir
     marker = data_dir / MARKER
     wanted = {"records": records, "libraries": libraries}

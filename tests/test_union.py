@@ -244,7 +244,7 @@ def test_never_merge_overrides_split_a_merged_pair(tmp_path, uva):
 
 
 def test_print_and_ebook_editions_stay_apart_but_linked(tmp_path):
-    from bench.generate import generate_consortium
+    from lantern.sample.generate import generate_consortium
 
     generated = generate_consortium(tmp_path / "gen", records=600, libraries=3, seed=5)
     settings = dataclasses.replace(make_settings(tmp_path / "p"),

@@ -262,11 +262,6 @@ class MatchKeys:
             (self.title[:TITLE_KEY_CHARS], self.surname, str(self.year or ""), self.format)
         )
 
-    @property
-    def work_key(self) -> str:
-        """Title + author without year or format: finds other formats of the same work."""
-        return "w:" + self.title[:TITLE_KEY_CHARS] + "|" + self.surname
-
 
 def _set(values, normalize) -> frozenset[str]:
     if not values:

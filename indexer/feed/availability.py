@@ -9,9 +9,9 @@ document id says where to look); the bib response gives every item in that form.
 
 from __future__ import annotations
 
-from indexer.feed.marc import status_text
 from indexer.feed.source import fetch_displays
 from indexer.feed.text import escape, xml_safe
+from indexer.marc.from_document import status_text
 
 MAX_IDS = 200
 DLF_NS = "http://diglib.org/ilsdi/1.1"

@@ -2,7 +2,8 @@
 
 EBSCO takes MARC with holdings inside the bibliographic record, a list of deleted ids, and a
 tab-separated location lookup table. The records are the same ones the OAI feed serves (see
-`indexer.feed.marc`), written as binary MARC 21 (UTF-8), MARCXML or MARC-in-JSON lines.
+`indexer.marc.from_document`), written by `indexer.marc.writer` as binary MARC 21 (UTF-8),
+MARCXML or MARC-in-JSON lines.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 import orjson
 
 from indexer.errors import ConfigError
-from indexer.feed.marc import MARC_NS, build_record, to_iso2709, to_marc_json, to_marcxml
 from indexer.feed.setup import org_code
 from indexer.feed.source import ReadOnlyStore, fetch_displays
+from indexer.marc.from_document import record_from_document
+from indexer.marc.writer import marcxml_collection_head, to_iso2709, to_marc_json, to_marcxml
 
 FORMATS = ("marc21", "marcxml", "jsonl")
 BATCH = 1000
@@ -64,8 +66,7 @@ class _Writer:
         self.fmt = fmt
         self.fh = path.open("wb")
         if fmt == "marcxml":
-            self.fh.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_NS}">'
-                          "\n".encode())
+            self.fh.write(marcxml_collection_head())
 
     def write(self, record) -> None:
         if self.fmt == "marc21":
@@ -110,7 +111,7 @@ def export(settings, engine, consortium, out: Path, fmt: str = "marc21", *,
                         gone.write(doc_id + "\n")
                         report.deleted += 1
                     continue
-                writer.write(build_record(display, org_code=org, datestamp=stamp))
+                writer.write(record_from_document(display, org_code=org, datestamp=stamp))
                 report.records += 1
                 for h in display.get("holdings") or []:
                     report.libraries.add(h.get("library") or "")

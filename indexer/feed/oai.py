@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from indexer.feed import tokens
 from indexer.feed.dc import to_oai_dc
-from indexer.feed.marc import build_record, to_marcxml
 from indexer.feed.oai_args import SET_SPEC, OaiError, date_range, parse_request, utc
 from indexer.feed.source import ReadOnlyStore, fetch_displays
 from indexer.feed.text import escape, xml_safe
+from indexer.marc.from_document import record_from_document
+from indexer.marc.record import MarcRecord
+from indexer.marc.writer import to_marcxml
 
 OAI_OPEN = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -241,6 +243,14 @@ class OaiProvider:
         return (f"<header{status}><identifier>{self._prefix}{escape(doc_id)}</identifier>"
                 f"<datestamp>{utc(stamp)}</datestamp>{specs}</header>")
 
+    def marc_record(self, display: dict, stamp: float | None = None) -> MarcRecord:
+        """The `marc21` record of a document: the consortium's 003 and the store's datestamp
+        (looked up when not given). The record page's MARC downloads are this record too."""
+        if stamp is None:
+            row = self.store.document_row(display["id"])
+            stamp = row[0] if row else None
+        return record_from_document(display, org_code=self.repo.org_code, datestamp=stamp)
+
     def _record(self, doc_id: str, stamp: float, sets: str, display: dict | None, prefix: str,
                 deleted: bool = False) -> str:
         # A live row whose document the index no longer has is being deleted right now (the
@@ -248,8 +258,7 @@ class OaiProvider:
         if deleted or display is None:
             return f"<record>{self._header(doc_id, stamp, sets, True)}</record>"
         if prefix == "marc21":
-            metadata = to_marcxml(build_record(display, org_code=self.repo.org_code,
-                                               datestamp=stamp))
+            metadata = to_marcxml(self.marc_record(display, stamp))
         else:
             url = self.repo.record_url.replace("{id}", doc_id) if self.repo.record_url else None
             metadata = to_oai_dc(display, url)

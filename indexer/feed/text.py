@@ -1,4 +1,5 @@
-"""Text that is safe in XML 1.0 and in ISO 2709, whatever the source records held."""
+"""Text that is safe in XML 1.0, whatever the source records held (for MARC see
+`indexer.marc.from_document`)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,11 @@ import re
 # Everything XML 1.0 forbids: C0 controls except tab/LF/CR, lone surrogates (left by a bad
 # decode), U+FFFE and U+FFFF. Real MARC records carry such bytes (stray ESC, 0x1A, NUL).
 XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# ISO 2709 structure characters would end a field or subfield early; tab/LF/CR are dropped too so
-# a field stays on one logical line for the tools EBSCO uses.
-MARC_FORBIDDEN = re.compile("[^\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot carry."""
     return XML_FORBIDDEN.sub("", text)
-
-
-def marc_safe(text: str) -> str:
-    """`text` without control characters (MARC delimiters included) or unpaired surrogates."""
-    return MARC_FORBIDDEN.sub("", text)
 
 
 def escape(text: str) -> str:

@@ -2,7 +2,8 @@
 
 pymarc's Record is rich but slow to build; the indexing hot path only needs tags, indicators and
 subfields as text. Readers build `MarcRecord`s (from ISO 2709 or MARCXML) with every value already
-decoded to Unicode (NFC). `to_pymarc()` gives a pymarc Record where one is needed (exports).
+decoded to Unicode (NFC). Lantern's own records (the feed, exports, the sample generator) are
+built as `MarcRecord`s too and written by `indexer.marc.writer`.
 """
 
 from __future__ import annotations
@@ -23,10 +24,6 @@ class Field:
     ind2: str = " "
     subfields: list[tuple[str, str]] = field(default_factory=list)
     data: str | None = None
-
-    @property
-    def is_control(self) -> bool:
-        return self.data is not None
 
     def get(self, code: str) -> str | None:
         """The first value of subfield `code`, or None."""
@@ -106,24 +103,6 @@ class MarcRecord:
     def status(self) -> str:
         """Leader/05 ('d' = deleted)."""
         return self.leader[5] if len(self.leader) > 5 else " "
-
-    def to_pymarc(self):  # -> pymarc.Record
-        """A pymarc Record with the same content (for exports and staff views)."""
-        import pymarc
-
-        rec = pymarc.Record(force_utf8=True, leader=self.leader)
-        for f in self.fields:
-            if f.data is not None:
-                rec.add_field(pymarc.Field(tag=f.tag, data=f.data))
-            else:
-                rec.add_field(
-                    pymarc.Field(
-                        tag=f.tag,
-                        indicators=pymarc.Indicators(f.ind1 or " ", f.ind2 or " "),
-                        subfields=[pymarc.Subfield(c, v) for c, v in f.subfields],
-                    )
-                )
-        return rec
 
 
 # Leader/06 values that are not catalogue items: authority (z) and holdings-only (u, v, x, y).

@@ -68,8 +68,8 @@ def quiet_load(settings, code, files, **kw):
 
 
 def build_catalogue(root: Path, records: int = 500, seed: int = 11):
-    from bench.generate import generate_consortium
     from indexer.settings import load_settings
+    from lantern.sample.generate import generate_consortium
 
     generated = generate_consortium(root / "gen", records=records, libraries=3, seed=seed)
     settings = load_settings(environ={}, data_dir=root / "data", workers=0,

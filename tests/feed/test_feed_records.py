@@ -10,7 +10,8 @@ import pymarc
 import pytest
 from lxml import etree
 
-from indexer.feed.marc import build_record, to_iso2709, to_marc_json, to_marcxml
+from indexer.marc.from_document import record_from_document
+from indexer.marc.writer import to_iso2709, to_marc_json, to_marcxml
 from indexer.settings import load_settings
 from tests.conftest import shared, write_libraries
 from tests.feed.conftest import BASE_URL, quiet_load
@@ -88,7 +89,7 @@ def test_hostile_text_is_stripped_from_xml_and_binary_marc(validate):
                              "due_date": "2026-02-01"}],
                "links": [{"url": "https://x.org/a?b=1&c=2", "label": "Online", "kind": "fulltext",
                           "access": [{"library": "LIB", "url": "https://x.org/a?b=1&c=2"}]}]}
-    record = build_record(display, org_code="T", datestamp=1_700_000_000)
+    record = record_from_document(display, org_code="T", datestamp=1_700_000_000)
     xml = to_marcxml(record)
     parsed = etree.fromstring(xml.encode("utf-8"))
     title = parsed.findtext(f"{MARC}datafield[@tag='245']/{MARC}subfield[@code='a']")
@@ -106,7 +107,7 @@ def test_binary_records_over_the_size_limits_still_reread(validate):
     holdings = [{"library": "BIG", "site": "MAIN", "location": "GEN", "call_number": "W" * 50,
                  "item_id": f"{n:08d}", "status": "available"} for n in range(2000)]
     display = {"id": "BIG.1", "title": "Long " * 4000, "format": "Book", "holdings": holdings}
-    binary = to_iso2709(build_record(display, datestamp=0))
+    binary = to_iso2709(record_from_document(display, datestamp=0))
     assert len(binary) <= 99999
     reread = next(iter(pymarc.MARCReader(io.BytesIO(binary), to_unicode=True, force_utf8=True)))
     assert reread is not None and reread["001"].data == "BIG.1"

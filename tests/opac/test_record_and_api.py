@@ -56,11 +56,10 @@ def test_citations_and_marc_downloads_are_built_from_the_record(demo):
     parsed = pymarc.parse_xml_to_array(io.BytesIO(xml))[0]
     binary = next(pymarc.MARCReader(demo.get(f"/record/{hit['id']}/export/mrc").data,
                                     to_unicode=True))
-    for rec in (parsed, binary):
+    for rec in (parsed, binary):  # the OAI marc21 record: ISBD punctuation, 852 per copy
         assert rec.leader[9] == "a"
-        assert rec["245"]["a"] == record["title"]
-        assert len(rec.get_fields("852")) == len([h for h in record["holdings"] if h["site"]
-                                                  or h["call_number"] or h["location"]])
+        assert rec["245"]["a"].removesuffix(" :").removesuffix(" /") == record["title"]
+        assert len(rec.get_fields("852")) == len(record["holdings"])
     ebook = first(demo, q="", filter="format:E-book")
     marc = next(pymarc.MARCReader(demo.get(f"/record/{ebook['id']}/export/mrc").data,
                                   to_unicode=True))

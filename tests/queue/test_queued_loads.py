@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.generate import generate_consortium
 from indexer.load.runner import load_library
+from lantern.sample.generate import generate_consortium
 from tests.conftest import shared
 from tests.queue.conftest import data_dir
 from tests.test_union import LIBRARIES, documents

@@ -13,10 +13,10 @@ import pytest
 from pymarc import MARCReader
 from pymarc.marc8 import marc8_to_unicode
 
-from bench import vocabulary
-from bench.consortium import build_libraries, libraries_toml
-from bench.generate import CHUNK_RECORDS, generate_consortium
-from bench.iso2709 import Marc8EncodingError, encode_marc8
+from lantern.sample import vocabulary
+from lantern.sample.consortium import build_libraries, libraries_toml
+from lantern.sample.generate import CHUNK_RECORDS, generate_consortium
+from lantern.sample.marc8 import Marc8EncodingError, encode_marc8
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 RECORDS = 300

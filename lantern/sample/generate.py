@@ -1,6 +1,6 @@
 """Generate a synthetic consortium of NHS libraries: a MARC file per library + libraries.toml.
 
-    python -m bench.generate OUT --records 100000 --libraries 12 --seed 1
+    python -m lantern.sample.generate OUT --records 100000 --libraries 12 --seed 1
 
 The output depends only on the arguments (not on the machine, the date or the number of worker
 processes): records are made in fixed-size chunks, each from its own seeded random stream, and
@@ -18,17 +18,27 @@ from collections import deque
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
 
-from bench.consortium import LibraryProfile, build_libraries, libraries_toml
-from bench.holdings import item_fields
-from bench.iso2709 import encoder_for, record_bytes
-from bench.records import ItemTally, bibliographic_fields, cutter_for
-from bench.titles import Manifestation, ebook_edition, new_manifestation, new_work, next_edition
+from indexer.marc.record import MarcRecord
+from indexer.marc.writer import to_iso2709
+from lantern.sample.consortium import LibraryProfile, build_libraries, libraries_toml
+from lantern.sample.holdings import item_fields
+from lantern.sample.marc8 import encode_marc8
+from lantern.sample.records import ItemTally, bibliographic_fields, cutter_for
+from lantern.sample.titles import (
+    Manifestation,
+    ebook_edition,
+    new_manifestation,
+    new_work,
+    next_edition,
+)
 
 CHUNK_RECORDS = 2000  # part of the output's definition: changing it changes every file
 PARALLEL_FROM_RECORDS = 20_000  # below this, starting processes costs more than it saves
 MAX_HOLDERS = 6
+_TAG = attrgetter("tag")
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,7 @@ def _generate_chunk(job: tuple[_Settings, int, int, int]) -> _ChunkResult:
     settings, index, first, count = job
     rng = random.Random(f"lantern-bench:{settings.seed}:{index}")
     libraries = settings.libraries
-    encoders = [encoder_for(lib.marc8) for lib in libraries]
+    encoders = [encode_marc8 if lib.marc8 else None for lib in libraries]  # None: UTF-8
     cum_weights = list(accumulate(lib.weight for lib in libraries))
     runs: list[list[bytes]] = [[] for _ in libraries]
     result = _ChunkResult(data=[], records=[0] * len(libraries))
@@ -150,8 +160,8 @@ def _generate_chunk(job: tuple[_Settings, int, int, int]) -> _ChunkResult:
                 fields += item_fields(
                     rng, manifestation, lib, seq, cutter_for(manifestation), result.tally
                 )
-            fields.sort(key=lambda f: f[0])  # stable: same-tag fields keep their order
-            runs[lib_index].append(record_bytes(leader, fields, encoders[lib_index]))
+            fields.sort(key=_TAG)  # stable: same-tag fields keep their order
+            runs[lib_index].append(to_iso2709(MarcRecord(leader, fields), encoders[lib_index]))
             result.records[lib_index] += 1
             seq += 1
     result.data = [b"".join(run) for run in runs]
@@ -236,7 +246,7 @@ def _collect(results: Iterator[_ChunkResult], handles: list, totals: _ChunkResul
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.generate",
+        prog="python -m lantern.sample.generate",
         description="Generate a synthetic NHS library consortium (MARC files + libraries.toml).",
     )
     parser.add_argument("out", type=Path, help="directory to write into (created if missing)")

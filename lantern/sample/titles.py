@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from bench import vocabulary as vocab
+from lantern.sample import vocabulary as vocab
+from lantern.sample.topics import TOPICS, Topic
 
 YEAR_MIN, YEAR_MAX = 1990, 2026
 ISBN_BODY_SPACE = 1_000_000  # 6 body digits after a 6-digit prefix: unique below 1e6 titles
@@ -35,7 +36,7 @@ class Person:
 class Work:
     title: str
     subtitle: str | None
-    topic: vocab.Topic
+    topic: Topic
     authors: tuple[Person, ...]  # first is the 100 unless edited
     edited: bool
     corporate: str | None
@@ -109,7 +110,7 @@ def _capitalise(text: str) -> str:
 
 
 def new_work(rng: random.Random) -> Work:
-    topic = rng.choice(vocab.TOPICS)
+    topic = rng.choice(TOPICS)
     pattern = rng.choice(vocab.TITLE_PATTERNS)
     language, translated_from = "eng", None
     roll = rng.random()
@@ -158,7 +159,7 @@ def _year(rng: random.Random) -> int:
     return max(YEAR_MIN, YEAR_MAX - int(rng.expovariate(1 / 7)))
 
 
-def _subjects(rng: random.Random, topic: vocab.Topic):
+def _subjects(rng: random.Random, topic: Topic):
     mesh = []
     for heading in rng.sample(topic.mesh, rng.randint(1, min(3, len(topic.mesh)))):
         sub = rng.choice(vocab.MESH_SUBHEADINGS) if rng.random() < 0.3 else None

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from bench import vocabulary as vocab
-from bench.consortium import LibraryProfile
-from bench.iso2709 import Field, control_field, data_field
-from bench.titles import Manifestation, isbn10_from_isbn13, roman
+from indexer.marc.record import Field
+from lantern.sample import vocabulary as vocab
+from lantern.sample.consortium import LibraryProfile
+from lantern.sample.titles import Manifestation, isbn10_from_isbn13, roman
 
 # The day the catalogues were "exported": due dates, 005 and 008/00-05 are relative to it, never
 # to today, so output is the same whenever it is generated.
@@ -38,6 +38,14 @@ ORDINAL_WORDS = (
     "Eleventh",
     "Twelfth",
 )
+
+
+def control_field(tag: str, value: str) -> Field:
+    return Field(tag, data=value)
+
+
+def data_field(tag: str, indicators: str, *subfields: tuple[str, str]) -> Field:
+    return Field(tag, indicators[0], indicators[1], list(subfields))
 
 
 @dataclass(slots=True)
@@ -143,18 +151,13 @@ def _fixed_length_data(rng: random.Random, m: Manifestation, entered: date) -> s
     return data
 
 
-def bibliographic_fields(
-    rng: random.Random, m: Manifestation, lib: LibraryProfile, seq: int
-) -> tuple[str, list[Field]]:
-    """The leader and fields (tag order) of `lib`'s record for `m`, without items."""
-    work = m.work
-    rda = m.year >= RDA_FROM_YEAR or rng.random() < 0.05
-    entered = date_between(rng, date(m.year, 1, 1))
-    changed = date_between(rng, entered)
-    org = f"Uk{lib.code}"
-    fields: list[Field] = [control_field("001", _control_number(lib, seq))]
+def _control_fields(
+    rng: random.Random, m: Manifestation, lib: LibraryProfile, seq: int, entered: date,
+    changed: date
+) -> list[Field]:
+    fields = [control_field("001", _control_number(lib, seq))]
     if lib.holdings == "marc852":
-        fields.append(control_field("003", org))
+        fields.append(control_field("003", f"Uk{lib.code}"))
     fields.append(
         control_field(
             "005",
@@ -165,6 +168,19 @@ def bibliographic_fields(
     if m.ebook:
         fields.append(control_field("007", "cr |n|||||||||"))
     fields.append(control_field("008", _fixed_length_data(rng, m, entered)))
+    return fields
+
+
+def bibliographic_fields(
+    rng: random.Random, m: Manifestation, lib: LibraryProfile, seq: int
+) -> tuple[str, list[Field]]:
+    """The leader and fields (tag order) of `lib`'s record for `m`, without items."""
+    work = m.work
+    rda = m.year >= RDA_FROM_YEAR or rng.random() < 0.05
+    entered = date_between(rng, date(m.year, 1, 1))
+    changed = date_between(rng, entered)
+    org = f"Uk{lib.code}"
+    fields = _control_fields(rng, m, lib, seq, entered, changed)
     fields += _isbn_fields(rng, m, rda)
     if rng.random() < 0.7:
         oclc = f"ocm{m.oclc:08d}" if rng.random() < 0.5 else str(m.oclc)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from bench.consortium import LibraryProfile
-from bench.iso2709 import Field, data_field
-from bench.records import AS_OF, ItemTally, date_between
-from bench.titles import Manifestation
+from indexer.marc.record import Field
+from lantern.sample.consortium import LibraryProfile
+from lantern.sample.records import AS_OF, ItemTally, data_field, date_between
+from lantern.sample.titles import Manifestation
 
 STATUS_AVAILABLE, STATUS_ON_LOAN, STATUS_REFERENCE = "available", "on loan", "reference"
 STATUS_LOST, STATUS_MISSING, STATUS_WITHDRAWN = "lost", "missing", "withdrawn"
