@@ -246,10 +246,14 @@ def main() -> None:
     ap.add_argument("--separately", action="store_true",
                     help="one load per library (as daily deltas arrive) instead of one run of all")
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    ap.add_argument("--code", help="label of the code measured (a row of its own, e.g. to "
+                                   "compare a change with the commit before it)")
     args = ap.parse_args()
     result = run(args.records, args.libraries, args.seed, args.runs, args.merge == "on",
                  not args.separately)
     result["ratio"] = round(result["load_rate"] / result["pymarc_parse_rate"], 2)
+    if args.code:
+        result["code"] = args.code
     print(json.dumps(result, indent=2))
     if not args.no_write:
         from bench.report import record_row

@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                              "every search counts its facets; the generated titles repeat "
                              "more than readers' searches do)")
     parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
+    parser.add_argument("--code", help="label of the code measured (a row of its own, e.g. to "
+                                       "compare a change with the commit before it)")
     args = parser.parse_args(argv)
 
     from opac.search.service import open_search_service
@@ -304,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         "tantivy_ceiling_rps": (cores * 1000 / statistics.fmean(tantivy_cpu)
                                 if tantivy_cpu else None),
         "pymarc_cpu_us": machine_yardstick(),
+        "code": args.code,
     }
     by_kind: dict[str, list[float]] = {}
     for query, ms in zip(queries, engine_ms, strict=True):
