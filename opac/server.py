@@ -22,8 +22,7 @@ TIMEOUT_S = 30
 def default_workers() -> int:
     """One process per core plus one, and at least two, so one long request never stalls the
     rest. The spare keeps the cores busy while a worker waits for the facet counts its search
-    started on another thread (at 1M records and 16 clients on 2 cores: 145 searches/s with
-    three workers against 136 with two, mean of 8 alternating runs)."""
+    started on another thread (measured: docs/benchmarks.md, "Design decisions")."""
     return max(2, (os.cpu_count() or 1) + 1)
 
 
