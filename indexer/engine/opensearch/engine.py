@@ -45,7 +45,7 @@ from indexer.errors import (
     EngineError,
     EngineUnavailableError,
     IndexerError,
-    QuerySyntaxError,
+    UnknownFieldError,
 )
 
 SORTS = {
@@ -73,8 +73,8 @@ def engine_errors(action: str) -> Iterator[None]:
         ) from exc
     except os_errors.NotFoundError as exc:
         raise EngineUnavailableError(f"opensearch {action}: no search index: {exc}") from exc
-    except os_errors.RequestError as exc:  # 400
-        raise QuerySyntaxError(f"opensearch {action}: request refused: {exc}") from exc
+    except os_errors.RequestError as exc:  # 400: a request we built wrong, not the caller's
+        raise EngineError(f"opensearch {action}: request refused: {exc}") from exc
     except os_errors.TransportError as exc:
         status = exc.status_code if isinstance(exc.status_code, int) else 0
         if status >= 500 or status == 429 or status == 0:
@@ -295,7 +295,7 @@ class OpenSearchEngine:
         for field in request.facets:
             f = self.fields.get(field)
             if f is None or not f.facet:
-                raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
+                raise UnknownFieldError(f"cannot count {field!r}: not a facet field")
         with engine_errors("search"):
             # The same attempts as Tantivy's, without "did you mean".
             for options in search_attempts(parsed):

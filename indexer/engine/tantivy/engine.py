@@ -45,7 +45,7 @@ from indexer.errors import (
     IndexerError,
     IndexLockedError,
     IndexSchemaError,
-    QuerySyntaxError,
+    UnknownFieldError,
 )
 
 WRITER_INFO = "lantern-writer.json"  # who holds the writer lock, for the error message
@@ -359,7 +359,7 @@ class TantivyEngine:
         for field in request.facets:
             f = self.fields.get(field)
             if f is None or not f.facet:
-                raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
+                raise UnknownFieldError(f"cannot count {field!r}: not a facet field")
         self._refresh_ranking()
         with _engine_errors("search"):
             searcher = self._searcher()
