@@ -337,6 +337,5 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
 
 
 def open_search_service(settings) -> SearchService:
-    engine = open_engine(settings.engine, settings.engine_location, writer=False,
-                         facet_cache=settings.facet_cache)
+    engine = open_engine(settings)
     return SearchService(engine, load_consortium(settings.libraries))
