@@ -198,7 +198,8 @@ class TantivyEngine:
     def begin_rebuild(self) -> None:
         """Send every following write to a new, empty index directory beside the live one;
         searches keep the live index until finish_rebuild()."""
-        self._writing()  # a writer, or one opened to replace a stale index
+        if self._writer is None and self._stale is None:
+            raise EngineError(f"the index at {self.path} was opened read-only")
         if self._rebuild is not None:
             raise EngineError("begin_rebuild() while a rebuild is under way")
         directory = new_index_dir(self.path)
