@@ -174,3 +174,35 @@ def test_search_after_the_index_vanishes_is_an_error_not_zero_results(tmp_path):
     (path / "meta.json").unlink()
     with pytest.raises(EngineUnavailableError):
         reader.search(SearchRequest("medicine"))
+
+
+def test_a_rebuild_writes_beside_the_live_index_and_keeps_its_lock_throughout(tmp_path):
+    """Tantivy's rebuild: a new directory beside the live one, the link swapped at the end,
+    the old directory kept for readers still on it; an aborted one leaves nothing behind; and
+    no second writer gets in at any moment (no load can change the store meanwhile)."""
+    from indexer.engine.tantivy.indexdir import ensure_live_index
+
+    link = ensure_live_index(tmp_path / "index")
+    live = link.resolve()
+
+    def second_writer_refused() -> bool:
+        try:
+            TantivyEngine(link, writer=True, heap_size=20_000_000, threads=1).close()
+        except IndexLockedError:
+            return True
+        return False
+
+    with TantivyEngine(link, writer=True, heap_size=20_000_000, threads=1) as engine:
+        engine.upsert(CATALOGUE, new=True)
+        engine.commit()
+        engine.begin_rebuild()
+        engine.upsert(CATALOGUE[:3], new=True)
+        engine.abort_rebuild()
+        assert list((tmp_path / "indexes").iterdir()) == [live]
+        engine.begin_rebuild()
+        engine.upsert(CATALOGUE[:3], new=True)
+        assert second_writer_refused()
+        engine.finish_rebuild()
+        assert second_writer_refused()
+        assert link.resolve() != live and live.exists() and engine.count() == 3
+    assert not second_writer_refused()
