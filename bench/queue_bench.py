@@ -43,7 +43,7 @@ def fresh_settings(base: Path, libraries_toml: Path):
 def document_count(settings) -> int:
     from indexer.engine import open_engine
 
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     try:
         return engine.count()
     finally:

@@ -24,6 +24,15 @@ class RecordError(IndexerError):
     """A source record is broken; it is skipped, counted and reported, never fatal."""
 
 
+class RequestError(IndexerError):
+    """The request asks for something that does not exist: the caller's mistake (an HTTP 400),
+    never an engine failure."""
+
+
+class UnknownFieldError(RequestError):
+    """A request names a facet or field the index does not have."""
+
+
 class EngineError(IndexerError):
     """The search engine failed."""
 
@@ -34,7 +43,3 @@ class EngineUnavailableError(EngineError):
 
 class IndexLockedError(EngineError):
     """Another process holds the index writer lock."""
-
-
-class QuerySyntaxError(EngineError):
-    """A query could not be understood even leniently."""

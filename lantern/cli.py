@@ -117,9 +117,8 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
     click.echo(f"  Workers parse and map in parallel (celery -A indexer.queue.tasks worker "
                f"-Q {MAP_QUEUE}); one worker writes the index (celery -A indexer.queue.tasks "
                f"worker -Q {WRITE_QUEUE} --pool solo).")
-    if settings.engine == "tantivy":
-        click.echo("  The embedded Tantivy engine takes one writer at a time: the parallelism is "
-                   "in parsing and mapping.")
+    click.echo("  The index takes one writer at a time: the parallelism is in parsing and "
+               "mapping.")
     for f in meta["failed_files"]:
         click.echo(f"  could not read {f['file']}: {f['reason']}")
     click.echo(f"  Progress: lantern status {meta['id']}")
@@ -332,7 +331,7 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
 
     try:
         bar = Progress("Exporting", enabled=not quiet)
-        report = run_export(settings, open_engine(settings.engine, settings.engine_location),
+        report = run_export(settings, open_engine(settings),
                             load_consortium(settings.libraries), out, fmt, library=library_code,
                             since=parse_since(since) if since else None, deletes=deletes,
                             progress=bar)

@@ -51,7 +51,7 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
 
 def _index_is_current(settings) -> bool:
     try:
-        open_engine(settings.engine, settings.engine_location).close()
+        open_engine(settings).close()
     except IndexSchemaError:
         return False
     except EngineUnavailableError:

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask, jsonify, render_template, request
 
-from indexer.errors import EngineError, EngineUnavailableError
+from indexer.errors import EngineError, EngineUnavailableError, RequestError
 from indexer.settings import load_settings
 
 CSP = (
@@ -71,6 +71,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return error_response(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(RequestError)
+    def bad_request(exc):  # an unknown facet or field: the caller's mistake
+        return error_response(400, str(exc))
 
     @app.errorhandler(EngineUnavailableError)
     def engine_down(exc):

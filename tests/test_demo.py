@@ -67,11 +67,11 @@ def test_a_demo_loaded_by_an_earlier_version_is_rebuilt_not_refused(tmp_path, mo
     args = ["demo", "--no-serve", "--records", "200", "--libraries", "2"]
     assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
     total = json.loads(runner.invoke(main, ["search", "--json", ""]).output)["total"]
-    older = new_index_dir(data)
+    older = new_index_dir(data / "index")
     fields = {name: f for name, f in load_fields().items() if name != "series"}
     with TantivyEngine(older, writer=True, fields=fields, heap_size=50_000_000, threads=1):
         pass
-    swap_live_index(data, older)
+    swap_live_index(data / "index", older)
     assert runner.invoke(main, ["search", "--json", ""]).exit_code != 0
 
     again = runner.invoke(main, args, catch_exceptions=False)

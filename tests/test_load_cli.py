@@ -141,7 +141,7 @@ def test_a_second_writer_gets_a_clear_error(runner, libraries, settings):
     from indexer.engine import open_engine
 
     load(runner, "--library", "UVA", str(shared("marc", "marc4j__chabon.mrc")))
-    holder = open_engine("tantivy", settings.index_dir, writer=True)
+    holder = open_engine(settings, writer=True)
     try:
         result = load(runner, "--library", "UVA", str(shared("marc", "marc4j__chabon.mrc")))
     finally:

@@ -26,7 +26,7 @@ def quiet(settings, code, files, **kw):
 
 
 def documents(settings) -> dict[str, dict]:
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     try:
         out, after = {}, None
         while batch := engine.scan(after, 500):
@@ -40,7 +40,7 @@ def documents(settings) -> dict[str, dict]:
 
 
 def search(settings, text: str = "", **kw):
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     try:
         return engine.search(SearchRequest(text=text, **kw))
     finally:
@@ -292,8 +292,9 @@ def test_reindex_swaps_in_a_new_index_while_searches_keep_answering(tmp_path, uv
 
 READER = """
 import sys
-from indexer.engine import SearchRequest, open_engine
-engine = open_engine("tantivy", sys.argv[1])
+from indexer.engine import SearchRequest
+from indexer.engine.tantivy.engine import TantivyEngine
+engine = TantivyEngine(sys.argv[1])
 while True:
     print(engine.search(SearchRequest(limit=0)).total, flush=True)
 """
@@ -311,11 +312,11 @@ def test_reindex_rebuilds_an_index_an_earlier_version_built_with_other_fields(tm
     settings = make_settings(tmp_path / "u")
     quiet(settings, "UVA", [uva])
     before = documents(settings)
-    older = new_index_dir(settings.data_dir)
+    older = new_index_dir(settings.index_dir)
     fields = {name: f for name, f in load_fields().items() if name != "series"}
     with TantivyEngine(older, writer=True, fields=fields, heap_size=50_000_000, threads=1) as old:
         old.commit()
-    swap_live_index(settings.data_dir, older)
+    swap_live_index(settings.index_dir, older)
     with pytest.raises(IndexSchemaError, match="lantern reindex"):
         search(settings)
     said = []

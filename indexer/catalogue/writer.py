@@ -8,12 +8,10 @@ affected documents, and commits the index and then the store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from indexer.catalogue.store import CatalogueStore, now
 from indexer.dedup import Overrides, load_overrides
 from indexer.engine import document_preparer, open_engine
-from indexer.engine.tantivy.indexdir import ensure_live_index
 from indexer.libraries import load_consortium
 from indexer.union.rebuild import BuildContext, UnionChanges, rebuild
 
@@ -29,14 +27,10 @@ class CatalogueWriter:
     dirty_docs: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, settings, *, index_dir: Path | None = None) -> CatalogueWriter:
-        """The writer for `settings` (a second one gets IndexLockedError)."""
-        if index_dir is None and settings.engine == "tantivy":
-            ensure_live_index(settings.data_dir)
-        location = str(index_dir) if index_dir else settings.engine_location
-        engine = open_engine(settings.engine, location, writer=True,
-                             threads=settings.writer_threads,
-                             heap_size=settings.writer_heap_mb * 1_000_000)
+    def open(cls, settings, *, to_rebuild: bool = False) -> CatalogueWriter:
+        """The writer for `settings` (a second one gets IndexLockedError). `to_rebuild`: the
+        caller rebuilds the whole index next (see `open_engine`)."""
+        engine = open_engine(settings, writer=True, to_rebuild=to_rebuild)
         try:
             store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
             overrides_path = settings.data_dir / "merge-overrides.toml"

@@ -1,4 +1,7 @@
-"""The search engine interface. Only this package imports an engine library."""
+"""The search engine interface and what both engines share: the query model, the query
+language, field definitions, synonyms, the search loop and the registry that opens the engine
+LANTERN_ENGINE names. Each engine lives in its own subpackage (tantivy/, opensearch/), the only
+place that imports its library."""
 
 from indexer.engine.base import Engine
 from indexer.engine.query import (

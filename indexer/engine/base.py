@@ -1,7 +1,10 @@
 """The one engine interface. No engine-specific type crosses it.
 
 An engine that cannot be reached raises `indexer.errors.EngineError` (or a subclass):
-an outage is an error page, never "0 results".
+an outage is an error page, never "0 results". A request naming a facet or field that does
+not exist raises `indexer.errors.UnknownFieldError`: the caller's mistake, not an outage.
+Every engine implements every method below; the capability flags say which search features
+it offers.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ class Engine(Protocol):
     name: str
     capabilities: frozenset[str]
 
+    @classmethod
+    def from_settings(cls, settings, *, writer: bool = False, to_rebuild: bool = False) -> Engine:
+        """Open the engine where its own settings say (see `registry.open_engine`)."""
+
     def upsert(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
         """Add documents, replacing any with the same id; buffered until commit().
 
@@ -43,7 +50,21 @@ class Engine(Protocol):
         """Remove documents by id; buffered until commit()."""
 
     def commit(self) -> None:
-        """Make writes durable and visible to every reader."""
+        """Make writes durable and visible to every reader (during a rebuild: durable, and
+        visible once finish_rebuild() has swapped the new index in)."""
+
+    def begin_rebuild(self) -> None:
+        """Send every following write to a new, empty index beside the live one; readers keep
+        searching the live index meanwhile. Commit earlier writes first: what is not committed
+        may be lost."""
+
+    def finish_rebuild(self) -> None:
+        """Commit the new index and make it the live one in one atomic step (readers see the
+        whole of the old index or the whole of the new), then drop the old one."""
+
+    def abort_rebuild(self) -> None:
+        """Drop the index being rebuilt; the live index never changed. Nothing when no rebuild
+        is under way."""
 
     def search(self, request: SearchRequest) -> SearchResult: ...
 
@@ -52,6 +73,10 @@ class Engine(Protocol):
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The stored `display` dict plus "id", or None."""
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """get() for many ids in few requests (a feed page, a results page), by id; ids not in
+        the index are left out."""
 
     def scan(self, after: str | None, size: int) -> list[dict[str, Any]]:
         """Up to `size` documents (as get() returns them) with id > after, in id order."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
@@ -89,16 +88,6 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not (self.required or self.excluded or self.match_all)
-
-
-
-
-
-def synonym_alternatives(words: Sequence[str], rules=None) -> list[tuple[str, ...]]:
-    """For each word, the words to search (the word itself first, then its synonyms)."""
-    if rules is None:
-        return [(w,) for w in words]
-    return [(w, *rules.alternatives(w)) for w in words]
 
 
 _SYNONYM_FIELDS = (None, "title", "subject")
@@ -265,11 +254,9 @@ def _parse(text: str) -> ParsedQuery:
     stripped = text.strip()
     if stripped in ("", "*"):
         return ParsedQuery(match_all=True)
-    # A whole query that is one ISBN typed with spaces ("978 0 19 852663 6"), perhaps after
-    # an explicit prefix ("isbn: 0 13 110016 5").
-    spaced = _ISBN_PREFIX.sub("", stripped, count=1).strip()
-    if _ISBN_CHARS.fullmatch(spaced) and " " in spaced and isbn_forms(spaced):
-        return ParsedQuery(required=(Identifier("isbn", isbn_forms(spaced), spaced),))
+    spaced = _spaced_isbn(stripped)
+    if spaced:
+        return ParsedQuery(required=(spaced,))
     required: list[Node] = []
     excluded: list[Node] = []
     join_next = False  # the previous token was OR
@@ -316,6 +303,12 @@ def _parse(text: str) -> ParsedQuery:
         if len(required) + len(excluded) >= MAX_CLAUSES:
             cut = any(t.operator is None for t in tokens[number + 1:])
             break
+    notes = _notes(too_short, too_many, cut)
+    return ParsedQuery(tuple(required), tuple(excluded), notes=notes)
+
+
+def _notes(too_short: list[str], too_many: list[str], cut: bool) -> tuple[str, ...]:
+    """How the query was read where that differs from what was typed."""
     notes = []
     if too_short:
         notes.append(f"A * needs at least {MIN_WILDCARD_CHARS} letters or digits before it: "
@@ -325,7 +318,16 @@ def _parse(text: str) -> ParsedQuery:
                      f"begin: {_as_whole_words(too_many)}.")
     if cut:
         notes.append(f"Only the first {MAX_CLAUSES} words of your search were used.")
-    return ParsedQuery(tuple(required), tuple(excluded), notes=tuple(notes))
+    return tuple(notes)
+
+
+def _spaced_isbn(text: str) -> Identifier | None:
+    """A whole query that is one ISBN typed with spaces ("978 0 19 852663 6"), perhaps after
+    an explicit prefix ("isbn: 0 13 110016 5")."""
+    spaced = _ISBN_PREFIX.sub("", text, count=1).strip()
+    if _ISBN_CHARS.fullmatch(spaced) and " " in spaced and isbn_forms(spaced):
+        return Identifier("isbn", isbn_forms(spaced), spaced)
+    return None
 
 
 def _as_whole_words(words: list[str]) -> str:
@@ -337,25 +339,6 @@ def _as_whole_words(words: list[str]) -> str:
     if len(unique) > 10:
         shown += f" and {len(unique) - 10} more"
     return f"{shown} were searched as whole words"
-
-
-def search_attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
-    """How every engine tries a search, until one attempt finds something: the words as
-    typed, then typos allowed in longer words, then any of the words (options of the engines'
-    query builders)."""
-    yield {}
-    if parsed.match_all:
-        return
-    if any(isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
-           for n in parsed.required):
-        yield {"fuzzy": True}
-    if len(parsed.required) > 1:
-        yield {"relaxed": True}
-
-
-def attempt_found(total: int, parsed: ParsedQuery) -> bool:
-    """Whether an attempt ends the search (everything asked for stops at the first)."""
-    return bool(total) or parsed.match_all
 
 
 def plain_text(query: ParsedQuery) -> str:

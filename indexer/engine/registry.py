@@ -1,9 +1,9 @@
-"""Engines by short name, imported only when asked for (the web app never loads two)."""
+"""Engines by short name (LANTERN_ENGINE), imported only when asked for (the web app never
+loads two)."""
 
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -32,15 +32,16 @@ def _resolve(table: dict[str, str], name: str):
     return getattr(importlib.import_module(module_name), attribute)
 
 
-def open_engine(
-    name: str, path_or_url: str | os.PathLike[str], *, writer: bool = False, **options: Any
-) -> Engine:
-    """Open the engine called `name` on an index directory or server URL.
+def open_engine(settings, *, writer: bool = False, to_rebuild: bool = False) -> Engine:
+    """The engine LANTERN_ENGINE names, opened where its own settings say (Tantivy: the
+    DATA_DIR/index link, writer threads and memory, facet cache; OpenSearch: the URL).
 
-    writer=True takes the single writer lock (Tantivy: options heap_size, threads).
-    OpenSearch options: index (the alias), client, batch_size, retries, backoff, timeout.
+    writer=True takes the single writer lock. to_rebuild=True (with writer) promises that
+    begin_rebuild() comes next, so an index built with other fields than fields.toml defines
+    (IndexSchemaError otherwise) is no obstacle: it is only going to be replaced.
     """
-    return _resolve(ENGINES, name)(path_or_url, writer=writer, **options)
+    engine_class = _resolve(ENGINES, settings.engine)
+    return engine_class.from_settings(settings, writer=writer, to_rebuild=to_rebuild)
 
 
 def document_preparer(name: str) -> Callable[[dict[str, Any]], Any]:

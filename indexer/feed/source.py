@@ -61,13 +61,5 @@ class ReadOnlyStore(CatalogueStore):
 
 
 def fetch_displays(engine, ids: list[str]) -> dict[str, dict]:
-    """Display dicts by id for a page of ids, in one engine call when the engine can."""
-    get_many = getattr(engine, "get_many", None)
-    if get_many is not None:
-        return get_many(ids)
-    found = {}
-    for doc_id in ids:
-        display = engine.get(doc_id)
-        if display is not None:
-            found[doc_id] = display
-    return found
+    """Display dicts by id for a page of ids, in one engine call."""
+    return engine.get_many(ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from indexer.engine.querylang import MAX_CHARS
-from opac.search.service import FACETS, MAX_PAGE_SIZE, PSEUDO_FILTERS, SORTS, SearchParams
+from opac.search.service import MAX_PAGE_SIZE, SORTS, SearchParams
 
 MAX_QUERY_CHARS = MAX_CHARS  # what the parser reads; the rest is not kept either
 
@@ -32,7 +32,7 @@ def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
     out = []
     for raw in values[:MAX_FILTERS]:
         name, sep, value = raw.partition(":")
-        if sep and (name in FACETS or name in PSEUDO_FILTERS) and value:
+        if sep and value:  # an unknown FACET is refused by the service (a 400)
             out.append((name, value[:200]))
     return tuple(dict.fromkeys(out))
 

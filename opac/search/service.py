@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
+from indexer.errors import UnknownFieldError
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
@@ -126,6 +127,9 @@ class SearchService:
                 grouped.setdefault("year", []).extend(_years(value))
             elif name in FACETS:
                 grouped.setdefault(FACETS[name], []).append(value)
+            else:
+                raise UnknownFieldError(f"There is no facet {name[:40]!r} to filter on; facets: "
+                                        f"{', '.join([*FACETS, *PSEUDO_FILTERS])}.")
         return tuple((k, tuple(dict.fromkeys(v))) for k, v in grouped.items())
 
     def request(self, params: SearchParams, page: int, size: int) -> SearchRequest:
@@ -333,6 +337,5 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
 
 
 def open_search_service(settings) -> SearchService:
-    engine = open_engine(settings.engine, settings.engine_location, writer=False,
-                         facet_cache=settings.facet_cache)
+    engine = open_engine(settings)
     return SearchService(engine, load_consortium(settings.libraries))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.engine import SearchRequest, open_engine
+from indexer.engine import SearchRequest
+from indexer.engine.tantivy.engine import TantivyEngine
 from tests.engine.catalogue import CATALOGUE
 
 
 @pytest.fixture(scope="session")
 def catalogue_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("catalogue") / "index"
-    engine = open_engine("tantivy", path, writer=True, heap_size=50_000_000, threads=1)
+    engine = TantivyEngine(path, writer=True, heap_size=50_000_000, threads=1)
     engine.upsert(CATALOGUE, new=True)
     engine.commit()
     engine.close()
@@ -20,7 +21,7 @@ def catalogue_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def engine(catalogue_dir):
-    reader = open_engine("tantivy", catalogue_dir)
+    reader = TantivyEngine(catalogue_dir)
     yield reader
     reader.close()
 

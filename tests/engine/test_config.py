@@ -1,5 +1,6 @@
 """The data files the engine reads, and the interface it promises."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -39,19 +40,25 @@ def test_fields_file_errors_name_the_file(tmp_path, monkeypatch):
         load_fields()
 
 
-def test_the_tantivy_engine_implements_the_interface(tmp_path):
+def test_the_tantivy_engine_implements_the_interface(settings):
     assert "tantivy" in ENGINES
-    with open_engine("tantivy", tmp_path, writer=True, heap_size=20_000_000, threads=1) as engine:
+    settings = dataclasses.replace(settings, writer_threads=1, writer_heap_mb=20)
+    with open_engine(settings, writer=True) as engine:
         assert isinstance(engine, Engine)
         assert engine.name == "tantivy"
         assert {"facets", "highlight", "sort", "scan", "relaxed"} <= engine.capabilities
+    assert settings.index_dir.is_symlink()  # the link a rebuild swaps
 
 
-def test_only_the_engine_package_imports_tantivy():
-    for path in (REPO / "indexer").rglob("*.py"):
-        if "engine" in path.relative_to(REPO / "indexer").parts[:1]:
-            continue
-        assert not re.search(r"^\s*(import|from) tantivy", path.read_text(), re.M), path
+@pytest.mark.parametrize("library, package", [("tantivy", "tantivy"),
+                                              ("opensearchpy", "opensearch")])
+def test_only_its_engines_subpackage_imports_an_engine_library(library, package):
+    for folder in ("indexer", "opac", "lantern"):
+        for path in (REPO / folder).rglob("*.py"):
+            if path.is_relative_to(REPO / "indexer" / "engine" / package):
+                continue
+            pattern = rf"^\s*(import|from) {library}\b"
+            assert not re.search(pattern, path.read_text(), re.M), path
 
 
 def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tmp_path):

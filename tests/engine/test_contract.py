@@ -4,7 +4,8 @@ Runs against Tantivy always; against OpenSearch when LANTERN_OPENSEARCH_URL is s
 with that reason otherwise); and against osmem-server, an in-memory OpenSearch-compatible fake,
 under the `osmem` mark (its passing says the client paths and DSL work, not that OpenSearch
 ranks the same). Only engine-neutral facts are asserted: which ids match, known-item order,
-counts, facet buckets, sort order, paging, writes after commit, scan order; never scores.
+counts, facet buckets, sort order, paging, writes after commit, scan order, batch reads,
+rebuilds; never scores.
 """
 
 import os
@@ -12,7 +13,10 @@ import uuid
 
 import pytest
 
-from indexer.engine import SearchRequest, open_engine
+from indexer.engine import SearchRequest
+from indexer.engine.opensearch.engine import OpenSearchEngine
+from indexer.engine.tantivy.engine import TantivyEngine
+from indexer.engine.tantivy.indexdir import ensure_live_index
 from tests.engine.catalogue import CATALOGUE, by_id, make_doc
 
 OPENSEARCH_URL = os.environ.get("LANTERN_OPENSEARCH_URL", "")
@@ -42,12 +46,22 @@ class Backend:
 
     def writer(self):
         if self.kind == "tantivy":
-            path = self.tmp.mktemp("contract") / "index"
-            return open_engine("tantivy", path, writer=True, heap_size=20_000_000, threads=1)
-        url = self.server.url if self.server else OPENSEARCH_URL
+            # The layout open_engine(settings) makes: a link to a directory beside it.
+            path = ensure_live_index(self.tmp.mktemp("contract") / "index")
+            return TantivyEngine(path, writer=True, heap_size=20_000_000, threads=1)
         alias = f"lantern-contract-{uuid.uuid4().hex[:8]}"
         self.aliases.append(alias)
-        return open_engine("opensearch", url, writer=True, index=alias, batch_size=10)
+        return OpenSearchEngine(self.url, writer=True, index=alias, batch_size=10)
+
+    def reader(self, writer):
+        """Another reader of the index `writer` writes, as a web process would open it."""
+        if self.kind == "tantivy":
+            return TantivyEngine(writer.path)
+        return OpenSearchEngine(self.url, index=writer.alias)
+
+    @property
+    def url(self) -> str:
+        return self.server.url if self.server else OPENSEARCH_URL
 
     def close(self, engine) -> None:
         if self.kind != "tantivy":
@@ -263,4 +277,58 @@ def test_upserts_and_deletes_visible_after_commit(backend):
         assert ids(search(engine, "zoology")) == ["kumar"]
         assert "kumar" not in ids(search(engine, '"clinical medicine"'))
     finally:
+        backend.close(engine)
+
+
+def test_get_many_is_get_for_many_ids(loaded):
+    found = loaded.get_many(["lancet", "ohcm", "not-there", "lancet"])
+    assert found == {"lancet": loaded.get("lancet"), "ohcm": loaded.get("ohcm")}
+    assert loaded.get_many([]) == {}
+
+
+# --- rebuilds ----------------------------------------------------------------------------
+
+
+def written(backend):
+    engine = backend.writer()
+    engine.upsert(CATALOGUE, new=True)
+    engine.commit()
+    return engine, backend.reader(engine)
+
+
+def test_a_rebuild_is_seen_only_when_it_is_finished(backend):
+    engine, reader = written(backend)
+    try:
+        engine.begin_rebuild()
+        engine.upsert([*CATALOGUE[:5], make_doc("zoo", "Zoology for clinicians")], new=True)
+        engine.commit()
+        for view in (engine, reader):  # searches keep the live index until the swap
+            assert view.count() == len(CATALOGUE)
+            assert ids(search(view, "zoology")) == [] and view.get("lancet") is not None
+        engine.finish_rebuild()
+        for view in (engine, reader):
+            assert view.count() == 6
+            assert ids(search(view, "zoology")) == ["zoo"] and view.get("lancet") is None
+        engine.upsert([make_doc("later", "Tropical medicine")])
+        engine.commit()  # writes after the rebuild go to the new live index
+        assert reader.get("later")["title"] == "Tropical medicine"
+    finally:
+        reader.close()
+        backend.close(engine)
+
+
+def test_an_aborted_rebuild_leaves_the_live_index_untouched(backend):
+    engine, reader = written(backend)
+    try:
+        engine.begin_rebuild()
+        engine.upsert([make_doc("zoo", "Zoology for clinicians")], new=True)
+        engine.commit()
+        engine.abort_rebuild()
+        for view in (engine, reader):
+            assert view.count() == len(CATALOGUE) and ids(search(view, "zoology")) == []
+        engine.upsert([make_doc("kumar", "Zoology for clinicians")])
+        engine.commit()  # the live index takes writes again
+        assert ids(search(reader, "zoology")) == ["kumar"]
+    finally:
+        reader.close()
         backend.close(engine)

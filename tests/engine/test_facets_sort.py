@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.errors import QuerySyntaxError
+from indexer.errors import EngineError, UnknownFieldError
 from tests.engine.catalogue import CATALOGUE, by_id, values_of
 
 FACETS = ("format", "language", "library", "availability", "year")
@@ -115,9 +115,10 @@ def test_limit_zero_gives_counts_only(search):
 
 
 def test_unknown_filter_or_facet_field_is_refused(search):
-    with pytest.raises(QuerySyntaxError):
+    with pytest.raises(UnknownFieldError) as refused:
         search(filters=(("nonsense", ("x",)),))
-    with pytest.raises(QuerySyntaxError):
+    assert not isinstance(refused.value, EngineError)  # the caller's mistake: a 400, not a 503
+    with pytest.raises(UnknownFieldError):
         search(facets=("title",))
     with pytest.raises(ValueError):
         search(sort="random")

@@ -5,7 +5,8 @@ scores and analysers are not Lucene's, so nothing here asserts ranking."""
 
 import pytest
 
-from indexer.engine import SearchRequest, open_engine
+from indexer.engine import SearchRequest
+from indexer.engine.opensearch.engine import OpenSearchEngine
 from indexer.errors import EngineUnavailableError
 from tests.engine.catalogue import CATALOGUE, make_doc
 
@@ -22,7 +23,7 @@ def server():
 
 @pytest.fixture
 def writer(server):
-    engine = open_engine("opensearch", server.url, writer=True, batch_size=7, backoff=0.01)
+    engine = OpenSearchEngine(server.url, writer=True, batch_size=7, backoff=0.01)
     engine.upsert(CATALOGUE, new=True)
     engine.commit()
     yield engine
@@ -30,7 +31,7 @@ def writer(server):
 
 
 def test_bulk_load_in_batches_then_upsert_and_delete(writer, server):
-    reader = open_engine("opensearch", server.url)
+    reader = OpenSearchEngine(server.url)
     assert reader.count() == len(CATALOGUE)
     writer.upsert([make_doc("kumar", "Clinical medicine, tenth edition", year=2024)])
     writer.delete(["lancet", "not-there"])
@@ -51,7 +52,7 @@ def test_scan_walks_every_document_in_id_order(writer):
 
 
 def test_rebuild_swaps_the_alias_and_drops_the_old_index(writer, server):
-    reader = open_engine("opensearch", server.url)
+    reader = OpenSearchEngine(server.url)
     (old,) = writer.indexes_behind_alias()
     new = writer.begin_rebuild()
     writer.upsert(CATALOGUE[:5], new=True)
@@ -93,11 +94,11 @@ def test_search_facets_and_paging_over_the_wire(writer):
 
 def test_a_missing_index_is_an_outage(server):
     with pytest.raises(EngineUnavailableError):
-        open_engine("opensearch", server.url, index="nothing").search(SearchRequest("x"))
+        OpenSearchEngine(server.url, index="nothing").search(SearchRequest("x"))
 
 
 def test_a_killed_server_is_an_outage_not_zero_results(writer, server):
-    reader = open_engine("opensearch", server.url, timeout=2)
+    reader = OpenSearchEngine(server.url, timeout=2)
     assert reader.search(SearchRequest("medicine")).total > 0
     server.process.kill()
     server.process.wait()

@@ -3,12 +3,14 @@ client serialises each one onto a recording connection (tests/engine/opensearch_
 each body is validated against the OpenSearch REST API specification in ../shared/data."""
 
 import copy
+import dataclasses
 
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
 from indexer.engine.opensearch.bulk import BulkWriter
-from indexer.errors import EngineError, EngineUnavailableError, QuerySyntaxError
+from indexer.engine.opensearch.engine import OpenSearchEngine
+from indexer.errors import EngineError, EngineUnavailableError, RequestError
 from tests.conftest import shared
 from tests.engine.catalogue import CATALOGUE
 from tests.engine.openapi_spec import SPEC_NAME, ApiSpec, load_spec
@@ -43,13 +45,8 @@ def cluster():
 
 @pytest.fixture
 def writer(cluster):
-    engine = open_engine(
-        "opensearch",
-        "http://fake:9200",
-        writer=True,
-        client=cluster.client(),
-        batch_size=12,
-        backoff=0,
+    engine = OpenSearchEngine(
+        "http://fake:9200", writer=True, client=cluster.client(), batch_size=12, backoff=0
     )
     yield engine
     engine.close()
@@ -80,10 +77,13 @@ def exercise(engine):
     engine.scan("ohcm", 10)
     engine.count()
     engine.get("kumar")
+    engine.get_many(["kumar", "ohcm", "not-there"])
     engine.suggest("oxford hand")
     engine.begin_rebuild()
     engine.upsert(CATALOGUE[:3], new=True)
     engine.finish_rebuild()
+    engine.begin_rebuild()
+    engine.abort_rebuild()
 
 
 def test_every_request_conforms_to_the_api_spec(api, cluster, writer):
@@ -234,40 +234,38 @@ def test_bulk_gives_up_as_an_outage_and_reports_bad_documents(cluster):
         (503, EngineUnavailableError),
         (500, EngineUnavailableError),
         (404, EngineUnavailableError),
-        (400, QuerySyntaxError),
+        (400, EngineError),  # a body we built wrong: ours to fix, not the caller's
     ],
 )
 def test_an_outage_is_an_error_never_zero_results(cluster, failure, error):
-    engine = open_engine("opensearch", "http://fake:9200", client=cluster.client())
+    engine = OpenSearchEngine("http://fake:9200", client=cluster.client())
     cluster.fail_next("_search", failure)
-    with pytest.raises(error):
+    with pytest.raises(error) as raised:
         engine.search(SearchRequest(text="medicine"))
+    assert not isinstance(raised.value, RequestError)
     cluster.fail_next("_count", failure)
     with pytest.raises(error):
         engine.count()
 
 
 def test_a_reader_cannot_write(cluster):
-    engine = open_engine("opensearch", "http://fake:9200", client=cluster.client())
+    engine = OpenSearchEngine("http://fake:9200", client=cluster.client())
     with pytest.raises(EngineError, match="read-only"):
         engine.upsert(CATALOGUE[:1])
 
 
-def test_opening_without_a_url_is_a_configuration_error():
+def test_open_engine_reads_the_opensearch_settings_only(settings):
+    """LANTERN_ENGINE=opensearch opens the cluster at LANTERN_OPENSEARCH_URL; Tantivy's
+    writer threads, memory and facet cache are no options of this engine."""
     from indexer.errors import ConfigError
 
+    chosen = dataclasses.replace(settings, engine="opensearch",
+                                 opensearch_url="http://search.example:9200")
+    engine = open_engine(chosen)
+    assert (engine.name, engine.url, engine.alias) == ("opensearch", chosen.opensearch_url,
+                                                       "lantern")
+    engine.close()
+    with pytest.raises(TypeError):
+        OpenSearchEngine(chosen.opensearch_url, threads=2)
     with pytest.raises(ConfigError, match="LANTERN_OPENSEARCH_URL"):
-        open_engine("opensearch", "", writer=False)
-
-
-def test_the_loaders_way_of_opening_a_writer_works(cluster):
-    # indexer.catalogue.writer opens every engine with Tantivy's writer options.
-    engine = open_engine(
-        "opensearch",
-        "http://fake:9200",
-        writer=True,
-        client=cluster.client(),
-        threads=2,
-        heap_size=256_000_000,
-    )
-    assert engine.indexes_behind_alias()
+        open_engine(dataclasses.replace(chosen, opensearch_url=""))

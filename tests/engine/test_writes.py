@@ -1,5 +1,6 @@
 """Writes, readers in other processes, the writer lock, and opening errors."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
+from indexer.engine.tantivy.engine import TantivyEngine
 from indexer.errors import (
     ConfigError,
     EngineError,
@@ -24,8 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 # the way a web worker keeps its engine open across requests.
 READER = """
 import json, sys
-from indexer.engine import SearchRequest, open_engine
-engine = open_engine("tantivy", sys.argv[1])
+from indexer.engine import SearchRequest
+from indexer.engine.tantivy.engine import TantivyEngine
+engine = TantivyEngine(sys.argv[1])
 for line in sys.stdin:
     result = engine.search(SearchRequest(text=line.strip(), limit=50))
     print(json.dumps({"total": result.total, "ids": [h.id for h in result.hits],
@@ -34,10 +37,10 @@ for line in sys.stdin:
 
 SECOND_WRITER = """
 import sys
-from indexer.engine import open_engine
+from indexer.engine.tantivy.engine import TantivyEngine
 from indexer.errors import IndexLockedError
 try:
-    open_engine("tantivy", sys.argv[1], writer=True, heap_size=20_000_000, threads=1)
+    TantivyEngine(sys.argv[1], writer=True, heap_size=20_000_000, threads=1)
 except IndexLockedError as exc:
     print("IndexLockedError:", exc)
 """
@@ -52,7 +55,7 @@ def _python(script: str, *args: str, **kwargs) -> subprocess.Popen:
 
 @pytest.fixture
 def writer(tmp_path):
-    engine = open_engine("tantivy", tmp_path / "idx", writer=True, heap_size=20_000_000, threads=1)
+    engine = TantivyEngine(tmp_path / "idx", writer=True, heap_size=20_000_000, threads=1)
     engine.upsert(CATALOGUE, new=True)
     engine.commit()
     yield engine
@@ -93,11 +96,11 @@ def test_a_second_writer_process_is_refused_with_the_holder(writer, tmp_path):
 
 
 def test_a_second_writer_in_the_same_process_is_refused_until_the_first_closes(tmp_path):
-    first = open_engine("tantivy", tmp_path / "idx", writer=True, heap_size=20_000_000, threads=1)
+    first = TantivyEngine(tmp_path / "idx", writer=True, heap_size=20_000_000, threads=1)
     with pytest.raises(IndexLockedError):
-        open_engine("tantivy", tmp_path / "idx", writer=True)
+        TantivyEngine(tmp_path / "idx", writer=True)
     first.close()
-    second = open_engine("tantivy", tmp_path / "idx", writer=True, heap_size=20_000_000)
+    second = TantivyEngine(tmp_path / "idx", writer=True, heap_size=20_000_000)
     second.close()
 
 
@@ -108,7 +111,7 @@ def test_upsert_replaces_and_uncommitted_writes_are_dropped_on_close(writer, tmp
     assert writer.get("kumar")["title"] == "Kumar and Clark's clinical medicine"
     writer.upsert([make_doc("ghost", "Never committed")])
     writer.close()
-    reader = open_engine("tantivy", tmp_path / "idx")
+    reader = TantivyEngine(tmp_path / "idx")
     assert reader.get("ghost") is None and reader.count() == len(CATALOGUE)
 
 
@@ -131,7 +134,7 @@ def test_scan_after_an_id_the_query_parser_cannot_take(writer):
 
 
 def test_writes_need_a_writer(tmp_path, writer):
-    reader = open_engine("tantivy", tmp_path / "idx")
+    reader = TantivyEngine(tmp_path / "idx")
     with pytest.raises(EngineError):
         reader.upsert([make_doc("x", "X")])
 
@@ -143,11 +146,13 @@ def test_documents_with_unknown_fields_or_no_id_are_refused(writer):
         writer.upsert([{"title": "No id"}])
 
 
-def test_opening_errors(tmp_path):
+def test_opening_errors(tmp_path, settings):
     with pytest.raises(EngineUnavailableError):
-        open_engine("tantivy", tmp_path / "missing")
+        TantivyEngine(tmp_path / "missing")
+    with pytest.raises(EngineUnavailableError):
+        open_engine(settings)  # a reader before the first load
     with pytest.raises(ConfigError, match="tantivy"):
-        open_engine("solr", tmp_path)
+        open_engine(dataclasses.replace(settings, engine="solr"))
 
 
 def test_an_index_built_with_other_fields_is_refused(tmp_path, writer):
@@ -156,16 +161,48 @@ def test_an_index_built_with_other_fields_is_refused(tmp_path, writer):
     data["schema"] = data["schema"][:-1]
     meta.write_text(json.dumps(data))
     with pytest.raises(IndexSchemaError, match="fields.toml.*lantern reindex"):
-        open_engine("tantivy", tmp_path / "idx")
+        TantivyEngine(tmp_path / "idx")
 
 
 def test_search_after_the_index_vanishes_is_an_error_not_zero_results(tmp_path):
     path = tmp_path / "idx"
-    with open_engine("tantivy", path, writer=True, heap_size=20_000_000, threads=1) as w:
+    with TantivyEngine(path, writer=True, heap_size=20_000_000, threads=1) as w:
         w.upsert(CATALOGUE[:3], new=True)
         w.commit()
-    reader = open_engine("tantivy", path)
+    reader = TantivyEngine(path)
     assert reader.search(SearchRequest("medicine")).total > 0
     (path / "meta.json").unlink()
     with pytest.raises(EngineUnavailableError):
         reader.search(SearchRequest("medicine"))
+
+
+def test_a_rebuild_writes_beside_the_live_index_and_keeps_its_lock_throughout(tmp_path):
+    """Tantivy's rebuild: a new directory beside the live one, the link swapped at the end,
+    the old directory kept for readers still on it; an aborted one leaves nothing behind; and
+    no second writer gets in at any moment (no load can change the store meanwhile)."""
+    from indexer.engine.tantivy.indexdir import ensure_live_index
+
+    link = ensure_live_index(tmp_path / "index")
+    live = link.resolve()
+
+    def second_writer_refused() -> bool:
+        try:
+            TantivyEngine(link, writer=True, heap_size=20_000_000, threads=1).close()
+        except IndexLockedError:
+            return True
+        return False
+
+    with TantivyEngine(link, writer=True, heap_size=20_000_000, threads=1) as engine:
+        engine.upsert(CATALOGUE, new=True)
+        engine.commit()
+        engine.begin_rebuild()
+        engine.upsert(CATALOGUE[:3], new=True)
+        engine.abort_rebuild()
+        assert list((tmp_path / "indexes").iterdir()) == [live]
+        engine.begin_rebuild()
+        engine.upsert(CATALOGUE[:3], new=True)
+        assert second_writer_refused()
+        engine.finish_rebuild()
+        assert second_writer_refused()
+        assert link.resolve() != live and live.exists() and engine.count() == 3
+    assert not second_writer_refused()

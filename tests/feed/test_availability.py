@@ -19,7 +19,7 @@ def client(catalogue):
 
 @pytest.fixture(scope="module")
 def docs(catalogue) -> list[dict]:
-    return open_engine("tantivy", catalogue.index_dir).scan(None, 2000)
+    return open_engine(catalogue).scan(None, 2000)
 
 
 def pick(docs, wanted: str) -> dict:

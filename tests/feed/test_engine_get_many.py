@@ -6,7 +6,7 @@ from indexer.engine import open_engine
 
 
 def test_get_many_returns_what_get_returns_and_leaves_out_unknown_ids(catalogue):
-    engine = open_engine("tantivy", catalogue.index_dir)
+    engine = open_engine(catalogue)
     ids = [d["id"] for d in engine.scan(None, 300)]
     asked = ids[::3] + ["NOPE.1", "odd id:with*chars"] + ids[:2]
     found = engine.get_many(asked)

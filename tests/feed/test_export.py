@@ -35,7 +35,7 @@ def run(settings, *args):
 
 
 def live_docs(settings, library: str | None = None) -> dict[str, dict]:
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     docs, after = {}, None
     while batch := engine.scan(after, 500):
         docs.update((d["id"], d) for d in batch)

@@ -54,7 +54,7 @@ def records_of(generated, code: str) -> list[pymarc.Record]:
 
 
 def single_member_docs(settings, code: str) -> list[dict]:
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     docs, after = [], None
     while batch := engine.scan(after, 500):
         docs += batch
@@ -106,7 +106,7 @@ def test_full_then_incremental_harvest_match_the_catalogue_exactly(tmp_path, ser
     assert set(full) == set(state)
     assert {i for i, (gone, _, _) in full.items() if gone} == {i for i, (_, g) in state.items()
                                                                 if g}
-    engine = open_engine("tantivy", settings.index_dir)
+    engine = open_engine(settings)
     for doc_id, (gone, stamp, marc) in full.items():
         assert stamp == utc(state[doc_id][0])
         if not gone:

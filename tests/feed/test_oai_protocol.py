@@ -95,7 +95,7 @@ def test_get_record_of_a_held_title_carries_every_holding_and_proxied_links(
         client, validate, catalogue, prefix):
     from indexer.engine import open_engine
 
-    engine = open_engine("tantivy", catalogue.index_dir)
+    engine = open_engine(catalogue)
     docs = engine.scan(None, 1000)
     held = max(docs, key=lambda d: len(d["holdings"]))
     online = next(d for d in docs if d.get("links") and d["links"][0]["access"])

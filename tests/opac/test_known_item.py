@@ -30,7 +30,7 @@ def loaded(tmp_path_factory):
         pytest.skip("too few shared MARC files for a known-item evaluation")
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("known") / "instance")
     load_library(settings, "KI", files, progress=False, log=lambda *a: None)
-    return open_engine("tantivy", settings.index_dir)
+    return open_engine(settings)
 
 
 def test_known_item_title_searches(loaded):

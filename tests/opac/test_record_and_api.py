@@ -98,6 +98,19 @@ def test_errors_have_one_json_shape(demo):
         assert set(body) == {"ok", "status", "error"} and body["ok"] is False
 
 
+def test_an_unknown_facet_is_the_callers_mistake_not_an_outage(demo):
+    """A filter or exclusion on a facet that does not exist is a 400 naming the facets, on the
+    API and on the results page, never the 503 of an engine failure."""
+    for query in ("filter=nosuchfacet:x", "q=heart&exclude=nosuchfacet:x"):
+        answer = demo.get(f"/api/v1/search?{query}")
+        body = answer.get_json()
+        assert answer.status_code == 400 and body["ok"] is False and body["status"] == 400
+        assert "nosuchfacet" in body["error"] and "format" in body["error"]
+        page = demo.get(f"/search?{query}")
+        assert page.status_code == 400 and b"nosuchfacet" in page.data
+    assert demo.get("/api/v1/search?filter=format:Book").status_code == 200
+
+
 def test_synonyms_expand_and_never_replace_and_a_file_edit_takes_effect(demo, synonyms_dir):
     uk = demo.get("/api/v1/search?q=anaemia&size=1").get_json()["total"]
     us = demo.get("/api/v1/search?q=anemia&size=1").get_json()["total"]

@@ -3,7 +3,7 @@
 Readers and writers address the alias (default "lantern"), which points at one versioned
 index "lantern-v<timestamp>". A writer creates the first one on demand. A full rebuild:
 
-    engine = open_engine("opensearch", url, writer=True)
+    engine = open_engine(settings, writer=True)   # LANTERN_ENGINE=opensearch
     engine.begin_rebuild()        # a new, empty lantern-v<timestamp>; writes now go there
     engine.upsert(docs, new=True) # ... the whole catalogue
     engine.finish_rebuild()       # refresh it, move the alias in one _aliases call,
@@ -16,7 +16,6 @@ which refreshes (the index's own refresh_interval is off).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 from collections.abc import Iterable, Iterator
@@ -28,36 +27,24 @@ from opensearchpy import exceptions as os_errors
 
 from indexer.engine import base
 from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
+from indexer.engine.opensearch.body import (
+    SOURCE,
+    TIE_BREAK,
+    highlight_body,
+    read_answer,
+    search_body,
+)
 from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
 from indexer.engine.opensearch.query import QueryBuilder
 from indexer.engine.opensearch.suggest import suggest_titles_and_names
-from indexer.engine.query import FacetValue, Hit, SearchRequest, SearchResult, Suggestion
-from indexer.engine.querylang import (
-    ParsedQuery,
-    attempt_found,
-    parse_query,
-    search_attempts,
-)
+from indexer.engine.query import SearchRequest, SearchResult, Suggestion
+from indexer.engine.querylang import ParsedQuery
+from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
-from indexer.errors import (
-    ConfigError,
-    EngineError,
-    EngineUnavailableError,
-    IndexerError,
-    QuerySyntaxError,
-)
+from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexerError
 
-SORTS = {
-    "year_desc": [{"year": {"order": "desc", "missing": "_last"}}],
-    "year_asc": [{"year": {"order": "asc", "missing": "_last"}}],
-    "title": [{"title_sort": {"order": "asc", "missing": "_last"}}],
-    "author": [{"author_sort": {"order": "asc", "missing": "_last"}}],
-}
-# Ties broken by id, so pages of one result list never overlap or skip.
-TIE_BREAK = {"id": {"order": "asc"}}
-MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window default
-SOURCE = ["id", "display"]
+GET_MANY_PAGE = 1000  # ids per search of get_many(), well inside the result window
 
 
 @contextmanager
@@ -73,8 +60,8 @@ def engine_errors(action: str) -> Iterator[None]:
         ) from exc
     except os_errors.NotFoundError as exc:
         raise EngineUnavailableError(f"opensearch {action}: no search index: {exc}") from exc
-    except os_errors.RequestError as exc:  # 400
-        raise QuerySyntaxError(f"opensearch {action}: request refused: {exc}") from exc
+    except os_errors.RequestError as exc:  # 400: a request we built wrong, not the caller's
+        raise EngineError(f"opensearch {action}: request refused: {exc}") from exc
     except os_errors.TransportError as exc:
         status = exc.status_code if isinstance(exc.status_code, int) else 0
         if status >= 500 or status == 429 or status == 0:
@@ -117,10 +104,9 @@ class OpenSearchEngine:
         timeout: float = 30.0,
         shards: int = 1,
         replicas: int = 0,
-        threads: int | None = None,  # Tantivy's options, passed by callers that open
-        heap_size: int | None = None,  # either engine the same way; unused here (the
-        facet_cache: int | None = None,  # server's request cache keeps aggregations)
     ) -> None:
+        """The index behind the alias `index` on the cluster at `url`. Product code opens it
+        with `open_engine(settings)`; tests pass a client of their own."""
         if not str(url).strip():
             raise ConfigError("LANTERN_OPENSEARCH_URL is not set (LANTERN_ENGINE=opensearch)")
         self.url = str(url)
@@ -128,10 +114,10 @@ class OpenSearchEngine:
         self.fields = fields if fields is not None else load_fields()
         boosts = boosts if boosts is not None else read_toml(synonyms_dir() / "boosts.toml")
         ranking = Ranking.build(self.fields, boosts)
-        self._highlight_fields = [
-            f for f in ranking.get("highlight", "fields", []) if f in ranking.weights
-        ]
-        self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
+        self._highlight = highlight_body(
+            [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
+            int(ranking.get("highlight", "max_chars", 200)),
+        )
         self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(synonyms_dir()))
         self._shards, self._replicas = shards, replicas
         # Transport retries stay low: the bulk writer has its own backoff, and a search
@@ -146,6 +132,13 @@ class OpenSearchEngine:
             with engine_errors("open"):
                 target = self._ensure_index()
             self._writer = BulkWriter(self.client, target, batch_size, retries, backoff)
+
+    @classmethod
+    def from_settings(cls, settings, *, writer: bool = False,
+                      to_rebuild: bool = False) -> OpenSearchEngine:
+        """The cluster at LANTERN_OPENSEARCH_URL. `to_rebuild` changes nothing: the alias
+        never refuses an index built with other fields."""
+        return cls(settings.opensearch_url, writer=writer)
 
     # --- indexes and the alias ----------------------------------------------------------
 
@@ -269,6 +262,17 @@ class OpenSearchEngine:
             hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
         return display_of(hits[0]["_source"]) if hits else None
 
+    def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), GET_MANY_PAGE):
+            page = wanted[start : start + GET_MANY_PAGE]
+            body = {"query": {"terms": {"id": page}}, "size": len(page), "_source": SOURCE}
+            with engine_errors("get_many"):
+                hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
+            found.update((d["id"], d) for d in (display_of(h["_source"]) for h in hits))
+        return found
+
     def scan(self, after: str | None, size: int) -> list[dict[str, Any]]:
         """Deep paging for the OAI feed: search_after on the id, no result window limit."""
         if size <= 0:
@@ -291,115 +295,13 @@ class OpenSearchEngine:
             return suggest_titles_and_names(self.client, self.alias, text[:200], max(1, limit))
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.text)
-        for field in request.facets:
-            f = self.fields.get(field)
-            if f is None or not f.facet:
-                raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
+        def attempt(parsed: ParsedQuery, **options: bool) -> SearchResult:
+            body = search_body(self._queries, parsed, request, self._highlight, **options)
+            answer = self.client.search(index=self.alias, body=body)
+            return read_answer(answer, request, self.fields, **options)
+
         with engine_errors("search"):
-            # The same attempts as Tantivy's, without "did you mean".
-            for options in search_attempts(parsed):
-                result = self._search(parsed, request, **options)
-                if attempt_found(result.total, parsed):
-                    break
-            return dataclasses.replace(result, notes=parsed.notes)
-
-    def search_body(
-        self,
-        parsed: ParsedQuery,
-        request: SearchRequest,
-        relaxed: bool = False,
-        fuzzy: bool = False,
-    ) -> dict[str, Any]:
-        """The _search request body for a parsed query (public for tests and debugging)."""
-        qb = self._queries
-        core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        keep, drop = qb.fixed_filters(request)
-        query: dict[str, Any] = {"must": [core]}
-        if keep:
-            query["filter"] = keep
-        if drop:
-            query["must_not"] = drop
-        sort = SORTS.get(request.sort)
-        if sort is None:
-            query["should"] = qb.bonuses(parsed, request)
-        offset = min(request.offset, MAX_RESULT_WINDOW)
-        size = max(0, min(request.limit, MAX_RESULT_WINDOW - offset))
-        body: dict[str, Any] = {
-            "query": {"bool": query},
-            "from": offset,
-            "size": size,
-            "track_total_hits": True,
-            "sort": [*(sort or ["_score"]), TIE_BREAK],
-            "_source": SOURCE,
-        }
-        selected = qb.facet_filters(request)
-        if selected:
-            # Hits obey every facet selection; each facet is counted without its own.
-            body["post_filter"] = {"bool": {"filter": selected}}
-        if request.facets:
-            body["aggs"] = self._facet_aggs(request)
-        if request.highlight and size and self._highlight_fields:
-            body["highlight"] = {
-                "pre_tags": ["<mark>"],
-                "post_tags": ["</mark>"],
-                "encoder": "html",
-                "number_of_fragments": 1,
-                "fragment_size": self._highlight_chars,
-                "fields": {name: {} for name in self._highlight_fields},
-            }
-        return body
-
-    def _facet_aggs(self, request: SearchRequest) -> dict[str, Any]:
-        sizes = dict(request.facet_sizes)
-        aggs = {}
-        for name in dict.fromkeys(request.facets):
-            others = self._queries.facet_filters(request, skip=name)
-            size = sizes.get(name, request.facet_size)
-            terms = {"field": name, "size": size, "shard_size": max(size, 10_000)}
-            aggs[name] = {
-                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
-                "aggs": {"values": {"terms": terms}},
-            }
-        return aggs
-
-    def _search(
-        self,
-        parsed: ParsedQuery,
-        request: SearchRequest,
-        relaxed: bool = False,
-        fuzzy: bool = False,
-    ) -> SearchResult:
-        body = self.search_body(parsed, request, relaxed, fuzzy)
-        answer = self.client.search(index=self.alias, body=body)
-        by_score = request.sort not in SORTS
-        hits = tuple(
-            Hit(
-                id=h["_source"]["id"],
-                score=float(h.get("_score") or 0.0) if by_score else 0.0,
-                display=display_of(h["_source"]),
-                highlights={k: v[0] for k, v in h.get("highlight", {}).items() if v},
-            )
-            for h in answer["hits"]["hits"][: request.limit]
-        )
-        facets = {}
-        for name in request.facets:
-            is_int = self.fields[name].type == "int"
-            buckets = answer.get("aggregations", {}).get(name, {}).get("values", {})
-            values = [
-                FacetValue(str(int(b["key"])) if is_int else str(b["key"]), int(b["doc_count"]))
-                for b in buckets.get("buckets", [])
-            ]
-            values.sort(key=lambda v: (-v.count, v.value))
-            facets[name] = tuple(values)
-        total = answer["hits"]["total"]
-        return SearchResult(
-            total=int(total["value"] if isinstance(total, dict) else total),
-            hits=hits,
-            facets=facets,
-            relaxed=relaxed,
-            fuzzy=fuzzy,
-        )
+            return run_search(request, self.fields, attempt)  # no "did you mean"
 
 
 _PREPARE_FIELDS: dict[str, FieldDef] = {}

@@ -35,7 +35,7 @@ from indexer.engine.querylang import (
     normalise_title,
     plain_text,
 )
-from indexer.errors import QuerySyntaxError
+from indexer.errors import UnknownFieldError
 
 MAX_PREFIX_CHARS = 100  # as tantivy_query: no reader types 100 characters to then want more
 # Typo tolerance as tantivy_query: one edit from 5 characters, two from 9.
@@ -216,7 +216,7 @@ class QueryBuilder:
     def _values(self, field: str, values: Any) -> dict:
         f = self.fields.get(field)
         if f is None or f.type not in ("keyword", "int"):
-            raise QuerySyntaxError(f"cannot filter on {field!r}: not a keyword or int field")
+            raise UnknownFieldError(f"cannot filter on {field!r}: not a keyword or int field")
         if f.type == "int":
             ints = [int(v) for v in values if str(v).lstrip("-").isdigit()]
             return {"terms": {field: ints}} if ints else {"match_none": {}}

@@ -2,20 +2,16 @@
 
 One writer process holds the only IndexWriter (a second gets IndexLockedError naming the
 holder); any number of reader processes search the same directory and pick up each commit
-on their next search (a stat() of meta.json decides whether to reload).
+on their next search (a stat() of meta.json decides whether to reload). A rebuild writes a
+new index directory beside the live one and swaps the index link to it (see indexdir).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import html
-import json
-import os
 import re
-import socket
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,31 +21,27 @@ from tantivy import Occur, Order, Query
 from indexer.engine import base
 from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
-from indexer.engine.querylang import ParsedQuery, attempt_found, parse_query, search_attempts
+from indexer.engine.querylang import ParsedQuery
+from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
-from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter, passes
+from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter
+from indexer.engine.tantivy.failures import engine_errors
+from indexer.engine.tantivy.highlight import highlights, highlights_asked
+from indexer.engine.tantivy.indexdir import (
+    check_schema,
+    ensure_live_index,
+    link_target,
+    new_index_dir,
+    open_index,
+    schema_on_disk,
+    swap_live_index,
+)
 from indexer.engine.tantivy.query import QueryBuilder, with_bonuses
-from indexer.engine.tantivy.schema import (
-    build_schema,
-    display_of,
-    register_analysers,
-    schema_field_names,
-    to_json,
-    to_jsons,
-)
+from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
 from indexer.engine.tantivy.words import Vocabulary
-from indexer.errors import (
-    ConfigError,
-    EngineError,
-    EngineUnavailableError,
-    IndexerError,
-    IndexLockedError,
-    IndexSchemaError,
-    QuerySyntaxError,
-)
+from indexer.engine.tantivy.writer import IndexWriter
+from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
 
-WRITER_INFO = "lantern-writer.json"  # who holds the writer lock, for the error message
-MIN_HEAP_PER_THREAD = 15_000_000  # tantivy refuses less
 SORT_FIELDS = {
     "year_desc": ("year", Order.Desc),
     "year_asc": ("year", Order.Asc),
@@ -59,54 +51,31 @@ SORT_FIELDS = {
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.]+")  # ids the query parser takes unquoted in a range
 
 
-@contextmanager
-def _engine_errors(action: str) -> Iterator[None]:
-    """Tantivy failures become EngineError: an outage is an error, never an empty result."""
-    try:
-        yield
-    except IndexerError:
-        raise
-    except (ValueError, OSError, RuntimeError) as exc:
-        raise EngineError(f"tantivy {action} failed: {exc}") from exc
-    except BaseException as exc:
-        # pyo3's PanicException derives from BaseException; a Rust panic is still an engine error.
-        if type(exc).__name__ == "PanicException":
-            raise EngineError(f"tantivy {action} panicked: {exc}") from exc
-        raise
-
-
 class TantivyEngine:
     name = "tantivy"
-    capabilities = frozenset(
-        {
-            base.FACETS,
-            base.HIGHLIGHT,
-            base.SORT,
-            base.SCAN,
-            base.RELAXED,
-            base.PREFER_LIBRARY,
-            base.SUGGEST,
-            base.SPELLING,
-        }
-    )
+    capabilities = frozenset({base.FACETS, base.HIGHLIGHT, base.SORT, base.SCAN, base.RELAXED,
+                              base.PREFER_LIBRARY, base.SUGGEST, base.SPELLING})
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        path: str | Path,
         *,
         writer: bool = False,
+        to_rebuild: bool = False,
         heap_size: int = 256_000_000,
         threads: int = 2,
         fields: dict[str, FieldDef] | None = None,
         boosts: dict[str, Any] | None = None,
         facet_cache: int = KEPT_COUNTS,
     ) -> None:
+        """The index at `path` (a directory, or a link to one). Product code opens it with
+        `open_engine(settings)`; tests and benchmarks open one where they like."""
         self.path = Path(path)
         self.fields = fields if fields is not None else load_fields()
         # boosts.toml and synonyms/*.txt are re-read when they change (no restart, no reindex)
         # unless the caller fixed them.
         self._boosts_path = None if boosts is not None else synonyms_dir() / "boosts.toml"
-        self._boosts_stamp = self._file_stamp(self._boosts_path)
+        self._boosts_stamp = _file_stamp(self._boosts_path)
         self._synonyms = SynonymFiles(synonyms_dir())
         ranking = Ranking.build(
             self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
@@ -116,81 +85,39 @@ class TantivyEngine:
             self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
         )
         self._meta = self.path / "meta.json"
+        self._heap_size, self._threads = heap_size, threads
+        self._writer: IndexWriter | None = None
+        self._rebuild: IndexWriter | None = None
+        self._stale: IndexSchemaError | None = None
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():
             raise EngineUnavailableError(f"no search index at {self.path}")
-        self._check_schema()
+        try:
+            check_schema(self.path, self.fields)
+        except IndexSchemaError as exc:
+            if not (writer and to_rebuild):
+                raise
+            self._stale = exc  # never opened, only replaced: begin_rebuild() comes next
+            return
         self._open_index()
-        self._writer: tantivy.IndexWriter | None = None
-        self._uncommitted = False
         if writer:
-            self._writer = self._open_writer(heap_size, threads)
+            self._writer = IndexWriter(self._index, self.path, heap_size, threads)
+
+    @classmethod
+    def from_settings(cls, settings, *, writer: bool = False,
+                      to_rebuild: bool = False) -> TantivyEngine:
+        """DATA_DIR/index, with the writer's threads and memory and the readers' facet cache."""
+        if writer:
+            ensure_live_index(settings.index_dir)
+        return cls(settings.index_dir, writer=writer, to_rebuild=to_rebuild,
+                   heap_size=settings.writer_heap_mb * 1_000_000,
+                   threads=settings.writer_threads, facet_cache=settings.facet_cache)
 
     # --- opening ------------------------------------------------------------------------
 
-    def _schema_on_disk(self) -> dict[str, dict[str, Any]]:
-        """The index's fields and their options, as Tantivy wrote them in meta.json."""
-        try:
-            return {f["name"]: f.get("options") or {}
-                    for f in json.loads(self._meta.read_text())["schema"]}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise EngineUnavailableError(f"cannot read {self._meta}: {exc}") from exc
-
-    def _check_schema(self) -> None:
-        if not self._meta.exists():
-            return
-        on_disk = set(self._schema_on_disk())
-        expected = schema_field_names(self.fields)
-        if on_disk != expected:
-            raise IndexSchemaError(
-                f"the index at {self.path} was built with other fields than schemas/fields.toml "
-                f"defines now (missing {sorted(expected - on_disk)}, extra "
-                f"{sorted(on_disk - expected)}); rebuild it from the catalogue store with "
-                "`lantern reindex`"
-            )
-
-    def _open_writer(self, heap_size: int, threads: int) -> tantivy.IndexWriter:
-        info = self.path / WRITER_INFO
-        threads = max(1, threads)
-        # Tantivy refuses less than 15 MB of indexing memory per thread.
-        heap_size = max(heap_size, MIN_HEAP_PER_THREAD * threads)
-        try:
-            writer = self._index.writer(heap_size, threads)
-        except ValueError as exc:
-            if "LockBusy" not in str(exc):
-                raise EngineError(f"cannot open a writer on {self.path}: {exc}") from exc
-            try:
-                holder = info.read_text().strip()
-            except OSError:
-                holder = "holder unknown"
-            raise IndexLockedError(
-                f"the index at {self.path} is already open for writing by {holder}; "
-                "only one indexing process may write to it at a time"
-            ) from exc
-        info.write_text(
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                }
-            )
-        )
-        return writer
-
-    @staticmethod
-    def _file_stamp(path: Path | None) -> tuple[int, int] | None:
-        if path is None:
-            return None
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        return st.st_mtime_ns, st.st_size
-
     def _refresh_ranking(self) -> None:
-        stamp = self._file_stamp(self._boosts_path)
+        stamp = _file_stamp(self._boosts_path)
         if stamp == self._boosts_stamp or stamp is None:
             return
         try:
@@ -204,23 +131,13 @@ class TantivyEngine:
         st = self._meta.stat()
         return st.st_mtime_ns, st.st_size, st.st_ino
 
-    def _open_index(self) -> None:
-        # The index path may be a link that `lantern reindex` swaps to a freshly built index;
-        # readers notice the new target and open it (see _searcher).
-        self._target = _link_target(self.path)
-        with _engine_errors(f"open of {self.path}"):
-            if self._meta.exists():
-                # The index's own schema: an option that only shapes a new index (which
-                # text fields are stored for highlighting) never makes one built before it
-                # changed unreadable.
-                self._index = tantivy.Index.open(str(self.path))
-            else:
-                schema = build_schema(self.fields, _highlights_asked(self._ranking))
-                self._index = tantivy.Index(schema, str(self.path))
-            register_analysers(self._index)
-            self._index.config_reader(reload_policy="Manual")
-            self._schema = self._index.schema
-        self._stored = {name for name, options in self._schema_on_disk().items()
+    def _open_index(self, index: tantivy.Index | None = None) -> None:
+        # The index path may be a link that a rebuild swaps to a freshly built index; readers
+        # notice the new target and open it (see _searcher).
+        self._target = link_target(self.path)
+        self._index = index or open_index(self.path, self.fields, highlights_asked(self._ranking))
+        self._schema = self._index.schema
+        self._stored = {name for name, options in schema_on_disk(self.path).items()
                         if options.get("stored")}
         self._use_ranking(self._ranking)
         self._vocabulary = Vocabulary(self._schema, self.fields)
@@ -230,14 +147,16 @@ class TantivyEngine:
         self._ranking = ranking
         # Text fields whose matches are marked: those asked for that the index stores (one
         # newly asked for is stored, and marked, once `lantern reindex` has rebuilt the index).
-        self._highlight_fields = [f for f in _highlights_asked(ranking) if f in self._stored]
+        self._highlight_fields = [f for f in highlights_asked(ranking) if f in self._stored]
         self._highlight_chars = int(ranking.get("highlight", "max_chars", 200))
         self._queries = QueryBuilder(self._schema, self.fields, ranking, self._synonyms)
 
     def _searcher(self) -> tantivy.Searcher:
+        if self._stale is not None:
+            raise self._stale
         # Tantivy replaces meta.json on every commit, so a changed stat means a new commit.
         try:
-            if self._writer is None and _link_target(self.path) != self._target:
+            if self._writer is None and link_target(self.path) != self._target:
                 self._open_index()
             stamp = self._meta_stamp()
         except OSError as exc:
@@ -249,50 +168,75 @@ class TantivyEngine:
 
     # --- writing ------------------------------------------------------------------------
 
-    def _require_writer(self) -> tantivy.IndexWriter:
-        if self._writer is None:
+    def _writing(self) -> IndexWriter:
+        """Where writes go: the index being rebuilt, else the live one."""
+        writer = self._rebuild or self._writer
+        if writer is None:
+            if self._stale is not None:
+                raise self._stale
             raise EngineError(f"the index at {self.path} was opened read-only")
-        return self._writer
+        return writer
 
     def upsert(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
         self.write_prepared(to_jsons(docs, self.fields), new=new)
 
     def write_prepared(self, prepared: Iterable[tuple[str, str]], *, new: bool = False) -> None:
         """Write (id, JSON line) pairs made by `prepare_document`."""
-        writer = self._require_writer()
-        self._uncommitted = True
-        with _engine_errors("upsert"):
-            for doc_id, line in prepared:
-                if not new:
-                    writer.delete_documents_by_term("id", doc_id)
-                writer.add_json(line)
+        self._writing().write(prepared, new=new)
 
     def delete(self, ids: Iterable[str]) -> None:
-        writer = self._require_writer()
-        self._uncommitted = True
-        with _engine_errors("delete"):
-            for doc_id in ids:
-                writer.delete_documents_by_term("id", doc_id)
+        self._writing().delete(ids)
 
     def commit(self) -> None:
-        writer = self._require_writer()
-        with _engine_errors("commit"):
-            writer.commit()
-            self._uncommitted = False
-            self._index.reload()
-            self._stamp = self._meta_stamp()
+        writer = self._writing()
+        writer.commit()
+        if writer is self._writer:
+            with engine_errors("commit"):
+                self._index.reload()
+                self._stamp = self._meta_stamp()
+
+    def begin_rebuild(self) -> None:
+        """Send every following write to a new, empty index directory beside the live one;
+        searches keep the live index until finish_rebuild()."""
+        if self._writer is None and self._stale is None:
+            raise EngineError(f"the index at {self.path} was opened read-only")
+        if self._rebuild is not None:
+            raise EngineError("begin_rebuild() while a rebuild is under way")
+        directory = new_index_dir(self.path)
+        directory.mkdir(parents=True)
+        index = open_index(directory, self.fields, highlights_asked(self._ranking))
+        self._rebuild = IndexWriter(index, directory, self._heap_size, self._threads)
+
+    def finish_rebuild(self) -> None:
+        """Commit the new index and swap the index link to it in one atomic rename; then
+        release the old index (its lock is held until the link has moved)."""
+        new, old = self._rebuild, self._writer
+        if new is None:
+            raise EngineError("finish_rebuild() without begin_rebuild()")
+        new.commit()
+        with engine_errors("swap of the index link"):
+            swap_live_index(self.path, new.directory)
+        self._writer, self._rebuild, self._stale = new, None, None
+        if old is not None:
+            old.close()
+        with engine_errors("reload"):
+            new.index.reload()
+        self._open_index(new.index)
+
+    def abort_rebuild(self) -> None:
+        """Drop the index being rebuilt; the live index never changed."""
+        new, self._rebuild = self._rebuild, None
+        if new is not None:
+            new.close()
+            shutil.rmtree(new.directory, ignore_errors=True)
 
     def close(self) -> None:
-        """Release the writer lock. Writes not committed are dropped."""
+        """Release the writer lock. Writes not committed, and an unfinished rebuild, are
+        dropped."""
+        self.abort_rebuild()
         writer, self._writer = self._writer, None
         if writer is not None:
-            with _engine_errors("close"):
-                if self._uncommitted:
-                    writer.rollback()
-                # Let the merges the last commit started finish: a rollback would abandon
-                # them, and every load would leave its segments behind (slower searches).
-                writer.wait_merging_threads()
-            (self.path / WRITER_INFO).unlink(missing_ok=True)
+            writer.close()
 
     def __enter__(self) -> TantivyEngine:
         return self
@@ -303,22 +247,20 @@ class TantivyEngine:
     # --- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
-        with _engine_errors("count"):
+        with engine_errors("count"):
             return self._searcher().num_docs
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
-        with _engine_errors("get"):
+        with engine_errors("get"):
             searcher = self._searcher()
             hits = searcher.search(Query.term_query(self._schema, "id", doc_id), 1).hits
             return display_of(searcher.doc(hits[0][1])) if hits else None
 
     def get_many(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """get() for many ids in one search (a feed page, a results page); missing ids are left
-        out of the answer."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        with _engine_errors("get_many"):
+        with engine_errors("get_many"):
             searcher = self._searcher()
             query = Query.term_set_query(self._schema, "id", wanted)
             hits = searcher.search(query, len(wanted)).hits
@@ -328,7 +270,7 @@ class TantivyEngine:
     def scan(self, after: str | None, size: int) -> list[dict[str, Any]]:
         if size <= 0:
             return []
-        with _engine_errors("scan"):
+        with engine_errors("scan"):
             searcher = self._searcher()
             if after is None or _PLAIN_ID.fullmatch(after):
                 query = (
@@ -355,25 +297,20 @@ class TantivyEngine:
         return out[:size]
 
     def search(self, request: SearchRequest) -> SearchResult:
-        parsed = parse_query(request.text)
-        for field in request.facets:
-            f = self.fields.get(field)
-            if f is None or not f.facet:
-                raise QuerySyntaxError(f"cannot count {field!r}: not a facet field")
         self._refresh_ranking()
-        with _engine_errors("search"):
-            searcher = self._searcher()
-            suggestion = None
-            for number, options in enumerate(search_attempts(parsed)):
-                result = self._search(searcher, parsed, request, **options)
-                if attempt_found(result.total, parsed):
-                    break
-                if number == 0:  # nothing had every word as typed: respell from the index
-                    suggestion = self._vocabulary.respell(searcher, parsed, request.text)
-            return dataclasses.replace(result, suggestion=suggestion, notes=parsed.notes)
+        with engine_errors("search"):
+            searcher = self._searcher()  # one for every attempt: they see the same commit
+
+            def attempt(parsed: ParsedQuery, **options: bool) -> SearchResult:
+                return self._search(searcher, parsed, request, **options)
+
+            def respell(parsed: ParsedQuery) -> str | None:
+                return self._vocabulary.respell(searcher, parsed, request.text)
+
+            return run_search(request, self.fields, attempt, respell)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
-        with _engine_errors("suggest"):
+        with engine_errors("suggest"):
             return self._vocabulary.suggest(self._searcher(), text[:200], max(1, limit))
 
     def _search(
@@ -392,8 +329,9 @@ class TantivyEngine:
         hits: tuple[Hit, ...] = ()
         if request.limit:
             docs = [(key, searcher.doc(addr)) for key, addr in found.hits]
-            marks = self._highlights(searcher, plan.core, [d for _, d in docs],
-                                     request.highlight)
+            marks = (highlights(searcher, plan.core, self._schema, self._highlight_fields,
+                                self._highlight_chars, [d for _, d in docs])
+                     if request.highlight else [{} for _ in docs])
             hits = tuple(
                 Hit(
                     id=doc.get_first("id"),
@@ -419,60 +357,15 @@ class TantivyEngine:
         matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
         return _Plan(core, query, matching, sort, request)
 
-    def tantivy_work(self, request: SearchRequest) -> tuple[float, list[tuple[dict, int]]]:
-        """Makes the Tantivy calls `search(request)` makes, alone: for each attempt it needs,
-        ranking the page, loading its documents and counting each counting pass (its terms
-        aggregations, and their recount where segments cut the lists short). Returns their
-        CPU seconds (building the queries, highlighting and respelling not included) and the
-        attempts made, each with the matches it found. The search bench sets this beside the
-        whole search, as the engine's own cost."""
-        parsed = parse_query(request.text)
-        searcher = self._searcher()
-        spent, made = 0.0, []
-        for options in search_attempts(parsed):
-            plan = self._plan(parsed, request, **options)
-            counting = passes(self._queries, plan.matching, request)
-            started = time.process_time()
-            found = plan.rank(searcher)
-            for _, address in found.hits if request.limit else ():
-                searcher.doc(address)
-            for query, sizes in counting:
-                self._facet_counter.count(searcher, query, sizes)
-            spent += time.process_time() - started
-            made.append((options, found.count))
-            if attempt_found(found.count, parsed):
-                break
-        return spent, made
 
-    def _highlights(
-        self, searcher: tantivy.Searcher, core: Query, docs: list, wanted: bool
-    ) -> list[dict[str, str]]:
-        marks: list[dict[str, str]] = [{} for _ in docs]
-        if not wanted or not docs:
-            return marks
-        for field in self._highlight_fields:
-            generator = tantivy.SnippetGenerator.create(searcher, core, self._schema, field)
-            generator.set_max_num_chars(self._highlight_chars)
-            for mark, doc in zip(marks, docs, strict=True):
-                snippet = generator.snippet_from_doc(doc)
-                ranges = snippet.highlighted()
-                if ranges:
-                    mark[field] = _marked_html(snippet.fragment(), ranges)
-        return marks
-
-
-def _highlights_asked(ranking: Ranking) -> list[str]:
-    """The text fields boosts.toml's [highlight] list asks to mark."""
-    return [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights]
-
-
-def _link_target(path: Path) -> str:
-    """What the index path points to now: `lantern reindex` swaps a link to a new index
-    directory (one readlink, where realpath would stat every part of the path)."""
+def _file_stamp(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
     try:
-        return os.readlink(path)
-    except OSError:  # not a link: an index directory of its own
-        return str(path)
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 @dataclasses.dataclass(frozen=True)
@@ -494,27 +387,6 @@ class _Plan:
             offset=self.request.offset,
             **({"order_by_field": self.sort[0], "order": self.sort[1]} if self.sort else {}),
         )
-
-
-def _marked_html(fragment: str, ranges: list) -> str:
-    """The fragment HTML-escaped with <mark> around each range (ranges are UTF-8 byte offsets)."""
-    if fragment.isascii():  # byte offsets are character offsets: cut the text itself
-        def cut(start, end=None):
-            return fragment[start:end]
-    else:
-        raw = fragment.encode()
-
-        def cut(start, end=None):
-            return raw[start:end].decode(errors="replace")
-    parts, pos = [], 0
-    for r in sorted(ranges, key=lambda r: r.start):
-        if r.start < pos:
-            continue
-        parts.append(html.escape(cut(pos, r.start)))
-        parts.append(f"<mark>{html.escape(cut(r.start, r.end))}</mark>")
-        pos = r.end
-    parts.append(html.escape(cut(pos)))
-    return "".join(parts)
 
 
 _PREPARE_FIELDS: dict[str, FieldDef] = {}

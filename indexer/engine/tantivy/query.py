@@ -32,7 +32,7 @@ from indexer.engine.querylang import (
     plain_text,
 )
 from indexer.engine.tantivy.schema import analyse, twin
-from indexer.errors import QuerySyntaxError
+from indexer.errors import UnknownFieldError
 
 # Tantivy refuses regexes over 1000 automaton states; prefixes longer than this are not
 # worth a prefix search anyway (no reader types 100 characters to then want more).
@@ -230,7 +230,7 @@ class QueryBuilder:
     def _values(self, field: str, values: Iterable[str]) -> Query:
         f = self.fields.get(field)
         if f is None or f.type not in ("keyword", "int"):
-            raise QuerySyntaxError(f"cannot filter on {field!r}: not a keyword or int field")
+            raise UnknownFieldError(f"cannot filter on {field!r}: not a keyword or int field")
         if f.type == "int":
             ints = [int(v) for v in values if str(v).lstrip("-").isdigit()]
             return Query.term_set_query(self.schema, field, ints) if ints else Query.empty_query()
