@@ -27,7 +27,7 @@ def documents(catalogue):
     """A held title with the most copies, an e-book with proxied links, and a few others."""
     from indexer.engine import open_engine
 
-    engine = open_engine("tantivy", catalogue.index_dir)
+    engine = open_engine(catalogue)
     try:
         docs = engine.scan(None, 1000)
     finally:
