@@ -44,13 +44,14 @@ class Outcome:
     index: int
     offset: int | None
     line: int | None
-    kind: str  # "loaded" | "deleted" | "skipped" | "rejected"
+    kind: str  # "loaded" | "deleted" | "skipped" | "rejected" | "mapping_failed"
     control_number: str | None = None
     problem: str | None = None
     warnings: tuple[str, ...] = ()
     content_hash: str | None = None
     data: bytes | None = None  # orjson {"mapped": ..., "holdings": ...}
     match_keys: tuple[str, ...] = ()
+    trace: str | None = None  # "mapping_failed": the traceback of our code's exception
 
 
 _WORKER: dict = {}
@@ -107,10 +108,11 @@ def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Ou
         holdings = extract_holdings(record, _WORKER["profile"], _WORKER["library"])
     except RecordError as exc:
         return Outcome(index, offset, line, "rejected", control, str(exc), warnings)
-    except Exception as exc:  # a bug in our code: report loudly, keep the rest of the file
+    except Exception as exc:  # a bug in our code, not bad data: its own outcome, kept the
+        # rest of the file loading; the report prints one traceback and the load its own status
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(index, offset, line, "rejected", control,
-                       f"internal error while mapping (please report): {detail}", warnings)
+        return Outcome(index, offset, line, "mapping_failed", control, detail, warnings,
+                       trace="".join(traceback.format_exception(exc)))
     return loaded(index, offset, line, record_id, mapped, holdings, warnings)
 
 

@@ -24,6 +24,9 @@ from indexer.queue import work as queue
 from indexer.settings import load_settings
 
 MAP_QUEUE, WRITE_QUEUE = "map", "write"
+# The tasks keep the names they had before the module moved into indexer/queue/: messages a
+# deployment queued before an upgrade still find their task (and the flush its queue).
+MAP_TASK, FLUSH_TASK = "indexer.tasks.map_batch", "indexer.tasks.flush_catalogue"
 # The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
 RETRYABLE = (EngineUnavailableError, IndexLockedError, sqlite3.OperationalError,
              RedisConnectionError)
@@ -40,7 +43,7 @@ def make_app() -> Celery:
         task_ignore_result=True,  # progress lives in the load registry, not in results
         worker_prefetch_multiplier=1,  # batches are long: one at a time per process
         task_default_queue=MAP_QUEUE,
-        task_routes={"indexer.queue.tasks.flush_catalogue": {"queue": WRITE_QUEUE}},
+        task_routes={FLUSH_TASK: {"queue": WRITE_QUEUE}},
         broker_transport_options={
             "visibility_timeout": visibility,
             # Look for messages of vanished workers this often (kombu's default: every 100 s).
@@ -66,7 +69,8 @@ def backoff(retries: int) -> int:
     return min(60, 2 ** retries, ceiling)
 
 
-@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+@app.task(name=MAP_TASK, bind=True, acks_late=True,
+          reject_on_worker_lost=True, max_retries=8)
 def map_batch(self, load_id: str, batch: int) -> None:
     """Parse, map and store one batch of a queued load, then ask the writer to flush."""
     try:
@@ -82,7 +86,8 @@ def map_batch(self, load_id: str, batch: int) -> None:
     flush_catalogue.delay(load_id)
 
 
-@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
+@app.task(name=FLUSH_TASK, bind=True, acks_late=True,
+          reject_on_worker_lost=True, max_retries=20)
 def flush_catalogue(self, load_id: str) -> str:
     """Index what the map workers stored; finish `load_id` once all its batches are done."""
     try:

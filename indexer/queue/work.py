@@ -20,7 +20,6 @@ import logging
 import multiprocessing
 import os
 import time
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -35,11 +34,12 @@ from indexer.load.pipeline import (
     map_raw_batch,
     map_read_batch,
 )
-from indexer.load.runner import LoadReport, absorb_outcomes
+from indexer.load.pool import build_pool
+from indexer.load.report import LoadReport
+from indexer.load.runner import absorb_outcomes
 from indexer.queue.registry import LoadRegistry
 from indexer.settings import Setting, env_name, load_settings
 from indexer.sources import ISO2709, detect_format, iter_raw_records, open_binary, read_records
-from indexer.union.rebuild import build_job, set_build_context
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,8 @@ def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) ->
     finally:
         store.close()
     result = {"status": "done", **{k: v for k, v in report.to_json().items() if k in (
-        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "warnings")}}
+        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "mapping_failed",
+        "mapping_traceback", "warnings")}}
     registry.record_result(load_id, batch, result)
     return result
 
@@ -273,7 +274,7 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
                 missing = writer.store.unseen_keys(meta["library"], load_id)
                 withdrawn = writer.withdraw(missing)
             writer.store.finish_load(load_id, now())
-        with build_pool(writer, settings.workers, writer.store.dirty_count()) as run_jobs:
+        with _flush_pool(writer, settings.workers, writer.store.dirty_count()) as run_jobs:
             changes = writer.flush(run_jobs)
     if finish:
         registry.finish(load_id, {"at": now(), "withdrawn": withdrawn,
@@ -297,22 +298,14 @@ def _flush_due(store: CatalogueStore, complete: bool) -> bool:
     return oldest is None or now() - oldest >= float(queue_setting("queue_flush_seconds"))
 
 
-@contextmanager
-def build_pool(writer: CatalogueWriter, workers: int, dirty: int):
-    """An imap of `build_job` over worker processes, or None (build in this process).
+def _flush_pool(writer: CatalogueWriter, workers: int, dirty: int):
+    """`build_pool` over worker processes, or one that builds in this process.
 
     A flush of `queue_pool_flush` dirty records or more is worth the pool's start-up. A worker
     run with `--pool solo` may start processes; a prefork pool's child (daemonic) may not, and
     builds in its own process."""
     if dirty < int(queue_setting("queue_pool_flush")) or multiprocessing.current_process().daemon:
-        yield None
-        return
+        return build_pool(0, writer.build_context)
     processes = workers or os.cpu_count() or 1
     log.info("flush of %d dirty records: building documents in %d processes", dirty, processes)
-    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-    pool = ctx.Pool(processes, set_build_context, (writer.build_context,))
-    try:
-        yield lambda jobs: pool.imap(build_job, jobs)
-    finally:
-        pool.close()
-        pool.join()
+    return build_pool(processes, writer.build_context)
