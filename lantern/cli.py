@@ -113,8 +113,9 @@ def load_status(reports) -> int:
 
 
 def enqueue(settings, library_code, files, encoding, source, replace) -> None:
+    from indexer.queue.plan import plan_load
     from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
-    from indexer.queue.work import open_registry, plan_load
+    from indexer.queue.work import open_registry
 
     try:
         registry = open_registry(settings.redis_url)

@@ -33,9 +33,10 @@ RETRYABLE = (EngineUnavailableError, IndexLockedError, sqlite3.OperationalError,
 
 
 def make_app() -> Celery:
-    url = load_settings().redis_url
-    keyprefix = queue.queue_setting("queue_prefix") + ":"
-    visibility = int(queue.queue_setting("queue_visibility_timeout"))
+    settings = load_settings()
+    url = settings.redis_url
+    keyprefix = settings.queue_prefix + ":"
+    visibility = settings.queue_visibility_timeout
     app = Celery("lantern", broker=url, backend=url, include=["indexer.queue.tasks"])
     app.conf.update(
         task_acks_late=True,
@@ -65,7 +66,7 @@ def backoff(retries: int) -> int:
     the visibility timeout. Redis hands a task that waits unacknowledged past that timeout to
     another worker, and a retry waits unacknowledged: each would run twice, and fail and retry
     twice, multiplying (the storm a short timeout and a slow machine set off in a test)."""
-    ceiling = max(1, int(queue.queue_setting("queue_visibility_timeout")) // 2)
+    ceiling = max(1, load_settings().queue_visibility_timeout // 2)
     return min(60, 2 ** retries, ceiling)
 
 

@@ -66,7 +66,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(harness, tmp_path):
     queued = data_dir(tmp_path / "queued", toml.read_text())
     expected = in_process(data_dir(tmp_path / "single", toml.read_text()),
                           {code: [path] for code, path in sample.files.items()})
-    slow = {"LANTERN_QUEUE_BATCH_DELAY": "1.5", "LANTERN_QUEUE_VISIBILITY_TIMEOUT": "6"}
+    slow = {"app": "tests.queue.slow_tasks", "LANTERN_QUEUE_VISIBILITY_TIMEOUT": "6"}
     doomed = harness.start_worker("map,write", 2, **slow)
     load_ids = [harness.enqueue(queued, code, path) for code, path in sample.files.items()]
     total = sum(harness.status(queued, i)["batches"] for i in load_ids)
