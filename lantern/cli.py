@@ -353,8 +353,9 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
 
     try:
         bar = Progress("Exporting", enabled=not quiet)
+        consortium = load_consortium(settings.libraries, settings.schemas_dir)
         report = run_export(settings, open_engine(settings.engine, settings.engine_location),
-                            load_consortium(settings.libraries), out, fmt, library=library_code,
+                            consortium, out, fmt, library=library_code,
                             since=parse_since(since) if since else None, deletes=deletes,
                             progress=bar)
         bar.finish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import textwrap
 
@@ -256,3 +257,21 @@ def test_search_json_prints_what_the_search_endpoint_returns(runner, libraries, 
     assert search_json(runner, "e* history")["notices"]
     refused = runner.invoke(main, ["search", "--size", "5000", "history"])
     assert refused.exit_code == EXIT_FAILED and "size" in refused.output
+
+
+def test_a_load_with_its_own_schemas_dir_leaves_the_environment_alone(libraries, settings,
+                                                                       tmp_path, monkeypatch):
+    """LANTERN_SCHEMAS_DIR reaches the mapping as an argument; the load once wrote it into
+    os.environ, where every later rules or profile lookup in the process picked it up."""
+    from dataclasses import replace
+
+    from indexer.load.runner import load_library
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    monkeypatch.delenv("LANTERN_SCHEMAS_DIR", raising=False)
+    own = replace(settings, schemas_dir=schemas)
+    report = load_library(own, "UVA", [shared("marc", "marc4j__chabon.mrc")], workers=0,
+                          progress=False, log=lambda *a: None)
+    assert report.loaded == 2
+    assert "LANTERN_SCHEMAS_DIR" not in os.environ

@@ -44,7 +44,8 @@ class CatalogueWriter:
         except Exception:
             engine.close()
             raise
-        return cls(engine, store, load_consortium(settings.libraries), overrides, settings.merge)
+        consortium = load_consortium(settings.libraries, settings.schemas_dir)
+        return cls(engine, store, consortium, overrides, settings.merge)
 
     @property
     def build_context(self) -> BuildContext:

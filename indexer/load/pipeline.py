@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -59,11 +58,12 @@ _WORKER: dict = {}
 
 def init_worker(library: Library | None, schemas_dir: str | None, encoding: str | None,
                 build_context=None) -> None:
+    """Set up a mapping process: the rules and holdings profiles of `schemas_dir` (the setting
+    LANTERN_SCHEMAS_DIR; None: the shipped ones), and optionally the library mapped first."""
     if build_context is not None:
         set_build_context(build_context)
-    if schemas_dir:
-        os.environ["LANTERN_SCHEMAS_DIR"] = schemas_dir
-    _WORKER["mapper"] = load_rules()
+    _WORKER["schemas_dir"] = Path(schemas_dir) if schemas_dir else None
+    _WORKER["mapper"] = load_rules(schemas_dir=_WORKER["schemas_dir"])
     _WORKER["profiles"] = {}
     if library is not None:
         use_library(library, encoding)
@@ -77,7 +77,7 @@ def use_library(library: Library, encoding: str | None) -> None:
     """Map the following batches as `library`'s records (its holdings profile, its encoding)."""
     profiles = _WORKER["profiles"]
     if library.holdings not in profiles:
-        profiles[library.holdings] = load_profile(library.holdings)
+        profiles[library.holdings] = load_profile(library.holdings, _WORKER["schemas_dir"])
     _WORKER["profile"] = profiles[library.holdings]
     _WORKER["library"] = library
     _WORKER["encoding"] = encoding

@@ -55,7 +55,8 @@ def _byte_range(name: str, chunk: list[tuple[int, int, bytes]]) -> dict:
 def plan_load(settings, library_code: str, files: list[Path], registry: LoadRegistry, *,
               source: str = "marc", encoding: str | None = None, replace: bool = False) -> dict:
     """Record a queued load and its batches in Redis; returns its meta (with "id")."""
-    library, known = load_consortium(settings.libraries).resolve(library_code)
+    consortium = load_consortium(settings.libraries, settings.schemas_dir)
+    library, known = consortium.resolve(library_code)
     encoding = None if encoding == "auto" else encoding
     encoding = encoding or (library.encoding if library.encoding != "auto" else None)
     specs: list[dict] = []

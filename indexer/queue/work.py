@@ -54,7 +54,8 @@ def _prepare_mapping(settings, meta: dict) -> None:
     """Load mapping rules and the library's holdings profile once per worker process."""
     key = (meta["library"], str(settings.libraries), str(settings.schemas_dir), meta["encoding"])
     if _PREPARED.get("key") != key:
-        library = load_consortium(settings.libraries).resolve(meta["library"])[0]
+        library = load_consortium(settings.libraries, settings.schemas_dir).resolve(
+            meta["library"])[0]
         init_worker(library, str(settings.schemas_dir), meta["encoding"])
         _PREPARED["key"] = key
 

@@ -335,4 +335,4 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
 def open_search_service(settings) -> SearchService:
     engine = open_engine(settings.engine, settings.engine_location, writer=False,
                          facet_cache=settings.facet_cache)
-    return SearchService(engine, load_consortium(settings.libraries))
+    return SearchService(engine, load_consortium(settings.libraries, settings.schemas_dir))
