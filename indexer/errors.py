@@ -20,8 +20,16 @@ class RuleError(ConfigError):
     """A mapping rule or holdings profile cannot be loaded (names the file and the rule)."""
 
 
+class SpecError(RuleError, ValueError):
+    """A spec string of a mapping rule does not follow the spec language."""
+
+
 class RecordError(IndexerError):
     """A source record is broken; it is skipped, counted and reported, never fatal."""
+
+
+class MarcXmlError(RecordError):
+    """One MARCXML <record> element is unusable (reason in the message)."""
 
 
 class EngineError(IndexerError):
@@ -38,3 +46,24 @@ class IndexLockedError(EngineError):
 
 class QuerySyntaxError(EngineError):
     """A query could not be understood even leniently."""
+
+
+class RequestError(IndexerError, ValueError):
+    """A client's request is malformed: answered with the protocol's own error, never a crash."""
+
+
+class OaiError(RequestError):
+    """An OAI-PMH request the repository answers with an <error code="..."> element."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class BadTokenError(RequestError):
+    """A resumption token we did not issue, one that was altered, or one that has expired."""
+
+
+class AvailabilityRequestError(RequestError):
+    """An availability request names no ids, too many, or an id_type other than bib or item."""
