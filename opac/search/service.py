@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.engine import SearchRequest, open_engine
+from indexer.feed.availability import availability
+from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
@@ -305,6 +307,32 @@ class SearchService:
             "available_at": [g["library_name"] for g in groups.values() if g["available"]],
             "other_formats": display.get("other_formats") or [],
         }
+
+    # What the other blueprints need of the index: they ask here, never the engine itself.
+
+    def display(self, doc_id: str) -> dict | None:
+        """The display document of `doc_id` as indexed (what record downloads render)."""
+        return self.engine.get(doc_id)
+
+    def moved_to(self, doc_id: str) -> str | None:
+        """The id of the document that now holds the record `doc_id` was named after, if any
+        (its anchor record merged into, or split off as, another document since)."""
+        library, dot, record_id = doc_id.partition(".")
+        if not dot or not library or not record_id or len(doc_id) > 200:
+            return None
+        key = f"{library}:{record_id}"
+        found = self.engine.search(SearchRequest(filters=(("record_key", (key,)),), limit=1))
+        if not found.hits or found.hits[0].id == doc_id:
+            return None
+        return found.hits[0].id
+
+    def availability(self, ids: list[str], id_type: str) -> list[dict]:
+        """ILS-DI availability entries of `ids` (bib or item ids), in the order asked."""
+        return availability(self.engine, ids, id_type)
+
+    def oai_provider(self, settings, base_url: str, page_size: int | None = None):
+        """The OAI-PMH provider over this service's index and consortium."""
+        return open_provider(settings, self.engine, self.consortium, base_url, page_size)
 
 
 # A result lists at most this many copies of each library: enough to say where the title is
