@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
     Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
+    Setting("oai_host", "", "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
+            "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable"),
+    Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
     # The queue's (workers and `lantern load --queue`).
     Setting("queue_prefix", "lantern",
             "Prefix of every Redis key of the queue (queues, loads): one per deployment"),
@@ -73,6 +76,8 @@ class Settings:
     port: int
     base_url: str
     secret_key: str
+    oai_host: str
+    oai_admin_email: str
     queue_prefix: str
     queue_visibility_timeout: int
     queue_flush_records: int
