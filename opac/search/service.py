@@ -11,47 +11,21 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.engine import SearchRequest, open_engine
+from indexer.engine import SORTS, SearchRequest, open_engine
+from indexer.engine.fields import load_facets, load_sorts
 from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
 MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the results page)
-SORTS = ("relevance", "year_desc", "year_asc", "title", "author")
-SORT_LABELS = {
-    "relevance": "Best match",
-    "year_desc": "Newest first",
-    "year_asc": "Oldest first",
-    "title": "Title A to Z",
-    "author": "Author A to Z",
-}
+SORT_LABELS = load_sorts()  # the sort menu; the names are indexer.engine.SORTS
 FACET_SIZE = 30  # values per facet: the page shows a few and "more" shows the rest
 SUGGEST_SIZE = 8
 
-# Public facet names -> index fields.
-FACETS = {
-    "library": "library",
-    "site": "site",
-    "format": "format",
-    "availability": "availability",
-    "year": "year",
-    "mesh": "subject_mesh_facet",
-    "subject": "subject_facet",
-    "language": "language",
-    "author": "author_facet",
-}
-FACET_LABELS = {
-    "library": "Library",
-    "site": "Site",
-    "format": "Format",
-    "availability": "Availability",
-    "year": "Year published",
-    "mesh": "Subject (MeSH)",
-    "subject": "Subject (other)",
-    "language": "Language",
-    "author": "Author",
-}
+# Public facet names -> index fields, and their headings (schemas/fields.toml [facet.*]).
+FACETS = {name: facet.field for name, facet in load_facets().items()}
+FACET_LABELS = {name: facet.label for name, facet in load_facets().items()}
 # Filters that are not counted as facets: region:CODE means "any library of that region".
 PSEUDO_FILTERS = ("region",)
 OLDEST_YEAR = 1000

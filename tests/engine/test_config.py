@@ -80,3 +80,30 @@ def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tm
     with TantivyEngine(built["after"], boosts=asked) as rebuilt:
         marks = rebuilt.search(request).hits[0].highlights
     assert marks["series"] == "<mark>Oxford</mark> <mark>medical</mark> <mark>handbooks</mark>"
+
+
+def test_facets_and_sorts_readers_see_come_from_the_fields_file():
+    from indexer.engine import SORTS
+    from indexer.engine.fields import load_facets, load_sorts
+    from opac.search.service import FACET_LABELS, FACETS, SORT_LABELS
+
+    facets = load_facets()
+    fields = load_fields()
+    assert all(fields[f.field].facet for f in facets.values())
+    assert FACETS == {name: f.field for name, f in facets.items()}
+    assert FACET_LABELS["mesh"] == "Subject (MeSH)" and list(FACETS)[0] == "library"
+    assert SORTS == tuple(load_sorts()) == tuple(SORT_LABELS) and SORTS[0] == "relevance"
+    assert SORT_LABELS["year_desc"] == "Newest first"
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('[facet.mesh]\nfield = "title"\nlabel = "MeSH"\n', "not a field with facet = true"),
+    ('[facet.mesh]\nfield = "format"\n', "needs field and label"),
+])
+def test_a_facet_must_count_a_facet_field_and_have_a_label(tmp_path, table, message):
+    from indexer.engine.fields import load_facets
+
+    shipped = (REPO / "schemas" / "fields.toml").read_text()
+    (tmp_path / "fields.toml").write_text(shipped.split("[facet.library]")[0] + table)
+    with pytest.raises(ConfigError, match=message):
+        load_facets(tmp_path)
