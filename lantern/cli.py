@@ -370,9 +370,10 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
 @click.pass_obj
 def show_settings(settings):
     """List every setting, its environment variable, current value and meaning."""
+    width = max(len(env_name(s.name)) for s in SETTINGS)
     for s in SETTINGS:
         value = getattr(settings, s.name)
-        click.echo(f"{env_name(s.name):<26} {str(value):<40} {s.help}")
+        click.echo(f"{env_name(s.name):<{width}} {str(value):<40} {s.help}")
 
 
 if __name__ == "__main__":
