@@ -108,8 +108,8 @@ def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Ou
         holdings = extract_holdings(record, _WORKER["profile"], _WORKER["library"])
     except RecordError as exc:
         return Outcome(index, offset, line, "rejected", control, str(exc), warnings)
-    except Exception as exc:  # a bug in our code, not bad data: its own outcome, kept the
-        # rest of the file loading; the report prints one traceback and the load its own status
+    except Exception as exc:  # a bug in our code, not bad data: its own outcome (the rest of
+        # the file still loads); the report prints one traceback, the load exits with status 5
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return Outcome(index, offset, line, "mapping_failed", control, detail, warnings,
                        trace="".join(traceback.format_exception(exc)))
