@@ -108,10 +108,8 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
     from indexer.settings import load_settings
 
     expected = document_count(load_settings(environ={}, data_dir=data, libraries=toml))
-    from indexer.queue.work import queue_setting
-
     result = {"records": records, "libraries": len(files), "cores": os.cpu_count(),
-              "flush_records": int(queue_setting("queue_flush_records")),
+              "flush_records": load_settings().queue_flush_records,
               "in_process_rate": round(records / seconds)}
     print(f"in-process: {seconds:.1f} s, {records / seconds:,.0f} records/s", flush=True)
     with tempfile.TemporaryDirectory(prefix="lantern-queue-bench-") as tmp:

@@ -20,17 +20,16 @@ class RuleError(ConfigError):
     """A mapping rule or holdings profile cannot be loaded (names the file and the rule)."""
 
 
+class SpecError(RuleError, ValueError):
+    """A spec string of a mapping rule does not follow the spec language."""
+
+
 class RecordError(IndexerError):
     """A source record is broken; it is skipped, counted and reported, never fatal."""
 
 
-class RequestError(IndexerError):
-    """The request asks for something that does not exist: the caller's mistake (an HTTP 400),
-    never an engine failure."""
-
-
-class UnknownFieldError(RequestError):
-    """A request names a facet or field the index does not have."""
+class MarcXmlError(RecordError):
+    """One MARCXML <record> element is unusable (reason in the message)."""
 
 
 class EngineError(IndexerError):
@@ -43,3 +42,29 @@ class EngineUnavailableError(EngineError):
 
 class IndexLockedError(EngineError):
     """Another process holds the index writer lock."""
+
+
+class RequestError(IndexerError, ValueError):
+    """The caller's mistake: a malformed request, or one asking for something that does not
+    exist. Answered with an HTTP 400 or the protocol's own error; never an engine failure."""
+
+
+class UnknownFieldError(RequestError):
+    """A request names a facet or field the index does not have."""
+
+
+class OaiError(RequestError):
+    """An OAI-PMH request the repository answers with an <error code="..."> element."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class BadTokenError(RequestError):
+    """A resumption token we did not issue, one that was altered, or one that has expired."""
+
+
+class AvailabilityRequestError(RequestError):
+    """An availability request names no ids, too many, or an id_type other than bib or item."""

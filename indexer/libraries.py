@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from indexer.errors import ConfigError
+from indexer.holdings import available_profiles
 
 ENCODINGS = ("auto", "marc-8", "utf-8")
 # Unknown libraries sort after every listed one when merged records pick a display record.
@@ -121,8 +122,9 @@ class Consortium:
         return isinstance(code, str) and code.strip().upper() in self.libraries
 
 
-def load_consortium(path: str | Path | None) -> Consortium:
-    """The consortium in `path`; an empty one when there is no path or no such file."""
+def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) -> Consortium:
+    """The consortium in `path`; an empty one when there is no path or no such file. Holdings
+    profiles are checked against `schemas_dir` (LANTERN_SCHEMAS_DIR; default the shipped one)."""
     if path is None:
         return Consortium()
     path = Path(path)
@@ -147,8 +149,9 @@ def load_consortium(path: str | Path | None) -> Consortium:
         raise ConfigError(f"{path}: libraries must be [[library]] tables")
 
     libraries: dict[str, Library] = {}
+    profiles = available_profiles(schemas_dir)
     for number, entry in enumerate(entries, start=1):
-        library = _library(path, number, entry)
+        library = _library(path, number, entry, profiles)
         if library.code in libraries:
             raise ConfigError(
                 f"{path}: library #{number} ({library.code}): "
@@ -163,7 +166,7 @@ def load_consortium(path: str | Path | None) -> Consortium:
     )
 
 
-def _library(path: Path, number: int, entry: object) -> Library:
+def _library(path: Path, number: int, entry: object, profiles: tuple[str, ...]) -> Library:
     label = f"library #{number}"
 
     def fail(problem: str) -> ConfigError:
@@ -192,7 +195,8 @@ def _library(path: Path, number: int, entry: object) -> Library:
         return value.strip()
 
     holdings = text("holdings") or "auto"
-    _check_profile(holdings, fail)
+    if holdings not in profiles:
+        raise fail(f"holdings profile {holdings!r} does not exist (known: {', '.join(profiles)})")
     encoding = (text("encoding") or "auto").lower()
     if encoding not in ENCODINGS:
         raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
@@ -222,15 +226,6 @@ def _library(path: Path, number: int, entry: object) -> Library:
         priority=priority,
         sites=dict(sites),
     )
-
-
-def _check_profile(name: str, fail) -> None:
-    # Imported here: holdings only needs Library for type hints, but keep the import one-way.
-    from indexer.holdings import available_profiles
-
-    known = available_profiles()
-    if name not in known:
-        raise fail(f"holdings profile {name!r} does not exist (known: {', '.join(known)})")
 
 
 def _is_web(url: str) -> bool:

@@ -40,6 +40,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
     Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
+    Setting("oai_host", "", "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
+            "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable"),
+    Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
+    # The queue's (workers and `lantern load --queue`).
+    Setting("queue_prefix", "lantern",
+            "Prefix of every Redis key of the queue (queues, loads): one per deployment"),
+    Setting("queue_visibility_timeout", "3600",
+            "Seconds after which a batch taken by a worker that vanished is delivered again"),
+    Setting("queue_flush_records", "50000",
+            "The writer indexes a load's stored records once this many wait (or the load ends)"),
+    Setting("queue_flush_seconds", "30",
+            "...or once the oldest of them has waited this long"),
+    Setting("queue_pool_flush", "5000",
+            "Dirty records from which the writer (run with --pool solo) builds documents on "
+            "every core"),
 )
 
 
@@ -61,6 +76,13 @@ class Settings:
     port: int
     base_url: str
     secret_key: str
+    oai_host: str
+    oai_admin_email: str
+    queue_prefix: str
+    queue_visibility_timeout: int
+    queue_flush_records: int
+    queue_flush_seconds: float
+    queue_pool_flush: int
 
     @property
     def index_dir(self) -> Path:
@@ -69,10 +91,6 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
-
-    @property
-    def engine_location(self) -> str:
-        return self.opensearch_url if self.engine == "opensearch" else str(self.index_dir)
 
 
 def env_name(setting: str) -> str:
@@ -92,12 +110,13 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         try:
             if f.type == "int":
                 value = int(str(value))
+            elif f.type == "float":
+                value = float(str(value))
             elif f.type == "Path":
                 value = Path(str(value)).expanduser()
         except ValueError:
-            raise ConfigError(
-                f"{env_name(f.name)}={value!r} is not a whole number"
-            ) from None
+            kind = "a whole number" if f.type == "int" else "a number"
+            raise ConfigError(f"{env_name(f.name)}={value!r} is not {kind}") from None
         values[f.name] = value
     values["data_dir"] = data_dir
     values["libraries"] = Path(libraries).expanduser()

@@ -1,7 +1,8 @@
 """The `lantern` command: load, search, serve, demo, export, settings.
 
 Exit statuses of `lantern load`: 0 every record loaded (skipped authority/holdings records are
-fine), 3 some records were rejected (see the load report), 1 the load failed, 2 a usage error.
+fine), 3 some records were rejected (see the load report), 5 our mapping code failed on some
+records (a bug to report; the report has its traceback), 1 the load failed, 2 a usage error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED, EXIT_RUNNING = 0, 1, 2, 3, 4
+EXIT_MAPPING_FAILED = 5  # our own mapping code raised on some records: a bug, not bad data
 
 
 def fail(message: str, status: int = EXIT_FAILED) -> None:
@@ -67,6 +69,13 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
     into batches for `celery -A indexer.queue.tasks worker` processes; `lantern status` follows
     them.
     A region's first load is fastest as one run: `lantern load --each CODE FILE --each ...`.
+
+    \b
+    Exit status: 0 every record loaded (skipped authority and holdings records are fine),
+    3 some records were rejected as broken (the load report says which and why),
+    5 Lantern's own mapping code failed on some records (a bug, not bad data: the report
+      holds the traceback; please report it); 5 wins over 3,
+    1 the load failed, 2 a usage error.
     """
     from indexer.load.runner import load_libraries
 
@@ -93,13 +102,20 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
                                  source=source, replace=replace)
     except IndexerError as exc:
         fail(str(exc))
-    problems = any(r.rejected or r.failed_files for r in reports)
-    sys.exit(EXIT_REJECTED if problems else EXIT_OK)
+    sys.exit(load_status(reports))
+
+
+def load_status(reports) -> int:
+    """The exit status of a load, by its worst outcome: our code failing, then bad data."""
+    if any(r.mapping_failed for r in reports):
+        return EXIT_MAPPING_FAILED
+    return EXIT_REJECTED if any(r.rejected or r.failed_files for r in reports) else EXIT_OK
 
 
 def enqueue(settings, library_code, files, encoding, source, replace) -> None:
+    from indexer.queue.plan import plan_load
     from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
-    from indexer.queue.work import open_registry, plan_load
+    from indexer.queue.work import open_registry
 
     try:
         registry = open_registry(settings.redis_url)
@@ -133,7 +149,7 @@ def status(settings, as_json, wait, load_id):
     """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches).
 
     Exit status with LOAD_ID: 0 finished, 3 finished with rejected records or failed batches,
-    4 still running."""
+    5 finished but our mapping code failed on some records, 4 still running."""
     from indexer.queue.work import open_registry
 
     try:
@@ -157,6 +173,8 @@ def status(settings, as_json, wait, load_id):
         click.echo(describe_load(progress))
     if progress.finished is None:
         sys.exit(EXIT_RUNNING)
+    if progress.mapping_failed:
+        sys.exit(EXIT_MAPPING_FAILED)
     sys.exit(EXIT_REJECTED if progress.rejected or progress.failed else EXIT_OK)
 
 
@@ -194,6 +212,9 @@ def describe_load(p) -> str:
                      f"{r['reason']}")
     if len(p.rejected) > 10:
         lines.append(f"  ... {len(p.rejected) - 10:,} more rejected (--json lists them all)")
+    if p.mapping_failed:
+        lines.append(f"  MAPPING CODE FAILED on {len(p.mapping_failed):,} records (a bug, not "
+                     f"bad data: please report it); --json has them and the first traceback")
     return "\n".join(lines)
 
 
@@ -331,8 +352,9 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
 
     try:
         bar = Progress("Exporting", enabled=not quiet)
-        report = run_export(settings, open_engine(settings),
-                            load_consortium(settings.libraries), out, fmt, library=library_code,
+        consortium = load_consortium(settings.libraries, settings.schemas_dir)
+        report = run_export(settings, open_engine(settings), consortium, out, fmt,
+                            library=library_code,
                             since=parse_since(since) if since else None, deletes=deletes,
                             progress=bar)
         bar.finish()
@@ -347,9 +369,10 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
 @click.pass_obj
 def show_settings(settings):
     """List every setting, its environment variable, current value and meaning."""
+    width = max(len(env_name(s.name)) for s in SETTINGS)
     for s in SETTINGS:
         value = getattr(settings, s.name)
-        click.echo(f"{env_name(s.name):<26} {str(value):<40} {s.help}")
+        click.echo(f"{env_name(s.name):<{width}} {str(value):<40} {s.help}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ import pytest
 from pymarc import MARCReader, parse_xml_to_array
 
 from indexer.catalogue.writer import CatalogueWriter
-from indexer.load.runner import LoadReport, run_load
+from indexer.load.report import LoadReport
+from indexer.load.runner import run_load
 from indexer.sources import detect_format
 from tests.conftest import SHARED_DATA
 

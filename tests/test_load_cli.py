@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from lantern.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
-from tests.conftest import shared, write_libraries
+from lantern.cli import EXIT_FAILED, EXIT_MAPPING_FAILED, EXIT_OK, EXIT_REJECTED, main
+from tests.conftest import REPO, shared, write_libraries
 
 
 @pytest.fixture
@@ -86,6 +88,32 @@ def test_broken_records_are_reported_and_the_rest_of_the_file_loads(runner, libr
     else:
         assert result.exit_code == EXIT_OK
     assert "Traceback" not in result.output
+
+
+def test_a_failure_of_our_mapping_code_is_its_own_outcome_not_a_rejected_record(
+        runner, libraries, settings, tmp_path, monkeypatch):
+    """A rule our steps accept but cannot run (split_codes of width 0 divides by zero on every
+    041 $a) is a bug in Lantern's mapping, not bad data: its own list in the report, the
+    traceback printed once, exit status 5; the records without 041 still load."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    with (schemas / "marc21.toml").open("a", encoding="utf-8") as rules:
+        rules.write('\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
+                    'steps = [{ step = "split_codes", width = 0 }]\n')
+    monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(schemas))
+    path = shared("marc", "solrmarc__uva_001-200.mrc")  # 20 of its 200 records have an 041
+    result = load(runner, "--library", "UVA", str(path))
+    assert result.exit_code == EXIT_MAPPING_FAILED, result.output
+    report = json.loads(next(settings.reports_dir.glob("load-UVA-*.json")).read_text())
+    assert report["rejected"] == [] and report["loaded"] == 180
+    assert report["mapping_failed_count"] == 20
+    failure = report["mapping_failed"][0]
+    assert failure["file"].endswith(path.name) and failure["control_number"]
+    assert "ZeroDivisionError" in failure["error"]
+    assert "ZeroDivisionError" in report["mapping_traceback"]
+    assert "MAPPING CODE FAILED on 20 records" in result.output
+    assert result.output.count("Traceback (most recent call last)") == 1
+    assert "rejected" not in result.output
 
 
 def test_a_truncated_file_loads_what_precedes_the_break(runner, libraries, settings, tmp_path):
@@ -207,3 +235,21 @@ def test_search_json_prints_what_the_search_endpoint_returns(runner, libraries, 
     assert search_json(runner, "e* history")["notices"]
     refused = runner.invoke(main, ["search", "--size", "5000", "history"])
     assert refused.exit_code == EXIT_FAILED and "size" in refused.output
+
+
+def test_a_load_with_its_own_schemas_dir_leaves_the_environment_alone(libraries, settings,
+                                                                       tmp_path, monkeypatch):
+    """LANTERN_SCHEMAS_DIR reaches the mapping as an argument; the load once wrote it into
+    os.environ, where every later rules or profile lookup in the process picked it up."""
+    from dataclasses import replace
+
+    from indexer.load.runner import load_library
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    monkeypatch.delenv("LANTERN_SCHEMAS_DIR", raising=False)
+    own = replace(settings, schemas_dir=schemas)
+    report = load_library(own, "UVA", [shared("marc", "marc4j__chabon.mrc")], workers=0,
+                          progress=False, log=lambda *a: None)
+    assert report.loaded == 2
+    assert "LANTERN_SCHEMAS_DIR" not in os.environ

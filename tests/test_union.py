@@ -135,7 +135,8 @@ def test_grouping_the_whole_catalogue_at_once_gives_the_groups_of_looking_up_eac
 def test_records_checkpointed_before_a_crash_are_indexed_by_the_next_flush(tmp_path, uva):
     from indexer.catalogue.writer import CatalogueWriter
     from indexer.load.pipeline import batches, call, init_worker
-    from indexer.load.runner import LoadReport, absorb_outcomes
+    from indexer.load.report import LoadReport
+    from indexer.load.runner import absorb_outcomes
 
     settings = make_settings(tmp_path / "crash")
     with CatalogueWriter.open(settings) as writer:

@@ -228,11 +228,6 @@ class CatalogueStore:
     def all_keys(self) -> set[str]:
         return {k for (k,) in self.db.execute("SELECT key FROM records")}
 
-    def all_doc_ids(self) -> Iterator[str]:
-        for (doc_id,) in self.db.execute(
-                "SELECT DISTINCT doc_id FROM records WHERE doc_id IS NOT NULL ORDER BY doc_id"):
-            yield doc_id
-
     def record_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
@@ -272,9 +267,6 @@ class CatalogueStore:
         return self.db.execute(
             "SELECT min(r.updated) FROM dirty d CROSS JOIN records r ON r.key = d.value "
             "WHERE d.kind = 'key'").fetchone()[0]
-
-    def has_dirty(self) -> bool:
-        return self.db.execute("SELECT 1 FROM dirty LIMIT 1").fetchone() is not None
 
     def clear_dirty(self) -> None:
         self.db.execute("DELETE FROM dirty")

@@ -38,13 +38,14 @@ class CatalogueWriter:
         except Exception:
             engine.close()
             raise
-        return cls(engine, store, load_consortium(settings.libraries), overrides, settings.merge)
+        consortium = load_consortium(settings.libraries, settings.schemas_dir)
+        return cls(engine, store, consortium, overrides, settings.merge)
 
     @property
     def build_context(self) -> BuildContext:
         """What worker processes need to build this catalogue's documents."""
         return BuildContext(self.consortium, self.overrides,
-                            document_preparer(self.engine.name), self.merge)
+                            document_preparer(self.engine.name, self.engine.fields), self.merge)
 
     def put(self, library: str, outcomes) -> int:
         """Store loaded records; returns how many were new or changed."""

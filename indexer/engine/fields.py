@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,12 +25,10 @@ class FieldDef:
     help: str = ""
 
 
-def schemas_dir() -> Path:
-    return Path(os.environ.get("LANTERN_SCHEMAS_DIR") or _REPO / "schemas")
-
-
-def synonyms_dir() -> Path:
-    return Path(os.environ.get("LANTERN_SYNONYMS_DIR") or _REPO / "synonyms")
+# The files Lantern ships; a deployment names its own in LANTERN_SCHEMAS_DIR and
+# LANTERN_SYNONYMS_DIR, which reach these functions through the settings, never the environment.
+SHIPPED_SCHEMAS = _REPO / "schemas"
+SHIPPED_SYNONYMS = _REPO / "synonyms"
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -75,7 +72,60 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
 
 def load_fields(directory: Path | None = None) -> dict[str, FieldDef]:
     """Field definitions by name, in file order."""
-    return _load_fields((directory or schemas_dir()) / "fields.toml")
+    return _load_fields((directory or SHIPPED_SCHEMAS) / "fields.toml")
+
+
+@dataclass(frozen=True)
+class FacetDef:
+    """A facet readers see: its public name, the index field it counts, its heading."""
+
+    name: str
+    field: str
+    label: str
+
+
+@lru_cache(maxsize=8)
+def _load_facets(path: Path) -> dict[str, FacetDef]:
+    fields = _load_fields(path)
+    facets = {}
+    for name, spec in _tables(path, "facet").items():
+        if set(spec) != {"field", "label"} or not all(isinstance(v, str) for v in spec.values()):
+            raise ConfigError(f"{path}: [facet.{name}] needs field and label (text), only those")
+        target = fields.get(spec["field"])
+        if target is None or not target.facet:
+            raise ConfigError(f"{path}: [facet.{name}] counts {spec['field']!r}, which is not a "
+                              f"field with facet = true")
+        facets[name] = FacetDef(name, spec["field"], spec["label"])
+    return facets
+
+
+def load_facets(directory: Path | None = None) -> dict[str, FacetDef]:
+    """The facets readers see, by public name, in the order the results page shows them."""
+    return _load_facets((directory or SHIPPED_SCHEMAS) / "fields.toml")
+
+
+@lru_cache(maxsize=8)
+def _load_sorts(path: Path) -> dict[str, str]:
+    sorts = {}
+    for name, spec in _tables(path, "sort").items():
+        if set(spec) != {"label"} or not isinstance(spec["label"], str):
+            raise ConfigError(f"{path}: [sort.{name}] needs a label (text), only that")
+        sorts[name] = spec["label"]
+    if "relevance" not in sorts:
+        raise ConfigError(f"{path}: [sort.relevance] is missing (the default order)")
+    return sorts
+
+
+def load_sorts(directory: Path | None = None) -> dict[str, str]:
+    """Result orders by name -> the sort menu's label, in the menu's order."""
+    return _load_sorts((directory or SHIPPED_SCHEMAS) / "fields.toml")
+
+
+def _tables(path: Path, kind: str) -> dict[str, dict]:
+    raw = read_toml(path).get(kind)
+    if not isinstance(raw, dict) or not raw or not all(isinstance(v, dict) for v in raw.values()):
+        raise ConfigError(f"{path}: needs [{kind}.NAME] tables")
+    return raw
 
 
 @lru_cache(maxsize=8)
@@ -85,7 +135,7 @@ def _load_boosts(path: Path) -> dict[str, Any]:
 
 def load_boosts(directory: Path | None = None) -> dict[str, Any]:
     """The parsed boosts.toml (see that file for what each key means)."""
-    return _load_boosts((directory or synonyms_dir()) / "boosts.toml")
+    return _load_boosts((directory or SHIPPED_SYNONYMS) / "boosts.toml")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SORTS = ("relevance", "year_desc", "year_asc", "title", "author")
+from indexer.engine.fields import load_sorts
+
+# The one list of result orders, from schemas/fields.toml's [sort.*] tables (with their labels).
+SORTS = tuple(load_sorts())
 
 FieldValues = tuple[tuple[str, tuple[str, ...]], ...]
 

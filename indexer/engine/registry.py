@@ -3,11 +3,13 @@ loads two)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
 
 from indexer.engine.base import Engine
+from indexer.engine.fields import FieldDef
 from indexer.errors import ConfigError
 
 # name -> "module:class".
@@ -44,6 +46,7 @@ def open_engine(settings, *, writer: bool = False, to_rebuild: bool = False) -> 
     return engine_class.from_settings(settings, writer=writer, to_rebuild=to_rebuild)
 
 
-def document_preparer(name: str) -> Callable[[dict[str, Any]], Any]:
-    """The function that prepares documents for `Engine.write_prepared` of engine `name`."""
-    return _resolve(PREPARERS, name)
+def document_preparer(name: str, fields: dict[str, FieldDef]) -> Callable[[dict[str, Any]], Any]:
+    """The function that prepares documents for `Engine.write_prepared` of engine `name`, with
+    the index's fields (it is sent to worker processes, so it carries them)."""
+    return functools.partial(_resolve(PREPARERS, name), fields=fields)

@@ -9,6 +9,7 @@ document id says where to look); the bib response gives every item in that form.
 
 from __future__ import annotations
 
+from indexer.errors import AvailabilityRequestError
 from indexer.feed.source import fetch_displays
 from indexer.feed.text import escape, xml_safe
 from indexer.marc.from_document import status_text
@@ -17,10 +18,6 @@ MAX_IDS = 200
 DLF_NS = "http://diglib.org/ilsdi/1.1"
 AVAILABLE, NOT_AVAILABLE, UNKNOWN = "available", "not available", "unknown"
 _STATUS = {"available": AVAILABLE, "on_loan": NOT_AVAILABLE, "reference": NOT_AVAILABLE}
-
-
-class AvailabilityRequestError(ValueError):
-    """The request names no ids, too many, or an id_type other than bib or item."""
 
 
 def parse_ids(raw: str, id_type: str) -> list[str]:

@@ -9,6 +9,8 @@ import re
 import time
 from dataclasses import dataclass
 
+from indexer.errors import OaiError
+
 VERBS = {
     # verb: (required, optional, exclusive)
     "Identify": (set(), set(), None),
@@ -24,13 +26,6 @@ PREFIX = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-
-
-class OaiError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

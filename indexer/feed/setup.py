@@ -14,8 +14,7 @@ FALLBACK_HOST = "lantern.local"
 
 def identifier_host(settings) -> str:
     """The namespace of oai:HOST:ID identifiers: the base URL's host name."""
-    configured = getattr(settings, "oai_host", "")
-    return configured or urlparse(settings.base_url or "").hostname or FALLBACK_HOST
+    return settings.oai_host or urlparse(settings.base_url or "").hostname or FALLBACK_HOST
 
 
 def org_code(consortium) -> str:
@@ -35,7 +34,7 @@ def open_provider(settings, engine, consortium, base_url: str, page_size: int | 
         name=consortium.name or "Lantern union catalogue",
         base_url=base_url,
         host=host,
-        admin_email=getattr(settings, "oai_admin_email", "") or f"library@{host}",
+        admin_email=settings.oai_admin_email or f"library@{host}",
         org_code=org_code(consortium),
         record_url=f"{site}/record/{{id}}" if site else "",
     )

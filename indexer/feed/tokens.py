@@ -17,12 +17,10 @@ from dataclasses import asdict, dataclass
 
 import orjson
 
+from indexer.errors import BadTokenError
+
 TOKEN_LIFETIME = 24 * 3600  # seconds; OAI validators expect at least 23 hours
 _MAC_BYTES = 12
-
-
-class BadTokenError(ValueError):
-    """A token we did not issue, one that was altered, or one that has expired."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,6 @@ from indexer.holdings.profile import (
     available_profiles,
     clear_profile_cache,
     load_profile,
-    schemas_dir,
 )
 
 # The profiles shipped in schemas/holdings/ ("auto" chooses among the others per record).
@@ -31,5 +30,4 @@ __all__ = [
     "detect_profile",
     "extract_holdings",
     "load_profile",
-    "schemas_dir",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from indexer.holdings.profile import (
     AUTO,
@@ -15,22 +16,28 @@ from indexer.holdings.profile import (
 )
 from indexer.marc.record import Field, MarcRecord
 
-if TYPE_CHECKING:
-    from indexer.libraries import Library
+
+class Library(Protocol):
+    """What holdings need of a member library (`indexer.libraries.Library` is one): its code.
+    A protocol, so that holdings import nothing from libraries (which checks profile names
+    against holdings)."""
+
+    code: str
 
 _ITEM_INHERITS = ("site", "location", "call_number", "item_type", "volume", "note")
 _EMPTY_HOLDING = dict.fromkeys(HOLDING_FIELDS)
 
 
-def detect_profile(record: MarcRecord, candidates: tuple[str, ...] | None = None) -> str | None:
+def detect_profile(record: MarcRecord, candidates: tuple[str, ...] | None = None,
+                   schemas_dir: Path | None = None) -> str | None:
     """The first candidate profile whose item tag is present and looks like items, or None.
 
-    Candidates default to those of the `auto` profile file.
+    Candidates default to those of the `auto` profile file (in `schemas_dir`, default shipped).
     """
     if candidates is None:
-        profiles = load_profile(AUTO).candidate_profiles
+        profiles = load_profile(AUTO, schemas_dir).candidate_profiles
     else:
-        profiles = tuple(load_profile(name) for name in candidates)
+        profiles = tuple(load_profile(name, schemas_dir) for name in candidates)
     found = _detect(record, profiles)
     return found.name if found is not None else None
 

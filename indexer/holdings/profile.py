@@ -8,7 +8,6 @@ extraction hot path can walk without further lookups; compiled profiles are cach
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -69,13 +68,9 @@ _RULE_KINDS = ("map", "nonzero", "present", "pattern")
 _RULE_KEYS = {"subfield", "text", "due_date", "due_format", "ignore_case", "status", *_RULE_KINDS}
 
 
-_DEFAULT_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-
-
-def schemas_dir() -> Path:
-    """`LANTERN_SCHEMAS_DIR` when set (a deployment's own profiles), else the repo's schemas/."""
-    override = os.environ.get("LANTERN_SCHEMAS_DIR")
-    return Path(override) if override else _DEFAULT_SCHEMAS
+# The profiles shipped in the checkout; a deployment's own schemas dir (the setting
+# LANTERN_SCHEMAS_DIR) is passed in by whoever loads.
+SHIPPED_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,27 +152,29 @@ def parse_due_date(value: str, formats: tuple[str, ...]) -> str | None:
         return None
 
 
-def available_profiles() -> tuple[str, ...]:
-    """Names of every profile file in the schemas dir (shipped and local)."""
-    folder = schemas_dir() / "holdings"
+def available_profiles(schemas_dir: Path | None = None) -> tuple[str, ...]:
+    """Names of every profile file in `schemas_dir`/holdings (default: the shipped ones)."""
+    folder = (schemas_dir or SHIPPED_SCHEMAS) / "holdings"
     return tuple(sorted(p.stem for p in folder.glob("*.toml")))
 
 
-# Compiled profiles by (LANTERN_SCHEMAS_DIR, name): the hot path must not touch the disk.
-_CACHE: dict[tuple[str, str], HoldingsProfile] = {}
+# Compiled profiles by (schemas dir, name): the hot path must not touch the disk.
+_CACHE: dict[tuple[Path, str], HoldingsProfile] = {}
 
 
-def load_profile(name: str) -> HoldingsProfile:
-    """The compiled profile `schemas/holdings/<name>.toml` ("auto" allowed), cached."""
-    key = (os.environ.get("LANTERN_SCHEMAS_DIR", ""), name)
+def load_profile(name: str, schemas_dir: Path | None = None) -> HoldingsProfile:
+    """The compiled profile `<schemas_dir>/holdings/<name>.toml` ("auto" allowed), cached;
+    `schemas_dir` defaults to the shipped schemas/."""
+    folder = Path(schemas_dir or SHIPPED_SCHEMAS)
+    key = (folder, name)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise RuleError(f"holdings profile name {name!r} is not a plain name")
-    path = schemas_dir() / "holdings" / f"{name}.toml"
+    path = folder / "holdings" / f"{name}.toml"
     if not path.is_file():
-        known = ", ".join(available_profiles()) or "none"
+        known = ", ".join(available_profiles(folder)) or "none"
         raise RuleError(f"{path}: no holdings profile {name!r} (known: {known})")
     profile = _compile(path)
     _CACHE[key] = profile
@@ -216,7 +213,7 @@ def _compile(path: Path) -> HoldingsProfile:
             description,
             path,
             candidates=tuple(candidates),
-            candidate_profiles=tuple(load_profile(c) for c in candidates),
+            candidate_profiles=tuple(load_profile(c, path.parent.parent) for c in candidates),
         )
 
     due_formats = tuple(check.string_list(head, "due_formats", "profile."))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -44,13 +43,14 @@ class Outcome:
     index: int
     offset: int | None
     line: int | None
-    kind: str  # "loaded" | "deleted" | "skipped" | "rejected"
+    kind: str  # "loaded" | "deleted" | "skipped" | "rejected" | "mapping_failed"
     control_number: str | None = None
     problem: str | None = None
     warnings: tuple[str, ...] = ()
     content_hash: str | None = None
     data: bytes | None = None  # orjson {"mapped": ..., "holdings": ...}
     match_keys: tuple[str, ...] = ()
+    trace: str | None = None  # "mapping_failed": the traceback of our code's exception
 
 
 _WORKER: dict = {}
@@ -58,11 +58,12 @@ _WORKER: dict = {}
 
 def init_worker(library: Library | None, schemas_dir: str | None, encoding: str | None,
                 build_context=None) -> None:
+    """Set up a mapping process: the rules and holdings profiles of `schemas_dir` (the setting
+    LANTERN_SCHEMAS_DIR; None: the shipped ones), and optionally the library mapped first."""
     if build_context is not None:
         set_build_context(build_context)
-    if schemas_dir:
-        os.environ["LANTERN_SCHEMAS_DIR"] = schemas_dir
-    _WORKER["mapper"] = load_rules()
+    _WORKER["schemas_dir"] = Path(schemas_dir) if schemas_dir else None
+    _WORKER["mapper"] = load_rules(schemas_dir=_WORKER["schemas_dir"])
     _WORKER["profiles"] = {}
     if library is not None:
         use_library(library, encoding)
@@ -76,7 +77,7 @@ def use_library(library: Library, encoding: str | None) -> None:
     """Map the following batches as `library`'s records (its holdings profile, its encoding)."""
     profiles = _WORKER["profiles"]
     if library.holdings not in profiles:
-        profiles[library.holdings] = load_profile(library.holdings)
+        profiles[library.holdings] = load_profile(library.holdings, _WORKER["schemas_dir"])
     _WORKER["profile"] = profiles[library.holdings]
     _WORKER["library"] = library
     _WORKER["encoding"] = encoding
@@ -107,10 +108,11 @@ def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Ou
         holdings = extract_holdings(record, _WORKER["profile"], _WORKER["library"])
     except RecordError as exc:
         return Outcome(index, offset, line, "rejected", control, str(exc), warnings)
-    except Exception as exc:  # a bug in our code: report loudly, keep the rest of the file
+    except Exception as exc:  # a bug in our code, not bad data: its own outcome (the rest of
+        # the file still loads); the report prints one traceback, the load exits with status 5
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(index, offset, line, "rejected", control,
-                       f"internal error while mapping (please report): {detail}", warnings)
+        return Outcome(index, offset, line, "mapping_failed", control, detail, warnings,
+                       trace="".join(traceback.format_exception(exc)))
     return loaded(index, offset, line, record_id, mapped, holdings, warnings)
 
 

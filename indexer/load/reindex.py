@@ -7,7 +7,6 @@ versioned index behind the alias) and swaps it in atomically only when it is com
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
@@ -16,13 +15,8 @@ from contextlib import contextmanager
 from indexer.catalogue.store import now
 from indexer.catalogue.writer import CatalogueWriter
 from indexer.errors import IndexSchemaError
-from indexer.union.rebuild import build_job, rebuild_all, set_build_context
-
-
-def _pool(processes: int, context):
-    if processes <= 1:
-        return None
-    return multiprocessing.get_context("forkserver").Pool(processes, set_build_context, (context,))
+from indexer.load.pool import build_pool
+from indexer.union.rebuild import rebuild_all
 
 
 @contextmanager
@@ -47,20 +41,15 @@ def reindex(settings, *, workers: int | None = None, log=print) -> dict:
     started = time.perf_counter()
     with _rebuild_writer(settings, log) as live:
         processes = workers if workers is not None else (settings.workers or os.cpu_count() or 1)
-        pool = None
         live.engine.begin_rebuild()
         try:
-            pool = _pool(processes, live.build_context)
-            run = (lambda jobs: pool.imap(build_job, jobs)) if pool else None
-            changes = rebuild_all(live.store, live.engine, live.build_context, run)
+            # One process builds alone (no pool); more build in a pool of that many.
+            with build_pool(processes if processes > 1 else 0, live.build_context) as run_jobs:
+                changes = rebuild_all(live.store, live.engine, live.build_context, run_jobs)
             live.engine.finish_rebuild()
         except BaseException:
             live.engine.abort_rebuild()
             raise
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
         live.store.restamp(changes.stamp, now())
         live.store.commit()
         documents = live.engine.count()

@@ -9,60 +9,16 @@ their position and reason; the rest of the file loads.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import RecordError
 from indexer.libraries import Library
 from indexer.load.pipeline import batches, call_for, init_worker
-from indexer.union.rebuild import build_job
-
-
-@dataclass
-class LoadReport:
-    library: str
-    library_known: bool
-    files: list[str] = field(default_factory=list)
-    loaded: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    rejected: list[dict] = field(default_factory=list)
-    warnings: Counter = field(default_factory=Counter)
-    failed_files: list[dict] = field(default_factory=list)
-    unchanged: int = 0
-    withdrawn: int = 0
-    documents_written: int = 0
-    documents_removed: int = 0
-    seconds: float = 0.0
-    merged_with: list[str] = field(default_factory=list)  # libraries loaded in the same run
-
-    @property
-    def rate(self) -> float:
-        return self.loaded / self.seconds if self.seconds else 0.0
-
-    def to_json(self) -> dict:
-        return {
-            "library": self.library,
-            "library_known": self.library_known,
-            "files": self.files,
-            "loaded": self.loaded,
-            "skipped": dict(self.skipped),
-            "rejected_count": len(self.rejected),
-            "rejected": self.rejected,
-            "warnings": dict(self.warnings),
-            "failed_files": self.failed_files,
-            "unchanged": self.unchanged,
-            "withdrawn": self.withdrawn,
-            "documents_written": self.documents_written,
-            "documents_removed": self.documents_removed,
-            "loaded_together_with": self.merged_with,
-            "seconds": round(self.seconds, 3),
-            "records_per_second": round(self.rate, 1),
-        }
-
+from indexer.load.pool import build_runner, process_pool
+from indexer.load.report import LoadReport, joint_report, summary_text
 
 
 def process_count(requested: int, paths: list[Path]) -> int:
@@ -104,26 +60,19 @@ def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, wor
     """
     started = time.perf_counter()
     processes = process_count(workers, [p for part in parts for p in part.paths])
-    pool = None
-    if processes:
-        ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-        pool = ctx.Pool(processes, init_worker, (None, schemas_dir, None, writer.build_context))
-        run = lambda items: pool.imap(call_for, items, chunksize=1)  # noqa: E731
-    else:
-        init_worker(None, schemas_dir, None)
-        run = lambda items: map(call_for, items)  # noqa: E731
-    try:
+    with process_pool(processes, init_worker,
+                      (None, schemas_dir, None, writer.build_context)) as pool:
+        if pool is not None:
+            run = lambda items: pool.imap(call_for, items, chunksize=1)  # noqa: E731
+        else:
+            init_worker(None, schemas_dir, None)
+            run = lambda items: map(call_for, items)  # noqa: E731
         for part in parts:
             part_started = time.perf_counter()
             _load_part(part, writer, run, encoding, source, replace, progress)
             part.report.seconds += time.perf_counter() - part_started
-        build = (lambda jobs: pool.imap(build_job, jobs)) if pool is not None else None
         merge_started = time.perf_counter()
-        changes = writer.flush(build)
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        changes = writer.flush(build_runner(pool))
     merge_seconds = time.perf_counter() - merge_started
     for part in parts:
         part.report.documents_written += changes.written
@@ -176,16 +125,22 @@ def absorb_outcomes(outcomes: list, path: Path, library: str, writer, report: Lo
             report.skipped["deleted (leader/05 d)"] += 1
         elif o.kind == "skipped":
             report.skipped[o.problem or "skipped"] += 1
+        elif o.kind == "mapping_failed":
+            report.mapping_failed.append({**_position(path, o), "error": o.problem})
+            if report.mapping_traceback is None:
+                report.mapping_traceback = o.trace
         else:
-            report.rejected.append({
-                "file": str(path), "record": o.index, "byte_offset": o.offset, "line": o.line,
-                "control_number": o.control_number, "reason": o.problem,
-            })
+            report.rejected.append({**_position(path, o), "reason": o.problem})
     report.loaded += len(loaded)
     changed = writer.put(library, loaded)
     report.unchanged += len(loaded) - changed
     if deleted:
         report.withdrawn += writer.withdraw(deleted)
+
+
+def _position(path: Path, o) -> dict:
+    return {"file": str(path), "record": o.index, "byte_offset": o.offset, "line": o.line,
+            "control_number": o.control_number}
 
 
 def load_library(settings, library_code: str, files: list[Path], *, encoding: str | None = None,
@@ -241,21 +196,6 @@ def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
     return reports
 
 
-def joint_report(reports: list[LoadReport], changes) -> dict:
-    """The JSON report of a load of several libraries: each library's, then the merge's."""
-    loaded = sum(r.loaded for r in reports)
-    return {
-        "libraries": [r.to_json() for r in reports],
-        "loaded": loaded,
-        "rejected_count": sum(len(r.rejected) for r in reports),
-        "documents_written": changes.written,
-        "documents_removed": len(changes.removed),
-        "seconds": round(changes.seconds, 3),
-        "merge_seconds": round(changes.merge_seconds, 3),
-        "records_per_second": round(loaded / changes.seconds, 1) if changes.seconds else 0.0,
-    }
-
-
 def delete_records(settings, library_code: str, record_ids: list[str], log=print) -> int:
     """`lantern delete`: withdraw records of a library by control number."""
     from indexer.catalogue.writer import CatalogueWriter
@@ -271,31 +211,3 @@ def delete_records(settings, library_code: str, record_ids: list[str], log=print
     if missing:
         log(f"  not found: {', '.join(missing[:20])}")
     return len(present)
-
-
-def summary_text(report: LoadReport, report_path: Path) -> str:
-    lines = [f"{report.library}: loaded {report.loaded:,} records in {report.seconds:.1f} s "
-             f"({report.rate:,.0f} records/s)"]
-    if report.unchanged:
-        lines.append(f"  unchanged since the last load: {report.unchanged:,}")
-    if report.withdrawn:
-        lines.append(f"  withdrawn: {report.withdrawn:,}")
-    if not report.merged_with:
-        lines.append(f"  search documents written: {report.documents_written:,}, "
-                     f"removed: {report.documents_removed:,}")
-    for reason, n in report.skipped.most_common():
-        lines.append(f"  skipped {n:,}: {reason}")
-    if report.rejected:
-        lines.append(f"  rejected {len(report.rejected):,} broken records, for example:")
-        for r in report.rejected[:5]:
-            offset = r["byte_offset"]
-            where = f"byte {offset}" if offset is not None else f"line {r['line']}"
-            ctl = f" (001 {r['control_number']})" if r["control_number"] else ""
-            name = Path(r["file"]).name
-            lines.append(f"    {name} record {r['record']} {where}{ctl}: {r['reason']}")
-    for f in report.failed_files:
-        lines.append(f"  could not read {f['file']}: {f['reason']}")
-    for warning, n in report.warnings.most_common(5):
-        lines.append(f"  warning ({n:,} records): {warning}")
-    lines.append(f"  report: {report_path}")
-    return "\n".join(lines)

@@ -1,7 +1,7 @@
 """MARC -> mapped record: rules as data (schemas/marc21.toml), compiled once, applied fast.
 
 from indexer.mapping import load_rules
-mapper = load_rules()          # schemas/marc21.toml, or $LANTERN_SCHEMAS_DIR/marc21.toml
+mapper = load_rules(schemas_dir=settings.schemas_dir)   # <schemas>/marc21.toml
 mapped = mapper.map(record)    # a plain dict; see rules.TARGETS for its keys
 """
 

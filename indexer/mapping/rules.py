@@ -21,7 +21,6 @@ the file and the rule, never silently while indexing.
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -83,11 +82,8 @@ _MACRO_RULE_KEYS = {"field", "fields", "macro", "args", "help"}
 Apply = Callable[[MarcRecord, dict], None]
 
 
-def default_schemas_dir() -> Path:
-    env = os.environ.get("LANTERN_SCHEMAS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "schemas"
+# The rules shipped in the checkout; a deployment's own (LANTERN_SCHEMAS_DIR) are passed in.
+SHIPPED_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def _did_you_mean(name: str, known) -> str:
@@ -138,9 +134,9 @@ def load_rules(path: str | Path | None = None, schemas_dir: str | Path | None = 
     """Load, check and compile the rules in `path` (default: <schemas>/marc21.toml).
 
     Code tables come from <schemas>/maps/ and the format table from <schemas>/formats.toml,
-    where <schemas> is `schemas_dir`, else $LANTERN_SCHEMAS_DIR, else the repo's schemas/.
+    where <schemas> is `schemas_dir` (the setting LANTERN_SCHEMAS_DIR), else the shipped schemas/.
     """
-    schemas = Path(schemas_dir) if schemas_dir is not None else default_schemas_dir()
+    schemas = Path(schemas_dir) if schemas_dir is not None else SHIPPED_SCHEMAS
     rules_path = Path(path) if path is not None else schemas / "marc21.toml"
     try:
         data = tomllib.loads(rules_path.read_text(encoding="utf-8"))

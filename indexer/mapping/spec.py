@@ -17,6 +17,7 @@ import re
 import string
 from collections.abc import Callable
 
+from indexer.errors import SpecError
 from indexer.marc.record import Field, MarcRecord
 
 _SPEC = re.compile(
@@ -32,10 +33,6 @@ _SPEC = re.compile(
 
 
 _EVERY_CODE = string.ascii_lowercase + string.digits
-
-
-class SpecError(ValueError):
-    """A spec string does not follow the spec language."""
 
 
 def _indicator(raw: str | None) -> str | None:

@@ -37,6 +37,8 @@ class LoadProgress:
     withdrawn: int = 0
     skipped: Counter = field(default_factory=Counter)
     rejected: list[dict] = field(default_factory=list)
+    mapping_failed: list[dict] = field(default_factory=list)  # our mapping code raised on them
+    mapping_traceback: str | None = None  # the first such failure's
     warnings: Counter = field(default_factory=Counter)
     failed_batches: list[dict] = field(default_factory=list)
     finished: dict | None = None
@@ -58,7 +60,9 @@ class LoadProgress:
             "failed": self.failed, "pending": self.pending, "loaded": self.loaded,
             "unchanged": self.unchanged, "withdrawn": self.withdrawn,
             "skipped": dict(self.skipped), "rejected_count": len(self.rejected),
-            "rejected": self.rejected, "warnings": dict(self.warnings),
+            "rejected": self.rejected, "mapping_failed_count": len(self.mapping_failed),
+            "mapping_failed": self.mapping_failed, "mapping_traceback": self.mapping_traceback,
+            "warnings": dict(self.warnings),
             "failed_batches": self.failed_batches, "failed_files": self.meta["failed_files"],
             "finished": self.finished,
         }
@@ -140,6 +144,9 @@ class LoadRegistry:
             progress.withdrawn += result["withdrawn"]
             progress.skipped.update(result["skipped"])
             progress.rejected += result["rejected"]
+            progress.mapping_failed += result.get("mapping_failed", [])
+            progress.mapping_traceback = (progress.mapping_traceback
+                                          or result.get("mapping_traceback"))
             progress.warnings.update(result["warnings"])
         if progress.finished:
             progress.withdrawn += progress.finished.get("withdrawn", 0)

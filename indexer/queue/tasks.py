@@ -24,15 +24,19 @@ from indexer.queue import work as queue
 from indexer.settings import load_settings
 
 MAP_QUEUE, WRITE_QUEUE = "map", "write"
+# The tasks keep the names they had before the module moved into indexer/queue/: messages a
+# deployment queued before an upgrade still find their task (and the flush its queue).
+MAP_TASK, FLUSH_TASK = "indexer.tasks.map_batch", "indexer.tasks.flush_catalogue"
 # The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
 RETRYABLE = (EngineUnavailableError, IndexLockedError, sqlite3.OperationalError,
              RedisConnectionError)
 
 
 def make_app() -> Celery:
-    url = load_settings().redis_url
-    keyprefix = queue.queue_setting("queue_prefix") + ":"
-    visibility = int(queue.queue_setting("queue_visibility_timeout"))
+    settings = load_settings()
+    url = settings.redis_url
+    keyprefix = settings.queue_prefix + ":"
+    visibility = settings.queue_visibility_timeout
     app = Celery("lantern", broker=url, backend=url, include=["indexer.queue.tasks"])
     app.conf.update(
         task_acks_late=True,
@@ -40,7 +44,7 @@ def make_app() -> Celery:
         task_ignore_result=True,  # progress lives in the load registry, not in results
         worker_prefetch_multiplier=1,  # batches are long: one at a time per process
         task_default_queue=MAP_QUEUE,
-        task_routes={"indexer.queue.tasks.flush_catalogue": {"queue": WRITE_QUEUE}},
+        task_routes={FLUSH_TASK: {"queue": WRITE_QUEUE}},
         broker_transport_options={
             "visibility_timeout": visibility,
             # Look for messages of vanished workers this often (kombu's default: every 100 s).
@@ -62,11 +66,12 @@ def backoff(retries: int) -> int:
     the visibility timeout. Redis hands a task that waits unacknowledged past that timeout to
     another worker, and a retry waits unacknowledged: each would run twice, and fail and retry
     twice, multiplying (the storm a short timeout and a slow machine set off in a test)."""
-    ceiling = max(1, int(queue.queue_setting("queue_visibility_timeout")) // 2)
+    ceiling = max(1, load_settings().queue_visibility_timeout // 2)
     return min(60, 2 ** retries, ceiling)
 
 
-@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+@app.task(name=MAP_TASK, bind=True, acks_late=True,
+          reject_on_worker_lost=True, max_retries=8)
 def map_batch(self, load_id: str, batch: int) -> None:
     """Parse, map and store one batch of a queued load, then ask the writer to flush."""
     try:
@@ -82,7 +87,8 @@ def map_batch(self, load_id: str, batch: int) -> None:
     flush_catalogue.delay(load_id)
 
 
-@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
+@app.task(name=FLUSH_TASK, bind=True, acks_late=True,
+          reject_on_worker_lost=True, max_retries=20)
 def flush_catalogue(self, load_id: str) -> str:
     """Index what the map workers stored; finish `load_id` once all its batches are done."""
     try:

@@ -1,8 +1,7 @@
-"""Queued loads: the plain functions behind `lantern load --queue` and the Celery tasks.
+"""Queued loads: the work behind the Celery tasks (mapping one batch, flushing).
 
-A load is split into the same batches of records the in-process loader makes (`BATCH_SIZE`
-records: byte ranges of raw ISO 2709 records, or record-number ranges of MARCXML and KBART
-files). Map workers parse and map a batch with the in-process loader's functions and put the
+`indexer.queue.plan` splits a load into the same batches of records the in-process loader makes.
+Map workers parse and map a batch with the in-process loader's functions and put the
 outcomes into the catalogue store, marking what changed as dirty in the same transaction. The
 single writing worker then flushes: it re-clusters around the dirty records, writes documents and
 commits, exactly as the end of an in-process load does. Everything is idempotent: a batch or a
@@ -19,127 +18,31 @@ import io
 import logging
 import multiprocessing
 import os
-import time
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
 from indexer.catalogue.store import CatalogueStore, now
 from indexer.catalogue.writer import CatalogueWriter, store_outcomes
-from indexer.errors import RecordError
 from indexer.libraries import load_consortium
 from indexer.load.pipeline import (
-    BATCH_SIZE,
     init_worker,
     map_kbart_batch,
     map_raw_batch,
     map_read_batch,
 )
-from indexer.load.runner import LoadReport, absorb_outcomes
+from indexer.load.pool import build_pool
+from indexer.load.report import LoadReport
+from indexer.load.runner import absorb_outcomes
 from indexer.queue.registry import LoadRegistry
-from indexer.settings import Setting, env_name, load_settings
-from indexer.sources import ISO2709, detect_format, iter_raw_records, open_binary, read_records
-from indexer.union.rebuild import build_job, set_build_context
+from indexer.settings import load_settings
+from indexer.sources import iter_raw_records, open_binary, read_records
 
 log = logging.getLogger(__name__)
 
-# Settings of the queue only (workers and `lantern load --queue` read them from the environment).
-QUEUE_SETTINGS: tuple[Setting, ...] = (
-    Setting("queue_prefix", "lantern",
-            "Prefix of every Redis key of the queue (queues, loads): one per deployment"),
-    Setting("queue_visibility_timeout", "3600",
-            "Seconds after which a batch taken by a worker that vanished is delivered again"),
-    Setting("queue_batch_delay", "0",
-            "Tests only: seconds a map task waits after mapping, before it stores its batch"),
-    Setting("queue_flush_records", "50000",
-            "The writer indexes a load's stored records once this many wait (or the load ends)"),
-    Setting("queue_flush_seconds", "30",
-            "...or once the oldest of them has waited this long"),
-    Setting("queue_pool_flush", "5000",
-            "Dirty records from which the writer (run with --pool solo) builds documents on "
-            "every core"),
-)
-
-
-def queue_setting(name: str) -> str:
-    default = next(s.default for s in QUEUE_SETTINGS if s.name == name)
-    return os.environ.get(env_name(name), default)
-
 
 def open_registry(redis_url: str | None = None) -> LoadRegistry:
-    url = redis_url or load_settings().redis_url
-    return LoadRegistry.connect(url, queue_setting("queue_prefix"))
-
-
-# --- planning: files -> batch specs ----------------------------------------------------------
-
-def plan_file(path: Path, source: str, encoding: str | None) -> tuple[list[dict], list[dict]]:
-    """(batch specs, file-level problems) for one file, batch boundaries as in-process."""
-    name = str(path)
-    if source != "kbart" and detect_format(path) == ISO2709:
-        specs, problems, chunk = [], [], []
-        try:
-            for item in iter_raw_records(path):
-                chunk.append(item)
-                if len(chunk) >= BATCH_SIZE:
-                    specs.append(_byte_range(name, chunk))
-                    chunk = []
-        except RecordError as exc:  # a damaged gzip stream: the records before it still load
-            problems.append({"file": name, "record": 0, "byte_offset": None, "line": None,
-                             "control_number": None, "reason": str(exc)})
-        if chunk:
-            specs.append(_byte_range(name, chunk))
-        return specs, problems
-    if source == "kbart":
-        from indexer.sources.kbart import read_kbart
-
-        count = sum(1 for _ in read_kbart(path))
-    else:
-        count = sum(1 for _ in read_records(path, encoding=encoding))
-    return [{"file": name, "kind": "records", "start": start,
-             "stop": min(start + BATCH_SIZE, count), "first_index": start + 1,
-             "records": min(BATCH_SIZE, count - start)}
-            for start in range(0, count, BATCH_SIZE)], []
-
-
-def _byte_range(name: str, chunk: list[tuple[int, int, bytes]]) -> dict:
-    first, last = chunk[0], chunk[-1]
-    return {"file": name, "kind": "bytes", "start": first[1], "stop": last[1] + len(last[2]),
-            "first_index": first[0], "records": len(chunk)}
-
-
-def plan_load(settings, library_code: str, files: list[Path], registry: LoadRegistry, *,
-              source: str = "marc", encoding: str | None = None, replace: bool = False) -> dict:
-    """Record a queued load and its batches in Redis; returns its meta (with "id")."""
-    library, known = load_consortium(settings.libraries).resolve(library_code)
-    encoding = None if encoding == "auto" else encoding
-    encoding = encoding or (library.encoding if library.encoding != "auto" else None)
-    specs: list[dict] = []
-    problems: list[dict] = []
-    failed_files: list[dict] = []
-    for path in files:
-        path = Path(path).resolve()
-        try:
-            file_specs, file_problems = plan_file(path, source, encoding)
-        except (OSError, RecordError) as exc:
-            failed_files.append({"file": str(path), "reason": str(exc)})
-            continue
-        specs += file_specs
-        problems += file_problems
-    meta = {
-        "id": LoadRegistry.new_id(library.code), "library": library.code,
-        "library_known": known, "files": [str(Path(p).resolve()) for p in files],
-        "source": source, "encoding": encoding, "replace": replace, "batches": len(specs),
-        "records": sum(s["records"] for s in specs), "problems": problems,
-        "failed_files": failed_files, "created": time.time(),
-        "settings": {"data_dir": str(settings.data_dir.resolve()),
-                     "libraries": str(settings.libraries.resolve()),
-                     "schemas_dir": str(settings.schemas_dir),
-                     "merge": "on" if settings.merge else "off", "engine": settings.engine,
-                     "opensearch_url": settings.opensearch_url},
-    }
-    registry.create(meta["id"], meta, specs)
-    return meta
+    settings = load_settings()
+    return LoadRegistry.connect(redis_url or settings.redis_url, settings.queue_prefix)
 
 
 # --- mapping one batch (map workers) ---------------------------------------------------------
@@ -151,7 +54,8 @@ def _prepare_mapping(settings, meta: dict) -> None:
     """Load mapping rules and the library's holdings profile once per worker process."""
     key = (meta["library"], str(settings.libraries), str(settings.schemas_dir), meta["encoding"])
     if _PREPARED.get("key") != key:
-        library = load_consortium(settings.libraries).resolve(meta["library"])[0]
+        library = load_consortium(settings.libraries, settings.schemas_dir).resolve(
+            meta["library"])[0]
         init_worker(library, str(settings.schemas_dir), meta["encoding"])
         _PREPARED["key"] = key
 
@@ -215,7 +119,6 @@ def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) ->
     settings = load_settings(**meta["settings"])
     _prepare_mapping(settings, meta)
     outcomes = read_batch(spec, meta)
-    time.sleep(float(queue_setting("queue_batch_delay")))
     report = LoadReport(meta["library"], meta["library_known"])
     store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
     try:
@@ -226,7 +129,8 @@ def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) ->
     finally:
         store.close()
     result = {"status": "done", **{k: v for k, v in report.to_json().items() if k in (
-        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "warnings")}}
+        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "mapping_failed",
+        "mapping_traceback", "warnings")}}
     registry.record_result(load_id, batch, result)
     return result
 
@@ -257,7 +161,7 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
     try:
         finished_at = store.load_finished(load_id)
-        work = (complete and finished_at is None) or _flush_due(store, complete)
+        work = (complete and finished_at is None) or _flush_due(store, complete, settings)
     finally:
         store.close()
     if not work:
@@ -273,7 +177,7 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
                 missing = writer.store.unseen_keys(meta["library"], load_id)
                 withdrawn = writer.withdraw(missing)
             writer.store.finish_load(load_id, now())
-        with build_pool(writer, settings.workers, writer.store.dirty_count()) as run_jobs:
+        with _flush_pool(writer, settings, writer.store.dirty_count()) as run_jobs:
             changes = writer.flush(run_jobs)
     if finish:
         registry.finish(load_id, {"at": now(), "withdrawn": withdrawn,
@@ -284,35 +188,27 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
 
 
 
-def _flush_due(store: CatalogueStore, complete: bool) -> bool:
+def _flush_due(store: CatalogueStore, complete: bool, settings) -> bool:
     """Whether stored records wait to be indexed and it is time: every flush commits the index
     (and a small one costs as much as a big one), so they gather until `queue_flush_records`
     wait, the oldest has waited `queue_flush_seconds`, or a load has stored its last batch."""
     waiting = store.dirty_count()
     if not waiting:
         return False
-    if complete or waiting >= int(queue_setting("queue_flush_records")):
+    if complete or waiting >= settings.queue_flush_records:
         return True
     oldest = store.oldest_dirty_record()
-    return oldest is None or now() - oldest >= float(queue_setting("queue_flush_seconds"))
+    return oldest is None or now() - oldest >= settings.queue_flush_seconds
 
 
-@contextmanager
-def build_pool(writer: CatalogueWriter, workers: int, dirty: int):
-    """An imap of `build_job` over worker processes, or None (build in this process).
+def _flush_pool(writer: CatalogueWriter, settings, dirty: int):
+    """`build_pool` over worker processes, or one that builds in this process.
 
     A flush of `queue_pool_flush` dirty records or more is worth the pool's start-up. A worker
     run with `--pool solo` may start processes; a prefork pool's child (daemonic) may not, and
     builds in its own process."""
-    if dirty < int(queue_setting("queue_pool_flush")) or multiprocessing.current_process().daemon:
-        yield None
-        return
-    processes = workers or os.cpu_count() or 1
+    if dirty < settings.queue_pool_flush or multiprocessing.current_process().daemon:
+        return build_pool(0, writer.build_context)
+    processes = settings.workers or os.cpu_count() or 1
     log.info("flush of %d dirty records: building documents in %d processes", dirty, processes)
-    ctx = multiprocessing.get_context("forkserver" if os.name != "nt" else "spawn")
-    pool = ctx.Pool(processes, set_build_context, (writer.build_context,))
-    try:
-        yield lambda jobs: pool.imap(build_job, jobs)
-    finally:
-        pool.close()
-        pool.join()
+    return build_pool(processes, writer.build_context)

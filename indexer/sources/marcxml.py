@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from indexer.errors import MarcXmlError
 from indexer.marc.record import Field, MarcRecord
 from indexer.sources.detect import GZIP_ERRORS, UTF8_BOM, UTF16_BOMS, open_binary
 from indexer.sources.results import (
@@ -34,10 +35,6 @@ _MARC_CHILDREN = {"leader", "controlfield", "datafield"}
 _DEFAULT_LEADER = "          22        4500"
 # MARCXML's record/@type says what kind of record it is when the leader is missing.
 _TYPE_ATTRIBUTE = {"Authority": "z", "Holdings": "y"}
-
-
-class MarcXmlError(Exception):
-    """One <record> element is unusable (reason in the message)."""
 
 
 def read_marcxml(path: str | Path, label: str | None = None) -> Iterator[ReadResult]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from indexer.libraries import Library
 from indexer.normalise import normalise_title
@@ -123,32 +124,8 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     states, available_at = _availability(holdings, links, fmt)
     libraries = sorted({mb.library.code for mb in members})
     doc_id = doc_id or record_doc_id(display_member.library.code, display_member.record_id)
-
-    display = {k: v for k in DISPLAY_FIELDS if (v := m.get(k)) is not None and v != "" and v != []}
-    display.update(
-        id=doc_id,
-        holdings=holdings,
-        links=links,
-        members=[
-            {"library": mb.library.code, "record_id": mb.record_id, "reason": mb.reason}
-            for mb in members
-        ],
-        libraries=libraries,
-        available=bool(states & {"available", "online"}),
-        display_record=display_member.key,
-    )
-
-    def gather(key: str) -> list:
-        """Every member's values of `key`, each once, in member order."""
-        values: list = []
-        for mb in members:
-            value = mb.mapped.get(key)
-            if isinstance(value, list):
-                values.extend(value)
-            elif value is not None and value != "":
-                values.append(value)
-        return list(dict.fromkeys(values)) if len(members) > 1 else values
-
+    display = _display(display_member, members, doc_id, holdings, links, libraries, states)
+    gather = partial(_gather, members)
     title = m.get("title") or ""
     subtitle = m.get("subtitle") or ""
     full_title = f"{title} {subtitle}".strip()
@@ -191,6 +168,38 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "record_key": [mb.key for mb in members],
         "display": display,
     }
+
+
+def _display(display_member: Member, members: list[Member], doc_id: str, holdings: list[dict],
+             links: list[dict], libraries: list[str], states: set[str]) -> dict:
+    """What the OPAC, the API and the feeds show: the chosen record's fields, every copy."""
+    m = display_member.mapped
+    display = {k: v for k in DISPLAY_FIELDS if (v := m.get(k)) is not None and v != "" and v != []}
+    display.update(
+        id=doc_id,
+        holdings=holdings,
+        links=links,
+        members=[
+            {"library": mb.library.code, "record_id": mb.record_id, "reason": mb.reason}
+            for mb in members
+        ],
+        libraries=libraries,
+        available=bool(states & {"available", "online"}),
+        display_record=display_member.key,
+    )
+    return display
+
+
+def _gather(members: list[Member], key: str) -> list:
+    """Every member's values of `key`, each once, in member order."""
+    values: list = []
+    for mb in members:
+        value = mb.mapped.get(key)
+        if isinstance(value, list):
+            values.extend(value)
+        elif value is not None and value != "":
+            values.append(value)
+    return list(dict.fromkeys(values)) if len(members) > 1 else values
 
 
 def gather_names(members: list[Member]) -> list[str]:

@@ -38,7 +38,7 @@ def search():
 def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
-        return moved_or_missing(service().engine, doc_id, "api.record",
+        return moved_or_missing(service(), doc_id, "api.record",
                                 f"No record with id {doc_id!r}")
     return json_response(found)
 

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from indexer.feed.availability import (
     AvailabilityRequestError,
-    availability,
     parse_ids,
     to_dlf_xml,
 )
@@ -19,7 +18,7 @@ bp = Blueprint("ilsdi", __name__)
 def _entries():
     id_type = request.args.get("id_type", "bib")
     ids = parse_ids(" ".join(request.args.getlist("id")), id_type)
-    return availability(current_app.extensions["lantern"].engine, ids, id_type), id_type
+    return current_app.extensions["lantern"].availability(ids, id_type), id_type
 
 
 @bp.get("/ilsdi")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.feed.setup import open_provider
-
 bp = Blueprint("oai", __name__)
 
 
@@ -17,8 +15,7 @@ def provider():
         service = app.extensions["lantern"]
         site = (settings.base_url or "").rstrip("/")
         base_url = f"{site}/oai" if site else request.url_root.rstrip("/") + "/oai"
-        found = open_provider(settings, service.engine, service.consortium, base_url,
-                              page_size=app.config.get("OAI_PAGE_SIZE"))
+        found = service.oai_provider(settings, base_url, app.config.get("OAI_PAGE_SIZE"))
         app.extensions["lantern_oai"] = found
     return found
 

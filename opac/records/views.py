@@ -33,10 +33,10 @@ FORMATS = {
 def export_record(doc_id: str, fmt: str):
     if fmt not in FORMATS:
         abort(404, "Records can be exported as ris, bib, xml (MARCXML) or mrc (MARC21).")
-    engine = current_app.extensions["lantern"].engine
-    display = engine.get(doc_id)
+    service = current_app.extensions["lantern"]
+    display = service.display(doc_id)
     if display is None:
-        return moved_or_missing(engine, doc_id, "records.export", WITHDRAWN, fmt=fmt)
+        return moved_or_missing(service, doc_id, "records.export", WITHDRAWN, fmt=fmt)
     mimetype, extension, render = FORMATS[fmt]
     safe_id = "".join(c for c in display["id"] if c.isalnum() or c in "._-")
     return Response(render(display), mimetype=mimetype, headers={

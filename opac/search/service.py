@@ -11,46 +11,22 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.engine import SearchRequest, open_engine
+from indexer.engine import SORTS, SearchRequest, open_engine
+from indexer.engine.fields import load_facets, load_sorts
 from indexer.errors import UnknownFieldError
+from indexer.feed.availability import availability
+from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
 
 MAX_PAGE_SIZE = 100
 MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the results page)
-SORTS = ("relevance", "year_desc", "year_asc", "title", "author")
-SORT_LABELS = {
-    "relevance": "Best match",
-    "year_desc": "Newest first",
-    "year_asc": "Oldest first",
-    "title": "Title A to Z",
-    "author": "Author A to Z",
-}
+SORT_LABELS = load_sorts()  # the sort menu; the names are indexer.engine.SORTS
 FACET_SIZE = 30  # values per facet: the page shows a few and "more" shows the rest
 SUGGEST_SIZE = 8
 
-# Public facet names -> index fields.
-FACETS = {
-    "library": "library",
-    "site": "site",
-    "format": "format",
-    "availability": "availability",
-    "year": "year",
-    "mesh": "subject_mesh_facet",
-    "subject": "subject_facet",
-    "language": "language",
-    "author": "author_facet",
-}
-FACET_LABELS = {
-    "library": "Library",
-    "site": "Site",
-    "format": "Format",
-    "availability": "Availability",
-    "year": "Year published",
-    "mesh": "Subject (MeSH)",
-    "subject": "Subject (other)",
-    "language": "Language",
-    "author": "Author",
-}
+# Public facet names -> index fields, and their headings (schemas/fields.toml [facet.*]).
+FACETS = {name: facet.field for name, facet in load_facets().items()}
+FACET_LABELS = {name: facet.label for name, facet in load_facets().items()}
 # Filters that are not counted as facets: region:CODE means "any library of that region".
 PSEUDO_FILTERS = ("region",)
 OLDEST_YEAR = 1000
@@ -310,6 +286,32 @@ class SearchService:
             "other_formats": display.get("other_formats") or [],
         }
 
+    # What the other blueprints need of the index: they ask here, never the engine itself.
+
+    def display(self, doc_id: str) -> dict | None:
+        """The display document of `doc_id` as indexed (what record downloads render)."""
+        return self.engine.get(doc_id)
+
+    def moved_to(self, doc_id: str) -> str | None:
+        """The id of the document that now holds the record `doc_id` was named after, if any
+        (its anchor record merged into, or split off as, another document since)."""
+        library, dot, record_id = doc_id.partition(".")
+        if not dot or not library or not record_id or len(doc_id) > 200:
+            return None
+        key = f"{library}:{record_id}"
+        found = self.engine.search(SearchRequest(filters=(("record_key", (key,)),), limit=1))
+        if not found.hits or found.hits[0].id == doc_id:
+            return None
+        return found.hits[0].id
+
+    def availability(self, ids: list[str], id_type: str) -> list[dict]:
+        """ILS-DI availability entries of `ids` (bib or item ids), in the order asked."""
+        return availability(self.engine, ids, id_type)
+
+    def oai_provider(self, settings, base_url: str, page_size: int | None = None):
+        """The OAI-PMH provider over this service's index and consortium."""
+        return open_provider(settings, self.engine, self.consortium, base_url, page_size)
+
 
 # A result lists at most this many copies of each library: enough to say where the title is
 # and whether it can be borrowed now, without a journal's 1,400 volumes in every result (200 KB
@@ -338,4 +340,4 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
 
 def open_search_service(settings) -> SearchService:
     engine = open_engine(settings)
-    return SearchService(engine, load_consortium(settings.libraries))
+    return SearchService(engine, load_consortium(settings.libraries, settings.schemas_dir))

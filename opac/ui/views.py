@@ -107,7 +107,7 @@ def region(code: str):
 def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
-        return moved_or_missing(service().engine, doc_id, "ui.record", WITHDRAWN)
+        return moved_or_missing(service(), doc_id, "ui.record", WITHDRAWN)
     base = current_app.config["LANTERN_SETTINGS"].base_url
     path = url_for("ui.record", doc_id=found["id"])
     permalink = base.rstrip("/") + path if base else url_for(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer.engine import ENGINES, Engine, open_engine
-from indexer.engine.fields import load_boosts, load_fields, synonyms_dir
+from indexer.engine.fields import SHIPPED_SYNONYMS, load_boosts, load_fields
 from indexer.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def test_boosts_name_only_real_fields():
 
 
 def test_every_boost_setting_is_explained_in_the_file():
-    lines = (synonyms_dir() / "boosts.toml").read_text().splitlines()
+    lines = (SHIPPED_SYNONYMS / "boosts.toml").read_text().splitlines()
     for i, line in enumerate(lines):
         if re.match(r"\[\w+\]", line):
             assert lines[i - 1].startswith("#"), f"section {line} has no comment above it"
@@ -35,9 +35,8 @@ def test_every_boost_setting_is_explained_in_the_file():
 def test_fields_file_errors_name_the_file(tmp_path, monkeypatch):
     bad = '[field.id]\ntype = "keyword"\n[field.x]\ntype = "blob"\n'
     (tmp_path / "fields.toml").write_text(bad)
-    monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(tmp_path))
     with pytest.raises(ConfigError, match="fields.toml"):
-        load_fields()
+        load_fields(tmp_path)
 
 
 def test_the_tantivy_engine_implements_the_interface(settings):
@@ -87,3 +86,30 @@ def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tm
     with TantivyEngine(built["after"], boosts=asked) as rebuilt:
         marks = rebuilt.search(request).hits[0].highlights
     assert marks["series"] == "<mark>Oxford</mark> <mark>medical</mark> <mark>handbooks</mark>"
+
+
+def test_facets_and_sorts_readers_see_come_from_the_fields_file():
+    from indexer.engine import SORTS
+    from indexer.engine.fields import load_facets, load_sorts
+    from opac.search.service import FACET_LABELS, FACETS, SORT_LABELS
+
+    facets = load_facets()
+    fields = load_fields()
+    assert all(fields[f.field].facet for f in facets.values())
+    assert FACETS == {name: f.field for name, f in facets.items()}
+    assert FACET_LABELS["mesh"] == "Subject (MeSH)" and list(FACETS)[0] == "library"
+    assert SORTS == tuple(load_sorts()) == tuple(SORT_LABELS) and SORTS[0] == "relevance"
+    assert SORT_LABELS["year_desc"] == "Newest first"
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ('[facet.mesh]\nfield = "title"\nlabel = "MeSH"\n', "not a field with facet = true"),
+    ('[facet.mesh]\nfield = "format"\n', "needs field and label"),
+])
+def test_a_facet_must_count_a_facet_field_and_have_a_label(tmp_path, table, message):
+    from indexer.engine.fields import load_facets
+
+    shipped = (REPO / "schemas" / "fields.toml").read_text()
+    (tmp_path / "fields.toml").write_text(shipped.split("[facet.library]")[0] + table)
+    with pytest.raises(ConfigError, match=message):
+        load_facets(tmp_path)

@@ -56,7 +56,7 @@ def test_mapping_matches_the_golden_file():
 
 
 def test_preparer_gives_the_bulk_action_pair():
-    prepare = document_preparer("opensearch")
+    prepare = document_preparer("opensearch", load_fields())
     action, source = prepare(by_id("oxtext"))
     assert action == {"index": {"_id": "oxtext"}}
     assert source["isbn"] == ["0198526636"]  # compact form, as Tantivy indexes it

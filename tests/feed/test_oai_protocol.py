@@ -277,3 +277,22 @@ def test_a_set_lists_only_its_library(client, validate, store_rows):
     expected = {i for i, _, _, sets in store_rows if "library:KVH" in sets.split()}
     assert {h.findtext(f"{OAI}identifier").rsplit(":", 1)[1] for h in headers} == expected
     assert all("library:KVH" in [s.text for s in h.iter(f"{OAI}setSpec")] for h in headers)
+
+
+def test_the_identifier_host_and_admin_email_are_settings(catalogue, validate, store_rows):
+    """LANTERN_OAI_HOST and LANTERN_OAI_ADMIN_EMAIL: read once from the environment like every
+    setting (they were looked up on the settings object but no setting defined them)."""
+    from indexer.settings import load_settings
+    from opac import create_app
+
+    environ = {"LANTERN_OAI_HOST": "union.example.org",
+               "LANTERN_OAI_ADMIN_EMAIL": "hub-team@example.org"}
+    own = load_settings(environ, data_dir=catalogue.data_dir, libraries=catalogue.libraries,
+                        base_url=catalogue.base_url, secret_key=catalogue.secret_key)
+    client = create_app(settings=own, test_config={"TESTING": True}).test_client()
+    doc = ask(client, validate, verb="Identify")
+    assert doc.findtext(f"{OAI}Identify/{OAI}adminEmail") == "hub-team@example.org"
+    live = next(i for i, _, gone, _ in store_rows if not gone)
+    doc = ask(client, validate, verb="GetRecord", metadataPrefix="oai_dc",
+              identifier=f"oai:union.example.org:{live}")
+    assert error_code(doc) is None

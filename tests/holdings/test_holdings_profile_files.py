@@ -27,10 +27,9 @@ nonzero = "reference"
 
 
 @pytest.fixture
-def schemas(tmp_path, monkeypatch):
+def schemas(tmp_path):
     """A deployment's own schemas dir (LANTERN_SCHEMAS_DIR) with a holdings/ folder."""
     (tmp_path / "holdings").mkdir()
-    monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(tmp_path))
     yield tmp_path / "holdings"
     clear_profile_cache()
 
@@ -46,16 +45,17 @@ def test_every_shipped_profile_loads():
 
 def test_own_profile_from_schemas_dir(schemas):
     (schemas / "local.toml").write_text(GOOD)
-    profile = load_profile("local")
+    profile = load_profile("local", schemas.parent)
     assert profile.holdings.tags == ("952",)
-    assert available_profiles() == ("local",)
+    assert available_profiles(schemas.parent) == ("local",)
+    assert "local" not in available_profiles()  # the shipped ones, unless told otherwise
 
 
 def test_unknown_profile_name(schemas):
     with pytest.raises(RuleError, match="no holdings profile 'koha'"):
-        load_profile("koha")
+        load_profile("koha", schemas.parent)
     with pytest.raises(RuleError, match="not a plain name"):
-        load_profile("../koha952")
+        load_profile("../koha952", schemas.parent)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_profile_mistakes_name_file_and_key(schemas, old, new, message):
     path = schemas / "local.toml"
     path.write_text(GOOD.replace(old, new, 1))
     with pytest.raises(RuleError, match=message) as caught:
-        load_profile("local")
+        load_profile("local", schemas.parent)
     assert str(path) in str(caught.value)
 
 
@@ -89,4 +89,4 @@ def test_auto_candidates_must_exist(schemas):
         '[profile]\nname = "auto"\ncandidates = ["local", "sirsi999"]\n'
     )
     with pytest.raises(RuleError, match=r"candidates\[1\]: no holdings profile 'sirsi999'"):
-        load_profile("auto")
+        load_profile("auto", schemas.parent)

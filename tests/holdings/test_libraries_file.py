@@ -130,3 +130,13 @@ def test_record_link():
     assert library.record_link("12345") == "https://opac.example/record/12345?lang=en"
     assert library.record_link("a/b c") == "https://opac.example/record/a%2Fb%20c?lang=en"
     assert Library("RDE", "x").record_link("12345") is None
+
+
+def test_holdings_import_nothing_from_libraries():
+    """One way only: the libraries file names holdings profiles, holdings need just a code."""
+    import re
+
+    from tests.conftest import REPO
+
+    for path in (REPO / "indexer" / "holdings").glob("*.py"):
+        assert not re.search(r"^\s*(from|import) indexer\.libraries", path.read_text(), re.M), path

@@ -86,7 +86,8 @@ def test_a_broken_format_table_is_a_rule_error(tmp_path):
         load_rules(rules, schemas_dir=schemas)
 
 
-def test_schemas_dir_comes_from_the_environment(tmp_path, monkeypatch, one_record):
+def test_the_schemas_dir_is_passed_not_read_from_the_environment(tmp_path, monkeypatch,
+                                                                 one_record):
     schemas = tmp_path / "schemas"
     shutil.copytree(SCHEMAS, schemas)
     # A librarian's edit to the code table in that directory shows up in the mapped record.
@@ -95,11 +96,13 @@ def test_schemas_dir_comes_from_the_environment(tmp_path, monkeypatch, one_recor
         languages.read_text(encoding="utf-8").replace('urd = "Urdu"', 'urd = "Urdu (edited)"'),
         encoding="utf-8",
     )
-    monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(schemas))
-    mapper = load_rules()
+    mapper = load_rules(schemas_dir=schemas)
     assert mapper.source == schemas / "marc21.toml"
     mapped = mapper.map(one_record("openlibrary__9999_sd_dates.mrc"))
     assert mapped["languages"] == ["Urdu (edited)"]
+    # The setting travels as an argument (to every worker); the environment is not consulted.
+    monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(schemas))
+    assert load_rules().source == SCHEMAS / "marc21.toml"
 
 
 def test_every_target_is_filled_by_the_shipped_rules(mapper, records):

@@ -40,11 +40,12 @@ class QueueHarness:
         self.workers: list[tuple[subprocess.Popen, Path]] = []
 
     def start_worker(self, queues: str, concurrency: int, pool: str = "prefork",
-                     **env: str) -> subprocess.Popen:
-        """A `celery -A indexer.queue.tasks worker` in its own process group (killed at the end)."""
+                     app: str = "indexer.queue.tasks", **env: str) -> subprocess.Popen:
+        """A `celery -A APP worker` in its own process group (killed at the end); APP
+        `tests.queue.slow_tasks` holds every map task a moment before it runs."""
         log = self.tmp_path / f"worker-{len(self.workers)}.log"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "indexer.queue.tasks", "worker", "-Q", queues,
+            [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues,
              "-c", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-l", "info", "-n", f"w{len(self.workers)}-{self.prefix}@%h"],
             cwd=REPO, env={**self.env, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,

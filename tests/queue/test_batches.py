@@ -6,7 +6,8 @@ import pytest
 
 from indexer.libraries import Library
 from indexer.load.pipeline import batches, call, init_worker
-from indexer.queue.work import plan_file, read_batch
+from indexer.queue.plan import plan_file
+from indexer.queue.work import read_batch
 from tests.conftest import shared
 
 FILES = [

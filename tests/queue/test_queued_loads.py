@@ -66,7 +66,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(harness, tmp_path):
     queued = data_dir(tmp_path / "queued", toml.read_text())
     expected = in_process(data_dir(tmp_path / "single", toml.read_text()),
                           {code: [path] for code, path in sample.files.items()})
-    slow = {"LANTERN_QUEUE_BATCH_DELAY": "1.5", "LANTERN_QUEUE_VISIBILITY_TIMEOUT": "6"}
+    slow = {"app": "tests.queue.slow_tasks", "LANTERN_QUEUE_VISIBILITY_TIMEOUT": "6"}
     doomed = harness.start_worker("map,write", 2, **slow)
     load_ids = [harness.enqueue(queued, code, path) for code, path in sample.files.items()]
     total = sum(harness.status(queued, i)["batches"] for i in load_ids)
@@ -148,3 +148,31 @@ def test_replace_through_the_queue_withdraws_what_the_files_no_longer_hold(harne
     harness.wait(replaced)
     assert documents(queued) == documents(single)
     assert harness.status(queued, replaced)["withdrawn"] == 80
+
+
+def test_a_failure_of_our_mapping_code_is_reported_apart_through_the_queue(harness, tmp_path):
+    """As in-process: records our mapping code raised on are not rejected records; `lantern
+    status` says so and exits 5. The schemas dir travels in the load's settings, not the
+    worker's environment (the worker starts without it)."""
+    import json
+    import shutil
+
+    from tests.conftest import REPO
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(REPO / "schemas", schemas)
+    with (schemas / "marc21.toml").open("a", encoding="utf-8") as rules:
+        rules.write('\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
+                    'steps = [{ step = "split_codes", width = 0 }]\n')
+    settings = data_dir(tmp_path / "queued", LIBRARIES)
+    harness.start_worker("map,write", 1)
+    harness.env["LANTERN_SCHEMAS_DIR"] = str(schemas)
+    load_id = harness.enqueue(settings, "UVA", shared("marc", "solrmarc__uva_001-200.mrc"))
+    harness.wait(load_id)
+    done = harness.lantern(settings, "status", load_id)
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert "MAPPING CODE FAILED on 20 records" in done.stdout
+    state = json.loads(harness.lantern(settings, "status", "--json", load_id).stdout)
+    assert state["loaded"] == 180 and state["rejected"] == []
+    assert state["mapping_failed_count"] == 20
+    assert "ZeroDivisionError" in state["mapping_traceback"]

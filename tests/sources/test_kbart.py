@@ -14,7 +14,8 @@ from indexer.errors import RecordError
 from indexer.libraries import Library
 from indexer.mapping import TARGETS, load_rules
 from indexer.sources import read_records
-from indexer.sources.kbart import kbart_to_mapped, read_kbart
+from indexer.sources.kbart import read_kbart
+from indexer.sources.kbart_map import kbart_to_mapped
 from indexer.union.document import Member, build_document
 from tests.conftest import shared, shared_dir
 

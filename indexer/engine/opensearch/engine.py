@@ -20,13 +20,14 @@ import datetime
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
 from indexer.engine import base
-from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
+from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
 from indexer.engine.opensearch.body import (
     SOURCE,
     TIE_BREAK,
@@ -104,6 +105,7 @@ class OpenSearchEngine:
         timeout: float = 30.0,
         shards: int = 1,
         replicas: int = 0,
+        synonyms_dir: Path = SHIPPED_SYNONYMS,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -112,13 +114,13 @@ class OpenSearchEngine:
         self.url = str(url)
         self.alias = index
         self.fields = fields if fields is not None else load_fields()
-        boosts = boosts if boosts is not None else read_toml(synonyms_dir() / "boosts.toml")
+        boosts = boosts if boosts is not None else read_toml(Path(synonyms_dir) / "boosts.toml")
         ranking = Ranking.build(self.fields, boosts)
         self._highlight = highlight_body(
             [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
             int(ranking.get("highlight", "max_chars", 200)),
         )
-        self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(synonyms_dir()))
+        self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
         self._shards, self._replicas = shards, replicas
         # Transport retries stay low: the bulk writer has its own backoff, and a search
         # during an outage should fail fast into a 503 page.
@@ -138,7 +140,8 @@ class OpenSearchEngine:
                       to_rebuild: bool = False) -> OpenSearchEngine:
         """The cluster at LANTERN_OPENSEARCH_URL. `to_rebuild` changes nothing: the alias
         never refuses an index built with other fields."""
-        return cls(settings.opensearch_url, writer=writer)
+        return cls(settings.opensearch_url, writer=writer,
+                   fields=load_fields(settings.schemas_dir), synonyms_dir=settings.synonyms_dir)
 
     # --- indexes and the alias ----------------------------------------------------------
 
@@ -304,12 +307,7 @@ class OpenSearchEngine:
             return run_search(request, self.fields, attempt)  # no "did you mean"
 
 
-_PREPARE_FIELDS: dict[str, FieldDef] = {}
-
-
-def prepare_document(doc: dict[str, Any]) -> tuple[dict, dict]:
+def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[dict, dict]:
     """The bulk (action, source) pair for `write_prepared`; pure Python, so worker processes
     can run it."""
-    if not _PREPARE_FIELDS:
-        _PREPARE_FIELDS.update(load_fields())
-    return bulk_pair(doc, _PREPARE_FIELDS)
+    return bulk_pair(doc, fields)

@@ -19,7 +19,7 @@ import tantivy
 from tantivy import Occur, Order, Query
 
 from indexer.engine import base
-from indexer.engine.fields import FieldDef, Ranking, load_fields, read_toml, synonyms_dir
+from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
@@ -67,6 +67,7 @@ class TantivyEngine:
         fields: dict[str, FieldDef] | None = None,
         boosts: dict[str, Any] | None = None,
         facet_cache: int = KEPT_COUNTS,
+        synonyms_dir: Path = SHIPPED_SYNONYMS,
     ) -> None:
         """The index at `path` (a directory, or a link to one). Product code opens it with
         `open_engine(settings)`; tests and benchmarks open one where they like."""
@@ -74,9 +75,9 @@ class TantivyEngine:
         self.fields = fields if fields is not None else load_fields()
         # boosts.toml and synonyms/*.txt are re-read when they change (no restart, no reindex)
         # unless the caller fixed them.
-        self._boosts_path = None if boosts is not None else synonyms_dir() / "boosts.toml"
+        self._boosts_path = None if boosts is not None else Path(synonyms_dir) / "boosts.toml"
         self._boosts_stamp = _file_stamp(self._boosts_path)
-        self._synonyms = SynonymFiles(synonyms_dir())
+        self._synonyms = SynonymFiles(Path(synonyms_dir))
         ranking = Ranking.build(
             self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
         )
@@ -112,7 +113,8 @@ class TantivyEngine:
             ensure_live_index(settings.index_dir)
         return cls(settings.index_dir, writer=writer, to_rebuild=to_rebuild,
                    heap_size=settings.writer_heap_mb * 1_000_000,
-                   threads=settings.writer_threads, facet_cache=settings.facet_cache)
+                   threads=settings.writer_threads, facet_cache=settings.facet_cache,
+                   fields=load_fields(settings.schemas_dir), synonyms_dir=settings.synonyms_dir)
 
     # --- opening ------------------------------------------------------------------------
 
@@ -389,11 +391,6 @@ class _Plan:
         )
 
 
-_PREPARE_FIELDS: dict[str, FieldDef] = {}
-
-
-def prepare_document(doc: dict[str, Any]) -> tuple[str, str]:
+def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:
     """(id, JSON line) for `write_prepared`; pure Python, so worker processes can run it."""
-    if not _PREPARE_FIELDS:
-        _PREPARE_FIELDS.update(load_fields())
-    return to_json(doc, _PREPARE_FIELDS)
+    return to_json(doc, fields)
