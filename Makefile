@@ -34,6 +34,7 @@ browser-deps:
 
 test: install browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: install

@@ -33,10 +33,12 @@ def write_reports(path: Path, prefix: str, count: int) -> None:
             record.leader = record.leader[:5] + "nam a22" + record.leader[12:]
             record.add_field(Field(tag="001", data=f"{prefix}{n}"))
             record.add_field(Field(tag="008", data="190101s2019    enk           000 0 eng d"))
-            record.add_field(Field(tag="245", indicators=["0", "0"],
-                                   subfields=[Subfield("a", "Annual report")]))
-            record.add_field(Field(tag="300", indicators=[" ", " "],
-                                   subfields=[Subfield("a", f"{100 + n} p.")]))
+            record.add_field(
+                Field(tag="245", indicators=["0", "0"], subfields=[Subfield("a", "Annual report")])
+            )
+            record.add_field(
+                Field(tag="300", indicators=[" ", " "], subfields=[Subfield("a", f"{100 + n} p.")])
+            )
             out.write(record.as_marc())
 
 
@@ -58,8 +60,14 @@ def run(records: int) -> dict:
         settings = load_settings(environ={}, data_dir=str(root / "data"))
         first, documents = timed_load(settings, "AAA", root / "a.mrc")
         second, rewritten = timed_load(settings, "BBB", root / "b.mrc")
-    return {"records": records, "first_load_s": first, "documents": documents,
-            "delta_records": DELTA, "delta_load_s": second, "delta_documents": rewritten}
+    return {
+        "records": records,
+        "first_load_s": first,
+        "documents": documents,
+        "delta_records": DELTA,
+        "delta_load_s": second,
+        "delta_documents": rewritten,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

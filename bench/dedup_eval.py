@@ -668,13 +668,20 @@ def main(argv: list[str] | None = None) -> int:
         from bench.load_bench import machine
         from bench.report import record_row
 
-        record_row("Deduplication precision and recall", machine(), {
-            "records": f"{args.originals} originals, seed {args.seed}",
-            "pool": len(pool.records), "mapper": used,
-            "labelled_pairs": s.true_pairs, "merged_pairs": s.predicted_pairs,
-            "precision": round(s.precision, 4), "recall": round(s.recall, 4),
-            "ebooks_linked": f"{s.ebooks_linked}/{s.ebooks}",
-        })
+        record_row(
+            "Deduplication precision and recall",
+            machine(),
+            {
+                "records": f"{args.originals} originals, seed {args.seed}",
+                "pool": len(pool.records),
+                "mapper": used,
+                "labelled_pairs": s.true_pairs,
+                "merged_pairs": s.predicted_pairs,
+                "precision": round(s.precision, 4),
+                "recall": round(s.recall, 4),
+                "ebooks_linked": f"{s.ebooks_linked}/{s.ebooks}",
+            },
+        )
     return 0
 
 

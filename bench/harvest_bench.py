@@ -75,16 +75,25 @@ def harvest(url: str, server_pid: int) -> dict:
             break
         params = {"verb": "ListRecords", "resumptionToken": found.group(1).decode()}
     seconds = time.perf_counter() - started
-    return {"documents": records, "pages": pages, "seconds": seconds, "mb": size / 2**20,
-            "server_peak_rss_mb": peak, "server_peak_anon_mb": peak_anon}
+    return {
+        "documents": records,
+        "pages": pages,
+        "seconds": seconds,
+        "mb": size / 2**20,
+        "server_peak_rss_mb": peak,
+        "server_peak_anon_mb": peak_anon,
+    }
 
 
 def run(records: int, libraries: int, seed: int, page_size: int) -> dict:
     data, libraries_toml = ensure_loaded(records, libraries, seed)
-    server = subprocess.Popen([sys.executable, "-c", SERVE.format(), str(data),
-                               str(libraries_toml), str(page_size)], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE.format(), str(data), str(libraries_toml), str(page_size)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         port = int(server.stdout.readline())
         url = f"http://127.0.0.1:{port}/oai"

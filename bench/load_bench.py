@@ -55,6 +55,7 @@ if __name__ == "__main__":
     print(json.dumps({{"seconds": time.perf_counter() - t}}))
 """
 
+
 def ensure_loaded(records: int, libraries: int, seed: int) -> tuple[Path, Path]:
     """A loaded data directory of the generated consortium (cached; shared by the search,
     harvest and union benchmarks), and its libraries file."""
@@ -70,13 +71,22 @@ def ensure_loaded(records: int, libraries: int, seed: int) -> tuple[Path, Path]:
         script = target / "load_catalogue.py"  # a file, so load worker processes can import it
         script.write_text(LOAD_ALL.format())
         files = json.loads((generated / "done.json").read_text())["files"]
-        out = subprocess.run([sys.executable, str(script), json.dumps(files),
-                              str(generated / "libraries.toml"), str(data)], cwd=ROOT,
-                             check=True, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(script),
+                json.dumps(files),
+                str(generated / "libraries.toml"),
+                str(data),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         done.write_text(out.stdout.strip().splitlines()[-1])
     return data, generated / "libraries.toml"
-
 
 
 def tree_sample(root: int, cpu_seen: dict[int, float]) -> float:
@@ -108,9 +118,14 @@ def tree_sample(root: int, cpu_seen: dict[int, float]) -> float:
 def child(code: str, env: dict | None = None) -> dict:
     """Run `code` (which prints one JSON line) in a fresh Python; add the peak memory of its
     process tree, sampled every 0.2 s."""
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
     peak = 0.0
     cpu_seen: dict[int, float] = {}
     while proc.poll() is None:
@@ -167,8 +182,9 @@ print(json.dumps({{"records": sum(r.loaded for r in reports),
 """
 
 
-def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True,
-        together: bool = True) -> dict:
+def run(
+    records: int, libraries: int, seed: int, runs: int, merge: bool = True, together: bool = True
+) -> dict:
     target = ensure_catalogue(records, libraries, seed)
     files = json.loads((target / "done.json").read_text())["files"]
     parse_rates, load_rates, rows = [], [], []
@@ -185,7 +201,9 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True,
         try:
             load = child(
                 LANTERN_LOAD.format(
-                    data_dir=data_dir, files=files, libraries=str(target / "libraries.toml"),
+                    data_dir=data_dir,
+                    files=files,
+                    libraries=str(target / "libraries.toml"),
                     together=together,
                 ),
                 env={"LANTERN_MERGE": "on" if merge else "off"},
@@ -215,10 +233,12 @@ def run(records: int, libraries: int, seed: int, runs: int, merge: bool = True,
         "pymarc_peak_rss_mb": rows[best]["parse"]["peak_rss_mb"],
         # CPU per record: pymarc's parse alone, and the whole load on every core (its
         # processes' CPU, imports and start-up included).
-        "pymarc_cpu_us": round(rows[best]["parse"]["parse_cpu_seconds"]
-                               / rows[best]["parse"]["records"] * 1e6),
-        "load_cpu_us": round(rows[best]["load"]["cpu_seconds"]
-                             / max(1, rows[best]["load"]["records"]) * 1e6),
+        "pymarc_cpu_us": round(
+            rows[best]["parse"]["parse_cpu_seconds"] / rows[best]["parse"]["records"] * 1e6
+        ),
+        "load_cpu_us": round(
+            rows[best]["load"]["cpu_seconds"] / max(1, rows[best]["load"]["records"]) * 1e6
+        ),
     }
 
 
@@ -241,16 +261,27 @@ def main() -> None:
     ap.add_argument("--libraries", type=int, default=12)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--merge", choices=["on", "off"], default="on",
-                    help="merge the same title across libraries (off: one document per record)")
-    ap.add_argument("--separately", action="store_true",
-                    help="one load per library (as daily deltas arrive) instead of one run of all")
+    ap.add_argument(
+        "--merge",
+        choices=["on", "off"],
+        default="on",
+        help="merge the same title across libraries (off: one document per record)",
+    )
+    ap.add_argument(
+        "--separately",
+        action="store_true",
+        help="one load per library (as daily deltas arrive) instead of one run of all",
+    )
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
-    ap.add_argument("--code", help="label of the code measured (a row of its own, e.g. to "
-                                   "compare a change with the commit before it)")
+    ap.add_argument(
+        "--code",
+        help="label of the code measured (a row of its own, e.g. to "
+        "compare a change with the commit before it)",
+    )
     args = ap.parse_args()
-    result = run(args.records, args.libraries, args.seed, args.runs, args.merge == "on",
-                 not args.separately)
+    result = run(
+        args.records, args.libraries, args.seed, args.runs, args.merge == "on", not args.separately
+    )
     result["ratio"] = round(result["load_rate"] / result["pymarc_parse_rate"], 2)
     if args.code:
         result["code"] = args.code

@@ -54,11 +54,30 @@ def start_worker(env: dict, queue: str, processes: int, log: Path) -> subprocess
     # The writer as the README runs it: solo (its big flushes build on every core).
     pool = ["--pool", "solo"] if queue == "write" else ["-c", str(processes)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "indexer.queue.tasks", "worker", "-Q", queue, *pool,
-         "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "-l", "info"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "indexer.queue.tasks",
+            "worker",
+            "-Q",
+            queue,
+            *pool,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}-{uuid.uuid4().hex[:6]}@%h",
+            "-l",
+            "info",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while "ready." not in log.read_text():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -71,16 +90,28 @@ def queued(files: dict[str, Path], settings, processes: int, work: Path) -> floa
     import redis
 
     prefix = f"lantern-bench-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "LANTERN_QUEUE_PREFIX": prefix, "PYTHONPATH": str(ROOT),
-           "LANTERN_DATA_DIR": str(settings.data_dir)}
+    env = {
+        **os.environ,
+        "LANTERN_QUEUE_PREFIX": prefix,
+        "PYTHONPATH": str(ROOT),
+        "LANTERN_DATA_DIR": str(settings.data_dir),
+    }
     client = redis.Redis.from_url(settings.redis_url)
-    workers = [start_worker(env, "write", 1, work / f"write-{processes}.log"),
-               start_worker(env, "map", processes, work / f"map-{processes}.log")]
+    workers = [
+        start_worker(env, "write", 1, work / f"write-{processes}.log"),
+        start_worker(env, "map", processes, work / f"map-{processes}.log"),
+    ]
     try:
         started = time.perf_counter()
         each = [arg for code, path in files.items() for arg in ("--each", code, str(path))]
-        out = subprocess.run([sys.executable, "-m", "lantern.cli", "load", "--queue", *each],
-                             cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "lantern.cli", "load", "--queue", *each],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         load_ids = re.findall(r"Queued load (\S+):", out)
         if len(load_ids) != len(files):
             raise SystemExit(f"expected {len(files)} queued loads:\n{out}")
@@ -108,9 +139,13 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
     from indexer.settings import load_settings
 
     expected = document_count(load_settings(environ={}, data_dir=data, libraries=toml))
-    result = {"records": records, "libraries": len(files), "cores": os.cpu_count(),
-              "flush_records": load_settings().queue_flush_records,
-              "in_process_rate": round(records / seconds)}
+    result = {
+        "records": records,
+        "libraries": len(files),
+        "cores": os.cpu_count(),
+        "flush_records": load_settings().queue_flush_records,
+        "in_process_rate": round(records / seconds),
+    }
     print(f"in-process: {seconds:.1f} s, {records / seconds:,.0f} records/s", flush=True)
     with tempfile.TemporaryDirectory(prefix="lantern-queue-bench-") as tmp:
         work = Path(tmp)
@@ -121,12 +156,15 @@ def run(records: int, libraries: int, seed: int, counts: list[int]) -> dict:
             if got != expected:
                 raise SystemExit(f"{n} map workers: {got} documents, in-process {expected}")
             result[f"queue_{n}_rate"] = round(records / seconds)
-            print(f"{n} map worker(s): {seconds:.1f} s, {records / seconds:,.0f} records/s",
-                  flush=True)
+            print(
+                f"{n} map worker(s): {seconds:.1f} s, {records / seconds:,.0f} records/s",
+                flush=True,
+            )
             shutil.rmtree(work / f"queue-{n}", ignore_errors=True)
         if "queue_1_rate" in result and f"queue_{max(counts)}_rate" in result:
-            result["scaling"] = round(result[f"queue_{max(counts)}_rate"]
-                                      / result["queue_1_rate"], 2)
+            result["scaling"] = round(
+                result[f"queue_{max(counts)}_rate"] / result["queue_1_rate"], 2
+            )
     return result
 
 

@@ -100,9 +100,12 @@ DESIGN_NOTES = [
 
 COLUMNS = {
     "Big match blocks": [
-        ("records", "records in one block"), ("first_load_s", "first load s"),
-        ("documents", "documents"), ("delta_records", "second library's records"),
-        ("delta_load_s", "second load s"), ("delta_documents", "documents rewritten"),
+        ("records", "records in one block"),
+        ("first_load_s", "first load s"),
+        ("documents", "documents"),
+        ("delta_records", "second library's records"),
+        ("delta_load_s", "second load s"),
+        ("delta_documents", "documents rewritten"),
     ],
     "OAI harvest": [
         ("records", "records generated"),
@@ -117,9 +120,14 @@ COLUMNS = {
         ("server_peak_anon_mb", "of which not file-backed MB"),
     ],
     "Deduplication precision and recall": [
-        ("records", "labelled set"), ("pool", "records in the pool"), ("mapper", "mapping"),
-        ("labelled_pairs", "duplicate pairs"), ("merged_pairs", "pairs merged"),
-        ("precision", "precision"), ("recall", "recall"), ("ebooks_linked", "print/e-book linked"),
+        ("records", "labelled set"),
+        ("pool", "records in the pool"),
+        ("mapper", "mapping"),
+        ("labelled_pairs", "duplicate pairs"),
+        ("merged_pairs", "pairs merged"),
+        ("precision", "precision"),
+        ("recall", "recall"),
+        ("ebooks_linked", "print/e-book linked"),
     ],
     "Search latency": [
         ("records", "records"),
@@ -229,7 +237,12 @@ def render(data: dict) -> None:
         if section in PEERS:
             out += ["", PEERS[section]]
         out.append("")
-    out += ["## Design decisions, measured", "",
-            "Choices in the code that a measurement settled; the code keeps the why in a line.",
-            "", *[f"- {note}" for note in DESIGN_NOTES], ""]
+    out += [
+        "## Design decisions, measured",
+        "",
+        "Choices in the code that a measurement settled; the code keeps the why in a line.",
+        "",
+        *[f"- {note}" for note in DESIGN_NOTES],
+        "",
+    ]
     PAGE.write_text("\n".join(out))

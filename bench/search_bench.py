@@ -47,8 +47,13 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
 
 
-def load(records: int, libraries: int, data_dir: str | None = None,
-         libraries_toml: str | None = None, facet_cache: int = 0):
+def load(
+    records: int,
+    libraries: int,
+    data_dir: str | None = None,
+    libraries_toml: str | None = None,
+    facet_cache: int = 0,
+):
     """The generated consortium, loaded once and shared with the other benchmarks (or a data
     directory loaded already, opened read-only)."""
     from indexer.settings import load_settings
@@ -57,12 +62,12 @@ def load(records: int, libraries: int, data_dir: str | None = None,
         from bench.load_bench import ensure_loaded
 
         data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
-    return load_settings(environ={}, data_dir=data_dir, libraries=libraries_toml,
-                         facet_cache=facet_cache)
+    return load_settings(
+        environ={}, data_dir=data_dir, libraries=libraries_toml, facet_cache=facet_cache
+    )
 
 
-def query_mix(service, count: int, seed: int = 7, avoid: frozenset = frozenset()
-              ) -> list[dict]:
+def query_mix(service, count: int, seed: int = 7, avoid: frozenset = frozenset()) -> list[dict]:
     """Query-string dicts built from records in the index, so every kind finds something.
     A query in `avoid` (asked in an earlier phase: the engine keeps facet counts per index
     version, so asking it again would be answered from them) is drawn again."""
@@ -72,16 +77,16 @@ def query_mix(service, count: int, seed: int = 7, avoid: frozenset = frozenset()
     sample = service.search(SearchParams(q="", size=100, page=rng.randint(1, 5)))["results"]
     sample += service.search(SearchParams(q="", size=100, sort="title"))["results"]
     for _ in range(count // 100):  # enough records that a search seldom comes twice
-        sample += service.search(SearchParams(q="", size=100, page=rng.randint(6, 100)))[
-            "results"]
+        sample += service.search(SearchParams(q="", size=100, page=rng.randint(6, 100)))["results"]
     words = [w for r in sample for w in r["title"].lower().split() if len(w) > 4 and w.isalpha()]
     libraries = list(service.consortium.libraries)
     out: list[dict] = []
     kinds = ["word", "words", "phrase", "title", "author", "isbn", "facets"]
     for i in range(count):
         for attempt in range(50):
-            q = _one_query(rng, kinds[i % len(kinds)] if attempt < 49 else "words", sample,
-                           words, libraries)
+            q = _one_query(
+                rng, kinds[i % len(kinds)] if attempt < 49 else "words", sample, words, libraries
+            )
             if query_key(q) not in avoid:
                 break
         out.append(q)
@@ -111,8 +116,7 @@ def _one_query(rng, kind: str, sample: list, words: list, libraries: list) -> di
     elif kind == "isbn":
         q = {"q": (r["isbn"] or ["9780000000002"])[0]}
     else:
-        q = {"q": rng.choice(words), "filter": [f"library:{rng.choice(libraries)}",
-                                                "format:Book"]}
+        q = {"q": rng.choice(words), "filter": [f"library:{rng.choice(libraries)}", "format:Book"]}
     return {**q, "kind": kind}
 
 
@@ -121,8 +125,14 @@ def params_of(query: dict):
 
     from opac.search.params import parse_search_args
 
-    args = MultiDict([(k, v) for k, vs in query.items() if k != "kind"
-                      for v in (vs if isinstance(vs, list) else [vs])])
+    args = MultiDict(
+        [
+            (k, v)
+            for k, vs in query.items()
+            if k != "kind"
+            for v in (vs if isinstance(vs, list) else [vs])
+        ]
+    )
     return parse_search_args(args)
 
 
@@ -164,8 +174,12 @@ def tree_cpu_seconds(pid: int) -> float:
 
 
 def _path(query: dict) -> str:
-    pairs = [(k, v) for k, vs in query.items() if k != "kind"
-             for v in (vs if isinstance(vs, list) else [vs])]
+    pairs = [
+        (k, v)
+        for k, vs in query.items()
+        if k != "kind"
+        for v in (vs if isinstance(vs, list) else [vs])
+    ]
     return "/api/v1/search?" + urlencode(pairs)
 
 
@@ -204,8 +218,7 @@ def machine_yardstick(records: int = 6000) -> float:
     from lantern.sample.generate import generate_consortium
 
     with tempfile.TemporaryDirectory() as tmp:
-        generated = generate_consortium(Path(tmp), records=records, libraries=12, seed=3,
-                                        workers=1)
+        generated = generate_consortium(Path(tmp), records=records, libraries=12, seed=3, workers=1)
         parsed = child(PYMARC_PARSE.format(files=[str(p) for p in generated.files.values()]))
     return parsed["parse_cpu_seconds"] / parsed["records"] * 1e6
 
@@ -216,16 +229,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(settings, port: int, server: str = "gunicorn",
-                 workers: int | None = None) -> subprocess.Popen:
-    env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries),
-           "LANTERN_FACET_CACHE": str(settings.facet_cache)}
-    command = [sys.executable, "-m", "opac.server", "--data-dir", str(settings.data_dir),
-               "--host", "127.0.0.1", "--port", str(port), "--server", server]
+def start_server(
+    settings, port: int, server: str = "gunicorn", workers: int | None = None
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "LANTERN_LIBRARIES": str(settings.libraries),
+        "LANTERN_FACET_CACHE": str(settings.facet_cache),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "opac.server",
+        "--data-dir",
+        str(settings.data_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--server",
+        server,
+    ]
     if workers:
         command += ["--workers", str(workers)]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
             # Up and answering: each worker opened the index as it started.
@@ -238,36 +265,56 @@ def start_server(settings, port: int, server: str = "gunicorn",
 
 
 def summary(times: list[float]) -> dict:
-    return {"p50": percentile(times, 50), "p95": percentile(times, 95),
-            "p99": percentile(times, 99), "mean": statistics.fmean(times)}
+    return {
+        "p50": percentile(times, 50),
+        "p95": percentile(times, 95),
+        "p99": percentile(times, 99),
+        "mean": statistics.fmean(times),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000,
-                        help="Records to generate and load (with --data-dir: how many it holds)")
+    parser.add_argument(
+        "--records",
+        type=int,
+        default=100_000,
+        help="Records to generate and load (with --data-dir: how many it holds)",
+    )
     parser.add_argument("--libraries", type=int, default=12)
     parser.add_argument("--queries", type=int, default=700)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--data-dir", help="Use this loaded data directory (read-only)")
     parser.add_argument("--libraries-file", help="Its libraries file (with --data-dir)")
     parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn worker processes (default: opac.server's)")
-    parser.add_argument("--facet-cache", type=int, default=0,
-                        help="LANTERN_FACET_CACHE for the engine and the server (default 0: "
-                             "every search counts its facets; the generated titles repeat "
-                             "more than readers' searches do)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn worker processes (default: opac.server's)",
+    )
+    parser.add_argument(
+        "--facet-cache",
+        type=int,
+        default=0,
+        help="LANTERN_FACET_CACHE for the engine and the server (default 0: "
+        "every search counts its facets; the generated titles repeat "
+        "more than readers' searches do)",
+    )
     parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
-    parser.add_argument("--code", help="label of the code measured (a row of its own, e.g. to "
-                                       "compare a change with the commit before it)")
+    parser.add_argument(
+        "--code",
+        help="label of the code measured (a row of its own, e.g. to "
+        "compare a change with the commit before it)",
+    )
     args = parser.parse_args(argv)
 
     from opac.search.service import open_search_service
     from opac.server import default_workers
 
-    settings = load(args.records, args.libraries, args.data_dir, args.libraries_file,
-                    args.facet_cache)
+    settings = load(
+        args.records, args.libraries, args.data_dir, args.libraries_file, args.facet_cache
+    )
     service = open_search_service(settings)
     # Three sets of searches, none asked in an earlier set: one warms the page cache, one is
     # timed in the engine and then through the API (the server's processes have not seen it),
@@ -294,18 +341,28 @@ def main(argv: list[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     engine, api, busy = summary(engine_ms), summary(single), summary(loaded)
     result = {
-        "records": args.records, "documents": service.engine.count(), "queries": len(queries),
+        "records": args.records,
+        "documents": service.engine.count(),
+        "queries": len(queries),
         "facet_cache": args.facet_cache,
-        "engine_p50": engine["p50"], "engine_p95": engine["p95"], "engine_p99": engine["p99"],
-        "api_p50": api["p50"], "api_p95": api["p95"], "api_p99": api["p99"],
+        "engine_p50": engine["p50"],
+        "engine_p95": engine["p95"],
+        "engine_p99": engine["p99"],
+        "api_p50": api["p50"],
+        "api_p95": api["p95"],
+        "api_p99": api["p99"],
         "overhead": api["p50"] / engine["p50"] if engine["p50"] else 0.0,
         "server_workers": (args.workers or default_workers()) if args.server == "gunicorn" else 1,
-        "clients": args.clients, "rps": rate, "busy_p50": busy["p50"], "busy_p95": busy["p95"],
+        "clients": args.clients,
+        "rps": rate,
+        "busy_p50": busy["p50"],
+        "busy_p95": busy["p95"],
         "busy_p99": busy["p99"],
         "server_cpu_ms": server_cpu,
         "tantivy_cpu_ms": statistics.fmean(tantivy_cpu) if tantivy_cpu else None,
-        "tantivy_ceiling_rps": (cores * 1000 / statistics.fmean(tantivy_cpu)
-                                if tantivy_cpu else None),
+        "tantivy_ceiling_rps": (
+            cores * 1000 / statistics.fmean(tantivy_cpu) if tantivy_cpu else None
+        ),
         "pymarc_cpu_us": machine_yardstick(),
         "code": args.code,
     }
@@ -313,10 +370,14 @@ def main(argv: list[str] | None = None) -> int:
     for query, ms in zip(queries, engine_ms, strict=True):
         by_kind.setdefault(query["kind"], []).append(ms)
     print(json.dumps(result, indent=1))
-    print("different searches:", {name: len(_keys(qs)) for name, qs in
-                                  (("timed", queries), ("busy", busy_queries))})
-    print("engine p50 by kind (ms):",
-          {k: round(percentile(v, 50), 2) for k, v in sorted(by_kind.items())})
+    print(
+        "different searches:",
+        {name: len(_keys(qs)) for name, qs in (("timed", queries), ("busy", busy_queries))},
+    )
+    print(
+        "engine p50 by kind (ms):",
+        {k: round(percentile(v, 50), 2) for k, v in sorted(by_kind.items())},
+    )
     if not args.no_record:
         record_row(SECTION, machine(), result)
     return 0

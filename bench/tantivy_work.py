@@ -12,8 +12,9 @@ from indexer.engine.tantivy.engine import TantivyEngine
 from indexer.engine.tantivy.facets import passes
 
 
-def tantivy_work(engine: TantivyEngine,
-                 request: SearchRequest) -> tuple[float, list[tuple[dict, int]]]:
+def tantivy_work(
+    engine: TantivyEngine, request: SearchRequest
+) -> tuple[float, list[tuple[dict, int]]]:
     """Makes the Tantivy calls `engine.search(request)` makes, alone: for each attempt it needs,
     ranking the page, loading its documents and counting each counting pass (its terms
     aggregations, and their recount where segments cut the lists short). Returns their

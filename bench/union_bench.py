@@ -69,18 +69,26 @@ def main() -> None:
         started = time.perf_counter()
         written = 0
         for code in files:
-            report = load_library(settings, code, [work / "delta" / f"{code}.mrc"],
-                                  progress=False, log=lambda *a: None)
+            report = load_library(
+                settings,
+                code,
+                [work / "delta" / f"{code}.mrc"],
+                progress=False,
+                log=lambda *a: None,
+            )
             written += report.documents_written
         delta_seconds = time.perf_counter() - started
         result = reindex(settings, log=lambda *a: None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     row = {
-        "records": args.records, "libraries": args.libraries,
-        "delta_records": changed, "delta_documents": written,
+        "records": args.records,
+        "libraries": args.libraries,
+        "delta_records": changed,
+        "delta_documents": written,
         "delta_s": round(delta_seconds, 1),
-        "reindex_documents": result["documents"], "reindex_s": round(result["seconds"], 1),
+        "reindex_documents": result["documents"],
+        "reindex_s": round(result["seconds"], 1),
     }
     print(json.dumps(row, indent=2))
     if not args.no_write:

@@ -34,27 +34,45 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
     Setting("writer_threads", "2", "Tantivy indexing threads of the single writer"),
     Setting("writer_heap_mb", "256", "Tantivy writer memory budget in MB"),
-    Setting("facet_cache", "256", "Searches whose facet counts each OPAC process keeps for "
-            "the next page or sort order of the same search (Tantivy; 0 keeps none)"),
+    Setting(
+        "facet_cache",
+        "256",
+        "Searches whose facet counts each OPAC process keeps for "
+        "the next page or sort order of the same search (Tantivy; 0 keeps none)",
+    ),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
     Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
-    Setting("oai_host", "", "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
-            "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable"),
+    Setting(
+        "oai_host",
+        "",
+        "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
+        "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable",
+    ),
     Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
     # The queue's (workers and `lantern load --queue`).
-    Setting("queue_prefix", "lantern",
-            "Prefix of every Redis key of the queue (queues, loads): one per deployment"),
-    Setting("queue_visibility_timeout", "3600",
-            "Seconds after which a batch taken by a worker that vanished is delivered again"),
-    Setting("queue_flush_records", "50000",
-            "The writer indexes a load's stored records once this many wait (or the load ends)"),
-    Setting("queue_flush_seconds", "30",
-            "...or once the oldest of them has waited this long"),
-    Setting("queue_pool_flush", "5000",
-            "Dirty records from which the writer (run with --pool solo) builds documents on "
-            "every core"),
+    Setting(
+        "queue_prefix",
+        "lantern",
+        "Prefix of every Redis key of the queue (queues, loads): one per deployment",
+    ),
+    Setting(
+        "queue_visibility_timeout",
+        "3600",
+        "Seconds after which a batch taken by a worker that vanished is delivered again",
+    ),
+    Setting(
+        "queue_flush_records",
+        "50000",
+        "The writer indexes a load's stored records once this many wait (or the load ends)",
+    ),
+    Setting("queue_flush_seconds", "30", "...or once the oldest of them has waited this long"),
+    Setting(
+        "queue_pool_flush",
+        "5000",
+        "Dirty records from which the writer (run with --pool solo) builds documents on every core",
+    ),
 )
 
 

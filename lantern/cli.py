@@ -27,8 +27,11 @@ def fail(message: str, status: int = EXIT_FAILED) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help=f"Data directory (default ${env_name('data_dir')} or ./instance)")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Data directory (default ${env_name('data_dir')} or ./instance)",
+)
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
     """Lantern: discovery index and OPAC for library consortia."""
@@ -40,28 +43,64 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 @main.command()
 @click.option("--library", "-l", "library_code", help="Member library code of the FILES")
-@click.option("--each", "pairs", multiple=True, nargs=2,
-              type=(str, click.Path(exists=True, dir_okay=False, path_type=Path)),
-              metavar="CODE FILE",
-              help="Load FILE for library CODE; repeat to load several libraries in one run "
-                   "(each document is merged once, at the end)")
-@click.option("--encoding", type=click.Choice(["auto", "marc-8", "utf-8"]), default=None,
-              help="Override leader/09 for exports that lie about their encoding")
+@click.option(
+    "--each",
+    "pairs",
+    multiple=True,
+    nargs=2,
+    type=(str, click.Path(exists=True, dir_okay=False, path_type=Path)),
+    metavar="CODE FILE",
+    help="Load FILE for library CODE; repeat to load several libraries in one run "
+    "(each document is merged once, at the end)",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "marc-8", "utf-8"]),
+    default=None,
+    help="Override leader/09 for exports that lie about their encoding",
+)
 @click.option("--workers", type=int, default=None, help="Parse/map processes (default: cores)")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the JSON load report (default DATA_DIR/reports/)")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the JSON load report (default DATA_DIR/reports/)",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress line")
-@click.option("--format", "source", type=click.Choice(["marc", "kbart"]), default="marc",
-              show_default=True,
-              help="marc: MARC21/MARCXML (detected from the content); kbart: KBART title list")
-@click.option("--replace", is_flag=True,
-              help="The files are the library's whole catalogue: withdraw its records not in them")
-@click.option("--queue", "queued", is_flag=True,
-              help="Enqueue batches for Celery workers (LANTERN_REDIS_URL) instead of loading here")
+@click.option(
+    "--format",
+    "source",
+    type=click.Choice(["marc", "kbart"]),
+    default="marc",
+    show_default=True,
+    help="marc: MARC21/MARCXML (detected from the content); kbart: KBART title list",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="The files are the library's whole catalogue: withdraw its records not in them",
+)
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Enqueue batches for Celery workers (LANTERN_REDIS_URL) instead of loading here",
+)
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-def load(settings, library_code, pairs, encoding, workers, report_path, quiet, source, replace,
-         queued, files):
+def load(
+    settings,
+    library_code,
+    pairs,
+    encoding,
+    workers,
+    report_path,
+    quiet,
+    source,
+    replace,
+    queued,
+    files,
+):
     """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML, KBART or gzip files for a library.
 
     Without --replace a load is a delta: new and changed records are indexed, unchanged ones
@@ -80,8 +119,10 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
     from indexer.load.runner import load_libraries
 
     if files and not library_code:
-        fail("say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
-             EXIT_USAGE)
+        fail(
+            "say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
+            EXIT_USAGE,
+        )
     if library_code and not files:
         fail(f"no files to load for {library_code}", EXIT_USAGE)
     wanted: dict[str, list[Path]] = {}
@@ -90,16 +131,24 @@ def load(settings, library_code, pairs, encoding, workers, report_path, quiet, s
     for code, path in pairs:
         wanted.setdefault(code, []).append(path)
     if not wanted:
-        fail("nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)",
-             EXIT_USAGE)
+        fail(
+            "nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)", EXIT_USAGE
+        )
     if queued:
         for code, paths in wanted.items():
             enqueue(settings, code, paths, encoding, source, replace)
         return
     try:
-        reports = load_libraries(settings, list(wanted.items()), encoding=encoding,
-                                 workers=workers, report_path=report_path, progress=not quiet,
-                                 source=source, replace=replace)
+        reports = load_libraries(
+            settings,
+            list(wanted.items()),
+            encoding=encoding,
+            workers=workers,
+            report_path=report_path,
+            progress=not quiet,
+            source=source,
+            replace=replace,
+        )
     except IndexerError as exc:
         fail(str(exc))
     sys.exit(load_status(reports))
@@ -119,8 +168,15 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
 
     try:
         registry = open_registry(settings.redis_url)
-        meta = plan_load(settings, library_code, files, registry, source=source,
-                         encoding=encoding, replace=replace)
+        meta = plan_load(
+            settings,
+            library_code,
+            files,
+            registry,
+            source=source,
+            encoding=encoding,
+            replace=replace,
+        )
         enqueue_load(meta)
     except IndexerError as exc:
         fail(str(exc))
@@ -128,13 +184,16 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
         if type(exc).__module__.split(".")[0] not in ("redis", "kombu"):
             raise
         fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
-    click.echo(f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
-               f"in {meta['batches']:,} batches.")
-    click.echo(f"  Workers parse and map in parallel (celery -A indexer.queue.tasks worker "
-               f"-Q {MAP_QUEUE}); one worker writes the index (celery -A indexer.queue.tasks "
-               f"worker -Q {WRITE_QUEUE} --pool solo).")
-    click.echo("  The index takes one writer at a time: the parallelism is in parsing and "
-               "mapping.")
+    click.echo(
+        f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
+        f"in {meta['batches']:,} batches."
+    )
+    click.echo(
+        f"  Workers parse and map in parallel (celery -A indexer.queue.tasks worker "
+        f"-Q {MAP_QUEUE}); one worker writes the index (celery -A indexer.queue.tasks "
+        f"worker -Q {WRITE_QUEUE} --pool solo)."
+    )
+    click.echo("  The index takes one writer at a time: the parallelism is in parsing and mapping.")
     for f in meta["failed_files"]:
         click.echo(f"  could not read {f['file']}: {f['reason']}")
     click.echo(f"  Progress: lantern status {meta['id']}")
@@ -182,39 +241,50 @@ def describe_recent(registry) -> str:
     lines = []
     for load_id in registry.recent():
         p = registry.progress(load_id)
-        lines.append(f"{load_id}  {p.state:<12} batches {p.done}/{p.batches} done, "
-                     f"{p.failed} failed; {p.loaded:,} loaded, {len(p.rejected):,} rejected")
+        lines.append(
+            f"{load_id}  {p.state:<12} batches {p.done}/{p.batches} done, "
+            f"{p.failed} failed; {p.loaded:,} loaded, {len(p.rejected):,} rejected"
+        )
     return "\n".join(lines) or "No queued loads."
 
 
 def describe_load(p) -> str:
-    lines = [f"{p.load_id}: {p.meta['library']}, {p.state}",
-             f"  batches: {p.batches:,} ({p.done:,} done, {p.failed:,} failed, "
-             f"{p.pending:,} pending)",
-             f"  records: {p.loaded:,} loaded ({p.unchanged:,} unchanged), "
-             f"{len(p.rejected):,} rejected, {p.withdrawn:,} withdrawn"]
+    lines = [
+        f"{p.load_id}: {p.meta['library']}, {p.state}",
+        f"  batches: {p.batches:,} ({p.done:,} done, {p.failed:,} failed, {p.pending:,} pending)",
+        f"  records: {p.loaded:,} loaded ({p.unchanged:,} unchanged), "
+        f"{len(p.rejected):,} rejected, {p.withdrawn:,} withdrawn",
+    ]
     for reason, n in p.skipped.most_common():
         lines.append(f"  skipped {n:,}: {reason}")
     if p.finished and "documents_written" in p.finished:
-        lines.append(f"  indexed: {p.finished['documents_written']:,} documents written, "
-                     f"{p.finished['documents_removed']:,} removed")
+        lines.append(
+            f"  indexed: {p.finished['documents_written']:,} documents written, "
+            f"{p.finished['documents_removed']:,} removed"
+        )
     elif p.pending == 0 and not p.finished:
-        lines.append("  waiting for the writer "
-                     "(celery -A indexer.queue.tasks worker -Q write --pool solo)")
+        lines.append(
+            "  waiting for the writer (celery -A indexer.queue.tasks worker -Q write --pool solo)"
+        )
     for b in p.failed_batches:
-        lines.append(f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
-                     f"{b['records']} ({b['where']}): {b['error']}")
+        lines.append(
+            f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
+            f"{b['records']} ({b['where']}): {b['error']}"
+        )
     for f in p.meta["failed_files"]:
         lines.append(f"  could not read {f['file']}: {f['reason']}")
     for r in p.rejected[:10]:
         where = f"byte {r['byte_offset']}" if r["byte_offset"] is not None else f"line {r['line']}"
-        lines.append(f"  rejected {Path(r['file']).name} record {r['record']} {where}: "
-                     f"{r['reason']}")
+        lines.append(
+            f"  rejected {Path(r['file']).name} record {r['record']} {where}: {r['reason']}"
+        )
     if len(p.rejected) > 10:
         lines.append(f"  ... {len(p.rejected) - 10:,} more rejected (--json lists them all)")
     if p.mapping_failed:
-        lines.append(f"  MAPPING CODE FAILED on {len(p.mapping_failed):,} records (a bug, not "
-                     f"bad data: please report it); --json has them and the first traceback")
+        lines.append(
+            f"  MAPPING CODE FAILED on {len(p.mapping_failed):,} records (a bug, not "
+            f"bad data: please report it); --json has them and the first traceback"
+        )
     return "\n".join(lines)
 
 
@@ -284,20 +354,28 @@ def search(settings, as_json, size, scope, query):
 @main.command()
 @click.option("--host", default=None, help="Address to listen on")
 @click.option("--port", type=int, default=None, help="Port to listen on")
-@click.option("--workers", type=int, default=None,
-              help="Worker processes (default: one per core, at least 2)")
-@click.option("--server", "server_kind", type=click.Choice(["gunicorn", "werkzeug"]),
-              default="gunicorn", show_default=True,
-              help="gunicorn worker processes, or werkzeug's threaded development server")
+@click.option(
+    "--workers", type=int, default=None, help="Worker processes (default: one per core, at least 2)"
+)
+@click.option(
+    "--server",
+    "server_kind",
+    type=click.Choice(["gunicorn", "werkzeug"]),
+    default="gunicorn",
+    show_default=True,
+    help="gunicorn worker processes, or werkzeug's threaded development server",
+)
 @click.pass_obj
 def serve(settings, host, port, workers, server_kind):
     """Serve the OPAC."""
-    run_server(settings, host or settings.host, port or settings.port, workers=workers,
-               server=server_kind)
+    run_server(
+        settings, host or settings.host, port or settings.port, workers=workers, server=server_kind
+    )
 
 
-def run_server(settings, host: str, port: int, *, workers: int | None = None,
-               server: str = "gunicorn") -> None:
+def run_server(
+    settings, host: str, port: int, *, workers: int | None = None, server: str = "gunicorn"
+) -> None:
     from opac.server import serve as serve_opac
 
     click.echo(f"Lantern OPAC on http://{host}:{port}/  (Ctrl+C stops)")
@@ -309,8 +387,13 @@ def run_server(settings, host: str, port: int, *, workers: int | None = None,
 
 @main.command()
 @click.option("--records", default=3000, show_default=True, help="Records to generate")
-@click.option("--libraries", "library_count", default=6, show_default=True,
-              help="Member libraries to generate")
+@click.option(
+    "--libraries",
+    "library_count",
+    default=6,
+    show_default=True,
+    help="Member libraries to generate",
+)
 @click.option("--host", default=None, help="Address to listen on")
 @click.option("--port", type=int, default=None, help="Port to listen on")
 @click.option("--no-serve", is_flag=True, help="Generate and load, then stop")
@@ -322,8 +405,10 @@ def demo(settings, records, library_count, host, port, no_serve):
     try:
         started = time.perf_counter()
         settings = load_demo(settings, records=records, libraries=library_count)
-        click.echo(f"Demo consortium ready in {time.perf_counter() - started:.1f} s "
-                   f"(data in {settings.data_dir})")
+        click.echo(
+            f"Demo consortium ready in {time.perf_counter() - started:.1f} s "
+            f"(data in {settings.data_dir})"
+        )
     except IndexerError as exc:
         fail(str(exc))
     if not no_serve:
@@ -331,13 +416,21 @@ def demo(settings, records, library_count, host, port, no_serve):
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["marc21", "marcxml", "jsonl"]),
-              default="marc21", show_default=True, help="Binary MARC 21 (UTF-8), MARCXML or "
-              "MARC-in-JSON lines")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["marc21", "marcxml", "jsonl"]),
+    default="marc21",
+    show_default=True,
+    help="Binary MARC 21 (UTF-8), MARCXML or MARC-in-JSON lines",
+)
 @click.option("--library", "-l", "library_code", help="Only titles this library holds")
 @click.option("--since", help="Only documents changed since this UTC date or date-time")
-@click.option("--deletes", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the ids of documents deleted (since --since) to this file")
+@click.option(
+    "--deletes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the ids of documents deleted (since --since) to this file",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress line")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
@@ -353,16 +446,25 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
     try:
         bar = Progress("Exporting", enabled=not quiet)
         consortium = load_consortium(settings.libraries, settings.schemas_dir)
-        report = run_export(settings, open_engine(settings), consortium, out, fmt,
-                            library=library_code,
-                            since=parse_since(since) if since else None, deletes=deletes,
-                            progress=bar)
+        report = run_export(
+            settings,
+            open_engine(settings),
+            consortium,
+            out,
+            fmt,
+            library=library_code,
+            since=parse_since(since) if since else None,
+            deletes=deletes,
+            progress=bar,
+        )
         bar.finish()
     except IndexerError as exc:
         fail(str(exc))
-    click.echo(f"{report.records:,} records written to {report.path}"
-               + (f"; {report.deleted:,} deleted ids in {deletes}" if deletes else "")
-               + f"; locations in {report.locations_path}")
+    click.echo(
+        f"{report.records:,} records written to {report.path}"
+        + (f"; {report.deleted:,} deleted ids in {deletes}" if deletes else "")
+        + f"; locations in {report.locations_path}"
+    )
 
 
 @main.command("settings")

@@ -30,8 +30,10 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
         if _index_is_current(settings):
             log(f"Demo consortium already loaded in {data_dir}.")
         else:
-            log("The demo's index was built by an earlier version of Lantern; rebuilding it "
-                "from its catalogue.")
+            log(
+                "The demo's index was built by an earlier version of Lantern; rebuilding it "
+                "from its catalogue."
+            )
             reindex(settings, log=log)
         return settings
     forget_demo(data_dir)
@@ -43,8 +45,12 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
     elif settings.libraries.read_bytes() != (out / "libraries.toml").read_bytes():
         log(f"Keeping your {settings.libraries}; the demo's libraries are in {out}.")
         settings = dataclasses.replace(settings, libraries=out / "libraries.toml")
-    load_libraries(settings, [(code, [path]) for code, path in generated.files.items()],
-                   progress=False, log=log)
+    load_libraries(
+        settings,
+        [(code, [path]) for code, path in generated.files.items()],
+        progress=False,
+        log=log,
+    )
     marker.write_text(json.dumps(wanted))
     return settings
 

@@ -26,8 +26,15 @@ def default_workers() -> int:
     return max(2, (os.cpu_count() or 1) + 1)
 
 
-def serve(settings, host: str, port: int, *, workers: int | None = None, threads: int = 1,
-          server: str = "gunicorn") -> None:
+def serve(
+    settings,
+    host: str,
+    port: int,
+    *,
+    workers: int | None = None,
+    threads: int = 1,
+    server: str = "gunicorn",
+) -> None:
     """Serve the OPAC until interrupted. `server="werkzeug"` runs one threaded process (for
     debugging, or a platform without fork)."""
     if server == "werkzeug" or not _has_gunicorn():
@@ -35,24 +42,26 @@ def serve(settings, host: str, port: int, *, workers: int | None = None, threads
 
         from opac import create_app
 
-        run_simple(host, port, create_app(settings=settings), threaded=True,
-                   use_reloader=False)
+        run_simple(host, port, create_app(settings=settings), threaded=True, use_reloader=False)
         return
     # Open the index once here so a missing index or a bad setting is one clear error,
     # not every worker failing to boot; the workers open their own after the fork.
     from opac import create_app
 
     create_app(settings=settings)
-    _gunicorn_app(settings, {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers or default_workers(),
-        "threads": max(1, threads),
-        "worker_class": "gthread" if threads > 1 else "sync",
-        "timeout": TIMEOUT_S,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-    }).run()
+    _gunicorn_app(
+        settings,
+        {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers or default_workers(),
+            "threads": max(1, threads),
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": TIMEOUT_S,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+        },
+    ).run()
 
 
 def _has_gunicorn() -> bool:
@@ -89,16 +98,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="Data directory (default $LANTERN_DATA_DIR)")
     parser.add_argument("--host", default=None)
     parser.add_argument("--port", type=int, default=None)
-    parser.add_argument("--workers", type=int, default=None,
-                        help=f"Worker processes (default {default_workers()}: a core each, "
-                             "plus one)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"Worker processes (default {default_workers()}: a core each, plus one)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="Threads per worker")
     parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(data_dir=args.data_dir)
-        serve(settings, args.host or settings.host, args.port or settings.port,
-              workers=args.workers, threads=args.threads, server=args.server)
+        serve(
+            settings,
+            args.host or settings.host,
+            args.port or settings.port,
+            workers=args.workers,
+            threads=args.threads,
+            server=args.server,
+        )
     except IndexerError as exc:
         print(f"opac.server: {exc}", file=sys.stderr)
         return 1

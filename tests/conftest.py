@@ -29,19 +29,37 @@ def shared_dir(name: str) -> Path:
 
 # The member libraries the tests load into, by code: each test module writes the ones it needs.
 TEST_LIBRARIES = {
-    "UVA": {"name": "University of Virginia test library", "region": "TN",
-            "holdings": "sirsi999", "proxy": "https://proxy.example.org/login?url=",
-            "priority": 1},
-    "UVB": {"name": "Second test library", "region": "TN", "holdings": "sirsi999",
-            "priority": 2},
-    "NLNZ": {"name": "National Library of New Zealand test library", "region": "TN",
-             "holdings": "auto", "priority": 2},
-    "EVG": {"name": "Evergreen concerto (test copy)", "region": "NW",
-            "proxy": "https://ezproxy.example.nhs.uk/login?url="},
-    "EXE": {"name": "Exeter Health Library", "region": "SW", "holdings": "auto",
-            "proxy": "https://proxy.exe.example/login?url="},
-    "TRU": {"name": "Truro Knowledge Spa", "region": "SW", "holdings": "auto",
-            "proxy": "https://proxy.tru.example/login?url="},
+    "UVA": {
+        "name": "University of Virginia test library",
+        "region": "TN",
+        "holdings": "sirsi999",
+        "proxy": "https://proxy.example.org/login?url=",
+        "priority": 1,
+    },
+    "UVB": {"name": "Second test library", "region": "TN", "holdings": "sirsi999", "priority": 2},
+    "NLNZ": {
+        "name": "National Library of New Zealand test library",
+        "region": "TN",
+        "holdings": "auto",
+        "priority": 2,
+    },
+    "EVG": {
+        "name": "Evergreen concerto (test copy)",
+        "region": "NW",
+        "proxy": "https://ezproxy.example.nhs.uk/login?url=",
+    },
+    "EXE": {
+        "name": "Exeter Health Library",
+        "region": "SW",
+        "holdings": "auto",
+        "proxy": "https://proxy.exe.example/login?url=",
+    },
+    "TRU": {
+        "name": "Truro Knowledge Spa",
+        "region": "SW",
+        "holdings": "auto",
+        "proxy": "https://proxy.tru.example/login?url=",
+    },
 }
 
 

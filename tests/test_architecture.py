@@ -78,8 +78,12 @@ def test_only_the_engine_subpackages_import_the_engine_clients():
 
 
 def test_the_indexer_imports_no_flask():
-    wrong = [name for name, (_, tree) in MODULES.items() if name.startswith("indexer")
-             and any(m.split(".")[0] in {"flask", "werkzeug"} for m in _imports(name, tree))]
+    wrong = [
+        name
+        for name, (_, tree) in MODULES.items()
+        if name.startswith("indexer")
+        and any(m.split(".")[0] in {"flask", "werkzeug"} for m in _imports(name, tree))
+    ]
     assert not wrong
 
 
@@ -125,7 +129,10 @@ def test_modules_and_functions_stay_small(name):
     path, tree = MODULES[name]
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_MODULE_LINES, f"{path.relative_to(REPO)} has {lines} lines"
-    long = [f"{node.name} ({node.end_lineno - node.lineno + 1} lines)" for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
     assert not long, f"{path.relative_to(REPO)}: {', '.join(long)}"

@@ -12,8 +12,9 @@ from lantern.cli import main
 def test_demo_generates_loads_and_merges_shared_titles(tmp_path, monkeypatch):
     monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "instance"))
     runner = CliRunner()
-    result = runner.invoke(main, ["demo", "--no-serve", "--records", "400", "--libraries", "4"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["demo", "--no-serve", "--records", "400", "--libraries", "4"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "Demo consortium ready" in result.output
     assert (tmp_path / "instance" / "libraries.toml").exists()
@@ -38,8 +39,11 @@ def test_a_demo_of_another_size_starts_from_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "instance"))
     runner = CliRunner()
     for records in (200, 100):
-        result = runner.invoke(main, ["demo", "--no-serve", "--records", str(records),
-                                      "--libraries", "2"], catch_exceptions=False)
+        result = runner.invoke(
+            main,
+            ["demo", "--no-serve", "--records", str(records), "--libraries", "2"],
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.output
     found = json.loads(runner.invoke(main, ["search", "--json", ""]).output)
     assert found["total"] <= 100  # 200 records would have left more documents behind

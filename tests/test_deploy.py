@@ -25,11 +25,17 @@ def compose_command() -> list[str] | None:
 def config(env: dict[str, str]) -> subprocess.CompletedProcess:
     command = compose_command()
     if command is None:
-        pytest.skip("neither `docker compose` nor `docker-compose` is installed "
-                    "(.ci/run installs it)")
+        pytest.skip(
+            "neither `docker compose` nor `docker-compose` is installed (.ci/run installs it)"
+        )
     clean = {k: v for k, v in os.environ.items() if k != "OPENSEARCH_INITIAL_ADMIN_PASSWORD"}
-    return subprocess.run([*command, "-f", str(COMPOSE_FILE), "config"], capture_output=True,
-                          text=True, env={**clean, **env}, timeout=60)
+    return subprocess.run(
+        [*command, "-f", str(COMPOSE_FILE), "config"],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=60,
+    )
 
 
 def test_compose_config_validates_with_an_admin_password():
@@ -51,7 +57,9 @@ def test_every_service_has_a_health_check_and_opensearch_a_set_heap():
         assert "healthcheck" in service, name
     env = services["opensearch"]["environment"]
     assert "-Xms" in str(env) and "-Xmx" in str(env)
-    assert "plugins.security.disabled" not in env or str(
-        env["plugins.security.disabled"]).lower() == "false"
+    assert (
+        "plugins.security.disabled" not in env
+        or str(env["plugins.security.disabled"]).lower() == "false"
+    )
     assert services["opac"]["command"][0] == "gunicorn"
     assert "solo" in services["write-worker"]["command"]

@@ -50,9 +50,15 @@ def test_lantern_settings_lists_the_queue_settings_with_the_others(monkeypatch):
 
     monkeypatch.setenv("LANTERN_QUEUE_FLUSH_SECONDS", "2.5")
     listed = CliRunner().invoke(main, ["settings"], catch_exceptions=False).output
-    for name in ("LANTERN_QUEUE_PREFIX", "LANTERN_QUEUE_VISIBILITY_TIMEOUT",
-                 "LANTERN_QUEUE_FLUSH_RECORDS", "LANTERN_QUEUE_POOL_FLUSH"):
+    for name in (
+        "LANTERN_QUEUE_PREFIX",
+        "LANTERN_QUEUE_VISIBILITY_TIMEOUT",
+        "LANTERN_QUEUE_FLUSH_RECORDS",
+        "LANTERN_QUEUE_POOL_FLUSH",
+    ):
         assert name in listed
-    assert any(line.startswith("LANTERN_QUEUE_FLUSH_SECONDS") and " 2.5 " in line
-               for line in listed.splitlines())
+    assert any(
+        line.startswith("LANTERN_QUEUE_FLUSH_SECONDS") and " 2.5 " in line
+        for line in listed.splitlines()
+    )
     assert "LANTERN_QUEUE_BATCH_DELAY" not in listed and "QUEUE_BATCH_DELAY" not in README

@@ -19,11 +19,14 @@ def indexer_modules():
 
 
 def test_every_error_class_of_the_indexer_is_an_indexer_error():
-    strays = [f"{module.__name__}.{name}"
-              for module in indexer_modules()
-              for name, cls in inspect.getmembers(module, inspect.isclass)
-              if issubclass(cls, BaseException) and cls.__module__.startswith("indexer.")
-              and not issubclass(cls, IndexerError)]
+    strays = [
+        f"{module.__name__}.{name}"
+        for module in indexer_modules()
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, BaseException)
+        and cls.__module__.startswith("indexer.")
+        and not issubclass(cls, IndexerError)
+    ]
     assert strays == []
 
 

@@ -9,13 +9,15 @@ from click.testing import CliRunner
 from lantern.cli import EXIT_OK, EXIT_REJECTED, main
 from tests.conftest import shared, write_libraries
 
-HEADER = ("publication_title\tprint_identifier\tonline_identifier\tdate_first_issue_online\t"
-          "num_first_vol_online\tnum_first_issue_online\tdate_last_issue_online\t"
-          "num_last_vol_online\tnum_last_issue_online\ttitle_url\tfirst_author\ttitle_id\t"
-          "embargo_info\tcoverage_depth\tnotes\tpublisher_name\tpublication_type\t"
-          "date_monograph_published_print\tdate_monograph_published_online\tmonograph_volume\t"
-          "monograph_edition\tfirst_editor\tparent_publication_title_id\t"
-          "preceding_publication_title_id\taccess_type")
+HEADER = (
+    "publication_title\tprint_identifier\tonline_identifier\tdate_first_issue_online\t"
+    "num_first_vol_online\tnum_first_issue_online\tdate_last_issue_online\t"
+    "num_last_vol_online\tnum_last_issue_online\ttitle_url\tfirst_author\ttitle_id\t"
+    "embargo_info\tcoverage_depth\tnotes\tpublisher_name\tpublication_type\t"
+    "date_monograph_published_print\tdate_monograph_published_online\tmonograph_volume\t"
+    "monograph_edition\tfirst_editor\tparent_publication_title_id\t"
+    "preceding_publication_title_id\taccess_type"
+)
 
 
 def kbart_file(path, rows):
@@ -54,9 +56,16 @@ def test_a_kbart_title_merges_with_the_marc_ebook_of_the_same_online_isbn(tmp_pa
     assert run(tmp_path, "load", "-q", "--library", "EXE", str(marc)).exit_code == EXIT_OK
     before = json.loads(run(tmp_path, "search", "--json", "").output)["total"]
     isbn = "9780387685748"
-    listing = kbart_file(tmp_path / "tru.txt", [row(
-        "Open Source GIS : A GRASS GIS Approach", isbn,
-        "https://link.springer.com/book/10.1007/978-0-387-68574-8")])
+    listing = kbart_file(
+        tmp_path / "tru.txt",
+        [
+            row(
+                "Open Source GIS : A GRASS GIS Approach",
+                isbn,
+                "https://link.springer.com/book/10.1007/978-0-387-68574-8",
+            )
+        ],
+    )
     result = run(tmp_path, "load", "-q", "--library", "TRU", "--format", "kbart", str(listing))
     assert result.exit_code == EXIT_OK, result.output
     page = json.loads(run(tmp_path, "search", "--json", "").output)

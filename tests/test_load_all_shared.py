@@ -45,8 +45,9 @@ def pymarc_bibliographic_count(path) -> int:
             if data.lstrip()[:1] == b"<" or data[:3] == b"\xef\xbb\xbf":
                 records = parse_xml_to_array(io.BytesIO(data))
             else:
-                reader = MARCReader(io.BytesIO(data), to_unicode=True, permissive=True,
-                                    utf8_handling="replace")
+                reader = MARCReader(
+                    io.BytesIO(data), to_unicode=True, permissive=True, utf8_handling="replace"
+                )
                 while True:
                     try:
                         records.append(next(reader))
@@ -56,8 +57,7 @@ def pymarc_bibliographic_count(path) -> int:
                         break
     except Exception:
         pass
-    return sum(1 for r in records
-               if r is not None and str(r.leader)[6:7] not in NOT_BIBLIOGRAPHIC)
+    return sum(1 for r in records if r is not None and str(r.leader)[6:7] not in NOT_BIBLIOGRAPHIC)
 
 
 @pytest.mark.slow

@@ -55,8 +55,9 @@ def test_load_binary_marc_then_search_finds_it_with_holdings(runner, libraries, 
         assert key in first
     with_items = [r for r in page["results"] if r["holdings"] and r["holdings"][0]["call_number"]]
     assert with_items, "Sirsi 999 items should give call numbers"
-    assert all(h["library"] == "UVA" and h["record_id"] for r in page["results"]
-               for h in r["holdings"])
+    assert all(
+        h["library"] == "UVA" and h["record_id"] for r in page["results"] for h in r["holdings"]
+    )
 
 
 def test_known_title_is_found_first(runner, libraries):
@@ -91,15 +92,18 @@ def test_broken_records_are_reported_and_the_rest_of_the_file_loads(runner, libr
 
 
 def test_a_failure_of_our_mapping_code_is_its_own_outcome_not_a_rejected_record(
-        runner, libraries, settings, tmp_path, monkeypatch):
+    runner, libraries, settings, tmp_path, monkeypatch
+):
     """A rule our steps accept but cannot run (split_codes of width 0 divides by zero on every
     041 $a) is a bug in Lantern's mapping, not bad data: its own list in the report, the
     traceback printed once, exit status 5; the records without 041 still load."""
     schemas = tmp_path / "schemas"
     shutil.copytree(REPO / "schemas", schemas)
     with (schemas / "marc21.toml").open("a", encoding="utf-8") as rules:
-        rules.write('\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
-                    'steps = [{ step = "split_codes", width = 0 }]\n')
+        rules.write(
+            '\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
+            'steps = [{ step = "split_codes", width = 0 }]\n'
+        )
     monkeypatch.setenv("LANTERN_SCHEMAS_DIR", str(schemas))
     path = shared("marc", "solrmarc__uva_001-200.mrc")  # 20 of its 200 records have an 041
     result = load(runner, "--library", "UVA", str(path))
@@ -194,18 +198,33 @@ def test_a_damaged_gzip_keeps_the_records_before_the_damage(runner, libraries, s
 def test_every_isbn_form_finds_the_record_first(runner, libraries):
     """u66 "C, a reference manual" carries ISBN-10 0131100165 (ISBN-13 9780131100169)."""
     load(runner, "--library", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc")))
-    for typed in ("0131100165", "0-13-110016-5", "9780131100169", "978-0-13-110016-9",
-                  "978 0 13 110016 9", "isbn:0-13-110016-5"):
+    for typed in (
+        "0131100165",
+        "0-13-110016-5",
+        "9780131100169",
+        "978-0-13-110016-9",
+        "978 0 13 110016 9",
+        "isbn:0-13-110016-5",
+    ):
         first = search_json(runner, typed)["results"][0]
         assert first["members"][0]["record_id"] == "u66", typed
 
 
-def test_each_loads_several_libraries_in_one_run_with_a_report_for_each(runner, libraries,
-                                                                         settings, tmp_path):
+def test_each_loads_several_libraries_in_one_run_with_a_report_for_each(
+    runner, libraries, settings, tmp_path
+):
     report_path = tmp_path / "joint.json"
-    result = load(runner, "--each", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc")),
-                  "--each", "NLNZ", str(shared("marc", "pymarc__test.dat")),
-                  "--report", str(report_path))
+    result = load(
+        runner,
+        "--each",
+        "UVA",
+        str(shared("marc", "solrmarc__uva_001-200.mrc")),
+        "--each",
+        "NLNZ",
+        str(shared("marc", "pymarc__test.dat")),
+        "--report",
+        str(report_path),
+    )
     assert result.exit_code == EXIT_OK, result.output
     assert "All 2 libraries" in result.output
     report = json.loads(report_path.read_text())
@@ -226,8 +245,10 @@ def test_search_json_prints_what_the_search_endpoint_returns(runner, libraries, 
     """Same reading of the query (its limits and notices), same document."""
     from opac import create_app
 
-    assert load(runner, "--library", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc"))
-                ).exit_code == EXIT_OK
+    assert (
+        load(runner, "--library", "UVA", str(shared("marc", "solrmarc__uva_001-200.mrc"))).exit_code
+        == EXIT_OK
+    )
     client = create_app(settings).test_client()
     for query in ["history", "e* history", "history " * 150]:
         endpoint = client.get("/api/v1/search", query_string={"q": query, "size": 10})
@@ -237,8 +258,9 @@ def test_search_json_prints_what_the_search_endpoint_returns(runner, libraries, 
     assert refused.exit_code == EXIT_FAILED and "size" in refused.output
 
 
-def test_a_load_with_its_own_schemas_dir_leaves_the_environment_alone(libraries, settings,
-                                                                       tmp_path, monkeypatch):
+def test_a_load_with_its_own_schemas_dir_leaves_the_environment_alone(
+    libraries, settings, tmp_path, monkeypatch
+):
     """LANTERN_SCHEMAS_DIR reaches the mapping as an argument; the load once wrote it into
     os.environ, where every later rules or profile lookup in the process picked it up."""
     from dataclasses import replace
@@ -249,7 +271,13 @@ def test_a_load_with_its_own_schemas_dir_leaves_the_environment_alone(libraries,
     shutil.copytree(REPO / "schemas", schemas)
     monkeypatch.delenv("LANTERN_SCHEMAS_DIR", raising=False)
     own = replace(settings, schemas_dir=schemas)
-    report = load_library(own, "UVA", [shared("marc", "marc4j__chabon.mrc")], workers=0,
-                          progress=False, log=lambda *a: None)
+    report = load_library(
+        own,
+        "UVA",
+        [shared("marc", "marc4j__chabon.mrc")],
+        workers=0,
+        progress=False,
+        log=lambda *a: None,
+    )
     assert report.loaded == 2
     assert "LANTERN_SCHEMAS_DIR" not in os.environ

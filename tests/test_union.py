@@ -75,8 +75,9 @@ def test_the_same_records_in_two_libraries_give_one_result_per_title(tmp_path, u
         libraries = {m["library"] for m in doc["members"]}
         assert libraries == {"UVA", "UVB"}
         assert {h["library"] for h in doc["holdings"]} <= libraries
-    counts = {f.value: f.count for f in search(settings, facets=("library",), limit=0)
-              .facets["library"]}
+    counts = {
+        f.value: f.count for f in search(settings, facets=("library",), limit=0).facets["library"]
+    }
     assert counts == {"UVA": alone, "UVB": alone}
 
 
@@ -102,10 +103,13 @@ def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_
     half_a, half_b = halves
     quiet(apart, "UVA", [half_a])
     quiet(apart, "UVB", [half_b])
-    reports = load_libraries(together, [("UVA", [half_a]), ("UVB", [half_b])], progress=False,
-                             log=lambda *a: None)
+    reports = load_libraries(
+        together, [("UVA", [half_a]), ("UVB", [half_b])], progress=False, log=lambda *a: None
+    )
     assert [(r.library, r.loaded, r.merged_with) for r in reports] == [
-        ("UVA", 140, ["UVB"]), ("UVB", 140, ["UVA"])]
+        ("UVA", 140, ["UVB"]),
+        ("UVB", 140, ["UVA"]),
+    ]
     merged = documents(together)
     assert merged == documents(apart)
     assert reports[0].documents_written == len(merged)  # each document written once
@@ -113,7 +117,8 @@ def test_one_run_of_several_libraries_gives_the_documents_of_separate_loads(tmp_
 
 
 def test_grouping_the_whole_catalogue_at_once_gives_the_groups_of_looking_up_each_record(
-        tmp_path, halves):
+    tmp_path, halves
+):
     settings = make_settings(tmp_path / "s")
     half_a, half_b = halves
     quiet(settings, "UVA", [half_a])
@@ -125,8 +130,10 @@ def test_grouping_the_whole_catalogue_at_once_gives_the_groups_of_looking_up_eac
         assert sum(len(g) > 1 for g in looked_up) >= 80  # the shared records, at least
         assert all_groups(store) == looked_up
         # A blocking key left behind by a record no longer stored links nothing.
-        store.db.execute("INSERT INTO match_keys(mkey, key) VALUES ('t:x', 'UVA:gone'), "
-                         "('t:x', ?)", (looked_up[0][0],))
+        store.db.execute(
+            "INSERT INTO match_keys(mkey, key) VALUES ('t:x', 'UVA:gone'), ('t:x', ?)",
+            (looked_up[0][0],),
+        )
         assert all_groups(store) == looked_up
     finally:
         store.close()
@@ -167,8 +174,9 @@ def test_a_permanent_link_follows_its_record_into_a_merged_document(tmp_path, uv
     moved = client.get(f"/record/{old_id}")
     assert moved.status_code == 301
     new_id = moved.headers["Location"].rsplit("/", 1)[1]
-    assert f"UVB:{old_id[4:]}" in {f"{m['library']}:{m['record_id']}"
-                                   for m in after[new_id]["members"]}
+    assert f"UVB:{old_id[4:]}" in {
+        f"{m['library']}:{m['record_id']}" for m in after[new_id]["members"]
+    }
     assert client.get(moved.headers["Location"]).status_code == 200
     export = client.get(f"/record/{old_id}/export/ris")
     assert export.status_code == 301
@@ -229,15 +237,17 @@ def test_deletes_by_leader_and_by_command(tmp_path, uva):
     report = quiet(settings, "UVA", [write([doomed], tmp_path / "delta.mrc")])
     assert report.withdrawn == 1
     assert search(settings, limit=0).total == total - 1
-    assert delete_records(settings, "UVA", [records[20]["001"].data, "nope"],
-                          log=lambda *a: None) == 1
+    assert (
+        delete_records(settings, "UVA", [records[20]["001"].data, "nope"], log=lambda *a: None) == 1
+    )
     assert search(settings, limit=0).total == total - 2
 
 
 def test_never_merge_overrides_split_a_merged_pair(tmp_path, uva):
     settings = make_settings(tmp_path / "o")
     (settings.data_dir / "merge-overrides.toml").write_text(
-        '[[never_merge]]\nrecords = ["UVA:u121", "UVA:u122"]\n')
+        '[[never_merge]]\nrecords = ["UVA:u121", "UVA:u122"]\n'
+    )
     quiet(settings, "UVA", [uva])
     hits = search(settings, "isbn:9780892324293").hits
     assert len(hits) == 2
@@ -248,8 +258,9 @@ def test_print_and_ebook_editions_stay_apart_but_linked(tmp_path):
     from lantern.sample.generate import generate_consortium
 
     generated = generate_consortium(tmp_path / "gen", records=600, libraries=3, seed=5)
-    settings = dataclasses.replace(make_settings(tmp_path / "p"),
-                                   libraries=generated.libraries_toml)
+    settings = dataclasses.replace(
+        make_settings(tmp_path / "p"), libraries=generated.libraries_toml
+    )
     for code, path in generated.files.items():
         quiet(settings, code, [path])
     docs = documents(settings).values()
@@ -272,7 +283,10 @@ def test_reindex_swaps_in_a_new_index_while_searches_keep_answering(tmp_path, uv
     live_before = settings.index_dir.resolve()
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(settings.index_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         import time
 

@@ -107,12 +107,14 @@ class CatalogueStore:
         found: dict[str, str] = {}
         for chunk in _chunks(keys, 500):
             marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(
-                f"SELECT key, hash FROM records WHERE key IN ({marks})", chunk))
+            found.update(
+                self.db.execute(f"SELECT key, hash FROM records WHERE key IN ({marks})", chunk)
+            )
         return found
 
-    def put_many(self, rows: list[tuple[str, str, str, str, bytes, Iterable[str]]],
-                 now: float) -> None:
+    def put_many(
+        self, rows: list[tuple[str, str, str, str, bytes, Iterable[str]]], now: float
+    ) -> None:
         """Add or replace records: (key, library, record_id, hash, data, match keys) rows. Their
         clusters are decided later (doc_id stays as it was)."""
         if not rows:
@@ -121,28 +123,38 @@ class CatalogueStore:
             "INSERT INTO records(key, library, record_id, hash, data, updated) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET hash=excluded.hash, "
             "data=excluded.data, updated=excluded.updated",
-            [(key, lib, rid, h, data, now) for key, lib, rid, h, data, _ in rows])
+            [(key, lib, rid, h, data, now) for key, lib, rid, h, data, _ in rows],
+        )
         keys = [row[0] for row in rows]
         for chunk in _chunks(keys, 500):
-            self.db.execute(f"DELETE FROM match_keys WHERE key IN ({','.join('?' * len(chunk))})",
-                            chunk)
-        self.db.executemany("INSERT OR IGNORE INTO match_keys(mkey, key) VALUES (?, ?)",
-                            [(m, row[0]) for row in rows for m in row[5]])
+            self.db.execute(
+                f"DELETE FROM match_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO match_keys(mkey, key) VALUES (?, ?)",
+            [(m, row[0]) for row in rows for m in row[5]],
+        )
 
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Withdraw records; returns the documents they belonged to."""
         docs: set[str] = set()
         for chunk in _chunks(list(keys), 500):
             marks = ",".join("?" * len(chunk))
-            docs.update(d for (d,) in self.db.execute(
-                f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk) if d)
+            docs.update(
+                d
+                for (d,) in self.db.execute(
+                    f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk
+                )
+                if d
+            )
             self.db.execute(f"DELETE FROM records WHERE key IN ({marks})", chunk)
             self.db.execute(f"DELETE FROM match_keys WHERE key IN ({marks})", chunk)
         return docs
 
     def library_keys(self, library: str) -> set[str]:
-        return {k for (k,) in self.db.execute("SELECT key FROM records WHERE library = ?",
-                                              (library,))}
+        return {
+            k for (k,) in self.db.execute("SELECT key FROM records WHERE library = ?", (library,))
+        }
 
     def records(self, keys: Iterable[str]) -> list[StoredRecord]:
         return [decode(row) for row in self.raw_records(keys)]
@@ -153,8 +165,9 @@ class CatalogueStore:
         for chunk in _chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
             out += self.db.execute(
-                f"SELECT key, library, record_id, data, doc_id FROM records "
-                f"WHERE key IN ({marks})", chunk).fetchall()
+                f"SELECT key, library, record_id, data, doc_id FROM records WHERE key IN ({marks})",
+                chunk,
+            ).fetchall()
         return out
 
     def neighbours(self, keys: Iterable[str]) -> set[str]:
@@ -164,14 +177,23 @@ class CatalogueStore:
         found: set[str] = set(keys)
         for chunk in _chunks(keys, 400):
             marks = ",".join("?" * len(chunk))
-            found.update(k for (k,) in self.db.execute(
-                f"SELECT DISTINCT m2.key FROM match_keys m1 JOIN match_keys m2 "
-                f"ON m1.mkey = m2.mkey WHERE m1.key IN ({marks})", chunk))
+            found.update(
+                k
+                for (k,) in self.db.execute(
+                    f"SELECT DISTINCT m2.key FROM match_keys m1 JOIN match_keys m2 "
+                    f"ON m1.mkey = m2.mkey WHERE m1.key IN ({marks})",
+                    chunk,
+                )
+            )
         docs = self.doc_ids_of(found)
         for chunk in _chunks(sorted(docs), 400):
             marks = ",".join("?" * len(chunk))
-            found.update(k for (k,) in self.db.execute(
-                f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk))
+            found.update(
+                k
+                for (k,) in self.db.execute(
+                    f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk
+                )
+            )
         return found
 
     def links_among(self, keys: set[str]) -> Iterator[list[str]]:
@@ -208,22 +230,33 @@ class CatalogueStore:
         docs: set[str] = set()
         for chunk in _chunks(list(keys), 500):
             marks = ",".join("?" * len(chunk))
-            docs.update(d for (d,) in self.db.execute(
-                f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk) if d)
+            docs.update(
+                d
+                for (d,) in self.db.execute(
+                    f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk
+                )
+                if d
+            )
         return docs
 
     def members_of(self, doc_ids: Iterable[str]) -> set[str]:
         keys: set[str] = set()
         for chunk in _chunks(sorted(set(doc_ids)), 500):
             marks = ",".join("?" * len(chunk))
-            keys.update(k for (k,) in self.db.execute(
-                f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk))
+            keys.update(
+                k
+                for (k,) in self.db.execute(
+                    f"SELECT key FROM records WHERE doc_id IN ({marks})", chunk
+                )
+            )
         return keys
 
     def assign(self, assignments: Iterable[tuple[str, str]]) -> None:
         """(record key, doc id) pairs. A record already in its document is not rewritten."""
-        self.db.executemany("UPDATE records SET doc_id = ? WHERE key = ? AND doc_id IS NOT ?",
-                            [(doc, key, doc) for key, doc in assignments])
+        self.db.executemany(
+            "UPDATE records SET doc_id = ? WHERE key = ? AND doc_id IS NOT ?",
+            [(doc, key, doc) for key, doc in assignments],
+        )
 
     def all_keys(self) -> set[str]:
         return {k for (k,) in self.db.execute("SELECT key FROM records")}
@@ -244,12 +277,15 @@ class CatalogueStore:
         self.db.execute("BEGIN IMMEDIATE")
 
     def mark_dirty(self, keys: Iterable[str] = (), docs: Iterable[str] = ()) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO dirty(kind, value) VALUES (?, ?)",
-                            [*(("key", k) for k in keys), *(("doc", d) for d in docs)])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO dirty(kind, value) VALUES (?, ?)",
+            [*(("key", k) for k in keys), *(("doc", d) for d in docs)],
+        )
 
     def unmark_dirty(self, keys: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM dirty WHERE kind = 'key' AND value = ?",
-                            [(k,) for k in keys])
+        self.db.executemany(
+            "DELETE FROM dirty WHERE kind = 'key' AND value = ?", [(k,) for k in keys]
+        )
 
     def dirty(self) -> tuple[set[str], set[str]]:
         """(record keys, document ids) waiting for a flush."""
@@ -266,7 +302,8 @@ class CatalogueStore:
         """When the longest-waiting dirty record was stored (None: only documents are dirty)."""
         return self.db.execute(
             "SELECT min(r.updated) FROM dirty d CROSS JOIN records r ON r.key = d.value "
-            "WHERE d.kind = 'key'").fetchone()[0]
+            "WHERE d.kind = 'key'"
+        ).fetchone()[0]
 
     def clear_dirty(self) -> None:
         self.db.execute("DELETE FROM dirty")
@@ -276,32 +313,43 @@ class CatalogueStore:
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(
-                f"SELECT key, batch FROM load_seen WHERE load_id = ? AND key IN ({marks})",
-                [load_id, *chunk]))
+            found.update(
+                self.db.execute(
+                    f"SELECT key, batch FROM load_seen WHERE load_id = ? AND key IN ({marks})",
+                    [load_id, *chunk],
+                )
+            )
         return found
 
     def mark_seen(self, load_id: str, batch: int, keys: Iterable[str]) -> None:
         self.db.executemany(
             "INSERT INTO load_seen(load_id, key, batch) VALUES (?, ?, ?) "
             "ON CONFLICT(load_id, key) DO UPDATE SET batch = max(batch, excluded.batch)",
-            [(load_id, k, batch) for k in keys])
+            [(load_id, k, batch) for k in keys],
+        )
 
     def unseen_keys(self, library: str, load_id: str) -> set[str]:
         """The library's records that no batch of `load_id` wrote (what --replace withdraws)."""
-        return {k for (k,) in self.db.execute(
-            "SELECT key FROM records WHERE library = ? AND key NOT IN "
-            "(SELECT key FROM load_seen WHERE load_id = ?)", (library, load_id))}
+        return {
+            k
+            for (k,) in self.db.execute(
+                "SELECT key FROM records WHERE library = ? AND key NOT IN "
+                "(SELECT key FROM load_seen WHERE load_id = ?)",
+                (library, load_id),
+            )
+        }
 
     def load_finished(self, load_id: str) -> float | None:
-        row = self.db.execute("SELECT finished FROM queued_loads WHERE load_id = ?",
-                              (load_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT finished FROM queued_loads WHERE load_id = ?", (load_id,)
+        ).fetchone()
         return row[0] if row else None
 
     def finish_load(self, load_id: str, when: float) -> None:
         """Mark a queued load done (in the final flush's transaction) and forget what it saw."""
-        self.db.execute("INSERT OR REPLACE INTO queued_loads(load_id, finished) VALUES (?, ?)",
-                        (load_id, when))
+        self.db.execute(
+            "INSERT OR REPLACE INTO queued_loads(load_id, finished) VALUES (?, ?)", (load_id, when)
+        )
         self.db.execute("DELETE FROM load_seen WHERE load_id = ?", (load_id,))
 
     # --- documents: datestamps and tombstones --------------------------------------------------
@@ -312,8 +360,12 @@ class CatalogueStore:
         known: dict[str, tuple[str, int]] = {}
         for chunk in _chunks([doc_id for doc_id, _, _ in built], 500):
             marks = ",".join("?" * len(chunk))
-            known.update((i, (h, d)) for i, h, d in self.db.execute(
-                f"SELECT id, hash, deleted FROM documents WHERE id IN ({marks})", chunk))
+            known.update(
+                (i, (h, d))
+                for i, h, d in self.db.execute(
+                    f"SELECT id, hash, deleted FROM documents WHERE id IN ({marks})", chunk
+                )
+            )
         states, rows = [], []
         for doc_id, content_hash, sets in built:
             row = known.get(doc_id)
@@ -325,18 +377,27 @@ class CatalogueStore:
         self.db.executemany(
             "INSERT INTO documents(id, hash, datestamp, deleted, sets) VALUES (?, ?, ?, 0, ?) "
             "ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, datestamp=excluded.datestamp, "
-            "deleted=0, sets=excluded.sets", rows)
+            "deleted=0, sets=excluded.sets",
+            rows,
+        )
         return states
 
     def document_deleted(self, doc_id: str, now: float) -> None:
         self.db.execute(
             "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, '', ?, 1) "
             "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, deleted=1",
-            (doc_id, now))
+            (doc_id, now),
+        )
 
-    def changes(self, *, since: float | None = None, until: float | None = None,
-                set_spec: str | None = None, after: tuple[float, str] | None = None,
-                limit: int = 100) -> list[tuple[str, float, bool, str]]:
+    def changes(
+        self,
+        *,
+        since: float | None = None,
+        until: float | None = None,
+        set_spec: str | None = None,
+        after: tuple[float, str] | None = None,
+        limit: int = 100,
+    ) -> list[tuple[str, float, bool, str]]:
         """(id, datestamp, deleted, sets) of documents in (datestamp, id) order: a keyset page
         for the Hub feed, continuing after the `after` position. Deleted ones are tombstones.
         The keyset is a row value, so SQLite seeks the (datestamp, id) index to the position."""
@@ -346,14 +407,18 @@ class CatalogueStore:
             args += [after[0], after[1]]
         rows = self.db.execute(
             f"SELECT id, datestamp, deleted, sets FROM documents WHERE {' AND '.join(where)} "
-            "ORDER BY datestamp, id LIMIT ?", (*args, limit)).fetchall()
+            "ORDER BY datestamp, id LIMIT ?",
+            (*args, limit),
+        ).fetchall()
         return [(i, d, bool(x), s) for i, d, x, s in rows]
 
-    def count_changes(self, *, since: float | None = None, until: float | None = None,
-                      set_spec: str | None = None) -> int:
+    def count_changes(
+        self, *, since: float | None = None, until: float | None = None, set_spec: str | None = None
+    ) -> int:
         where, args = self._change_filter(since, until, set_spec)
-        return self.db.execute(f"SELECT count(*) FROM documents WHERE {' AND '.join(where)}",
-                               args).fetchone()[0]
+        return self.db.execute(
+            f"SELECT count(*) FROM documents WHERE {' AND '.join(where)}", args
+        ).fetchone()[0]
 
     @staticmethod
     def _change_filter(since, until, set_spec) -> tuple[list[str], list]:
@@ -377,8 +442,9 @@ class CatalogueStore:
         return self.db.execute("SELECT min(datestamp) FROM documents").fetchone()[0]
 
     def document_state(self, doc_id: str) -> tuple[float, bool] | None:
-        row = self.db.execute("SELECT datestamp, deleted FROM documents WHERE id = ?",
-                              (doc_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT datestamp, deleted FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
         return (row[0], bool(row[1])) if row else None
 
 
@@ -390,7 +456,7 @@ def decode(row: tuple) -> StoredRecord:
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def now() -> float:

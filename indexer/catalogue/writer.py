@@ -44,8 +44,12 @@ class CatalogueWriter:
     @property
     def build_context(self) -> BuildContext:
         """What worker processes need to build this catalogue's documents."""
-        return BuildContext(self.consortium, self.overrides,
-                            document_preparer(self.engine.name, self.engine.fields), self.merge)
+        return BuildContext(
+            self.consortium,
+            self.overrides,
+            document_preparer(self.engine.name, self.engine.fields),
+            self.merge,
+        )
 
     def put(self, library: str, outcomes) -> int:
         """Store loaded records; returns how many were new or changed."""
@@ -77,8 +81,9 @@ class CatalogueWriter:
         keys, docs = self.store.dirty()
         self.dirty_keys |= keys
         self.dirty_docs |= docs
-        changes = rebuild(self.store, self.engine, self.build_context, self.dirty_keys,
-                          self.dirty_docs, run_jobs)
+        changes = rebuild(
+            self.store, self.engine, self.build_context, self.dirty_keys, self.dirty_docs, run_jobs
+        )
         self.store.clear_dirty()
         self.engine.commit()
         if changes.stamp is not None:
@@ -103,7 +108,10 @@ def store_outcomes(store: CatalogueStore, library: str, outcomes) -> list[str]:
     """Put loaded records into the store; returns the keys of those that were new or changed."""
     keyed = {f"{library}:{o.control_number}": o for o in outcomes}
     known = store.hashes(list(keyed))
-    rows = [(key, library, o.control_number, o.content_hash, o.data, o.match_keys)
-            for key, o in keyed.items() if known.get(key) != o.content_hash]
+    rows = [
+        (key, library, o.control_number, o.content_hash, o.data, o.match_keys)
+        for key, o in keyed.items()
+        if known.get(key) != o.content_hash
+    ]
     store.put_many(rows, now())
     return [row[0] for row in rows]

@@ -160,9 +160,21 @@ def _order(keys: MatchKeys) -> tuple:
 
 def _signature(keys: MatchKeys) -> tuple:
     """Everything matching compares: two records with equal signatures decide alike."""
-    return (keys.title, keys.subtitle, keys.author, keys.year, keys.parts, keys.format,
-            keys.edition, keys.edition_text, keys.pages or 0, tuple(sorted(keys.isbns)),
-            tuple(sorted(keys.issns)), tuple(sorted(keys.oclcs)), keys.publisher)
+    return (
+        keys.title,
+        keys.subtitle,
+        keys.author,
+        keys.year,
+        keys.parts,
+        keys.format,
+        keys.edition,
+        keys.edition_text,
+        keys.pages or 0,
+        tuple(sorted(keys.isbns)),
+        tuple(sorted(keys.issns)),
+        tuple(sorted(keys.oclcs)),
+        keys.publisher,
+    )
 
 
 class _Clusters:
@@ -195,8 +207,11 @@ class _Clusters:
         ci, cj = self.cluster_of[i], self.cluster_of[j]
         if ci == cj:
             return False
-        if any(self._conflict(x, y) for x in self.guarded[ci].values()
-               for y in self.guarded[cj].values()):
+        if any(
+            self._conflict(x, y)
+            for x in self.guarded[ci].values()
+            for y in self.guarded[cj].values()
+        ):
             return False
         # The cluster whose anchor (smallest index = smallest key) is smaller absorbs the other.
         keep, gone = (ci, cj) if ci < cj else (cj, ci)
@@ -260,8 +275,9 @@ def cluster_records(
     return clusters
 
 
-def _followers(keys: list[str], prepared: list[MatchKeys], overrides: Overrides
-               ) -> dict[int, tuple[int, str]]:
+def _followers(
+    keys: list[str], prepared: list[MatchKeys], overrides: Overrides
+) -> dict[int, tuple[int, str]]:
     """{index: (index of the first record with the same match keys, why they merge)} for
     records that an equal, earlier record stands for. Records named in an override decide for
     themselves, and so do equal records that would not merge with each other (no title)."""
@@ -286,8 +302,16 @@ def _followers(keys: list[str], prepared: list[MatchKeys], overrides: Overrides
 
 def _guard_signature(keys: MatchKeys) -> tuple:
     """Everything `guard_conflict` looks at (records with equal ones conflict alike)."""
-    return (keys.format, keys.isbns, keys.issns, keys.edition, keys.edition_text, keys.parts,
-            keys.year, keys.pages or 0)
+    return (
+        keys.format,
+        keys.isbns,
+        keys.issns,
+        keys.edition,
+        keys.edition_text,
+        keys.parts,
+        keys.year,
+        keys.pages or 0,
+    )
 
 
 def _cluster(keys: list[str], prepared: list[MatchKeys], overrides: Overrides) -> list[Cluster]:

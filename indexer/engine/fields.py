@@ -93,8 +93,10 @@ def _load_facets(path: Path) -> dict[str, FacetDef]:
             raise ConfigError(f"{path}: [facet.{name}] needs field and label (text), only those")
         target = fields.get(spec["field"])
         if target is None or not target.facet:
-            raise ConfigError(f"{path}: [facet.{name}] counts {spec['field']!r}, which is not a "
-                              f"field with facet = true")
+            raise ConfigError(
+                f"{path}: [facet.{name}] counts {spec['field']!r}, which is not a "
+                f"field with facet = true"
+            )
         facets[name] = FacetDef(name, spec["field"], spec["label"])
     return facets
 

@@ -301,7 +301,7 @@ def _parse(text: str) -> ParsedQuery:
             required.append(node)
             last_was_required = True
         if len(required) + len(excluded) >= MAX_CLAUSES:
-            cut = any(t.operator is None for t in tokens[number + 1:])
+            cut = any(t.operator is None for t in tokens[number + 1 :])
             break
     notes = _notes(too_short, too_many, cut)
     return ParsedQuery(tuple(required), tuple(excluded), notes=notes)
@@ -311,11 +311,15 @@ def _notes(too_short: list[str], too_many: list[str], cut: bool) -> tuple[str, .
     """How the query was read where that differs from what was typed."""
     notes = []
     if too_short:
-        notes.append(f"A * needs at least {MIN_WILDCARD_CHARS} letters or digits before it: "
-                     f"{_as_whole_words(too_short)}.")
+        notes.append(
+            f"A * needs at least {MIN_WILDCARD_CHARS} letters or digits before it: "
+            f"{_as_whole_words(too_short)}."
+        )
     if too_many:
-        notes.append(f"Only the first {MAX_WILDCARDS} words ending in * find the words they "
-                     f"begin: {_as_whole_words(too_many)}.")
+        notes.append(
+            f"Only the first {MAX_WILDCARDS} words ending in * find the words they "
+            f"begin: {_as_whole_words(too_many)}."
+        )
     if cut:
         notes.append(f"Only the first {MAX_CLAUSES} words of your search were used.")
     return tuple(notes)

@@ -20,8 +20,12 @@ Attempt = Callable[..., SearchResult]
 Respell = Callable[[ParsedQuery], str | None]
 
 
-def run_search(request: SearchRequest, fields: dict[str, FieldDef], attempt: Attempt,
-               respell: Respell | None = None) -> SearchResult:
+def run_search(
+    request: SearchRequest,
+    fields: dict[str, FieldDef],
+    attempt: Attempt,
+    respell: Respell | None = None,
+) -> SearchResult:
     parsed = parse_query(request.text)
     for name in request.facets:
         field = fields.get(name)
@@ -44,8 +48,10 @@ def search_attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
     yield {}
     if parsed.match_all:
         return
-    if any(isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
-           for n in parsed.required):
+    if any(
+        isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
+        for n in parsed.required
+    ):
         yield {"fuzzy": True}
     if len(parsed.required) > 1:
         yield {"relaxed": True}

@@ -51,16 +51,25 @@ def item_entry(doc_id: str, h: dict) -> dict:
 def record_entry(doc_id: str, display: dict | None) -> dict:
     """Availability of one document: its items, and a summary EDS can show in a result list."""
     if display is None:
-        return {"id": doc_id, "status": UNKNOWN, "location": None, "items": [],
-                "message": "Error: could not retrieve availability for this ID"}
+        return {
+            "id": doc_id,
+            "status": UNKNOWN,
+            "location": None,
+            "items": [],
+            "message": "Error: could not retrieve availability for this ID",
+        }
     items = [item_entry(doc_id, h) for h in display.get("holdings") or []]
     online = bool(display.get("links")) and (
         any(link.get("kind") == "fulltext" for link in display["links"])
-        or str(display.get("format", "")).startswith("E-"))
+        or str(display.get("format", "")).startswith("E-")
+    )
     free = [i for i in items if i["status"] == AVAILABLE]
     if free:
-        status, message, location = AVAILABLE, f"Available at {free[0]['location']}", \
-            free[0]["location"]
+        status, message, location = (
+            AVAILABLE,
+            f"Available at {free[0]['location']}",
+            free[0]["location"],
+        )
         if len(free) > 1:
             message += f" and {len(free) - 1} more"
     elif online:
@@ -69,8 +78,14 @@ def record_entry(doc_id: str, display: dict | None) -> dict:
         status, message, location = NOT_AVAILABLE, items[0]["message"], items[0]["location"]
     else:
         status, message, location = UNKNOWN, "No copies recorded", None
-    return {"id": doc_id, "status": status, "message": message, "location": location,
-            "online": online, "items": items}
+    return {
+        "id": doc_id,
+        "status": status,
+        "message": message,
+        "location": location,
+        "online": online,
+        "items": items,
+    }
 
 
 def availability(engine, ids: list[str], id_type: str) -> list[dict]:
@@ -82,25 +97,51 @@ def availability(engine, ids: list[str], id_type: str) -> list[dict]:
     found = fetch_displays(engine, sorted({doc for _, doc, _ in wanted if doc}))
     out = []
     for asked, doc_id, item_id in wanted:
-        holding = next((h for h in (found.get(doc_id) or {}).get("holdings") or []
-                        if str(h.get("item_id") or "") == item_id), None)
+        holding = next(
+            (
+                h
+                for h in (found.get(doc_id) or {}).get("holdings") or []
+                if str(h.get("item_id") or "") == item_id
+            ),
+            None,
+        )
         if holding is None:
-            out.append({"id": doc_id or asked, "status": UNKNOWN, "location": None,
-                        "message": "Error: could not retrieve availability for this ID",
-                        "items": [{"id": asked, "status": UNKNOWN, "location": None,
-                                   "message": "Error: could not retrieve availability for "
-                                              "this ID"}]})
+            out.append(
+                {
+                    "id": doc_id or asked,
+                    "status": UNKNOWN,
+                    "location": None,
+                    "message": "Error: could not retrieve availability for this ID",
+                    "items": [
+                        {
+                            "id": asked,
+                            "status": UNKNOWN,
+                            "location": None,
+                            "message": "Error: could not retrieve availability for this ID",
+                        }
+                    ],
+                }
+            )
             continue
         entry = item_entry(doc_id, holding)
-        out.append({"id": doc_id, "status": entry["status"], "message": entry["message"],
-                    "location": entry["location"], "items": [entry]})
+        out.append(
+            {
+                "id": doc_id,
+                "status": entry["status"],
+                "message": entry["message"],
+                "location": entry["location"],
+                "items": [entry],
+            }
+        )
     return out
 
 
 def _simple(identifier: str, entry: dict) -> str:
-    out = ["<dlf:simpleavailability>",
-           f"<dlf:identifier>{_x(identifier)}</dlf:identifier>",
-           f"<dlf:availabilitystatus>{entry['status']}</dlf:availabilitystatus>"]
+    out = [
+        "<dlf:simpleavailability>",
+        f"<dlf:identifier>{_x(identifier)}</dlf:identifier>",
+        f"<dlf:availabilitystatus>{entry['status']}</dlf:availabilitystatus>",
+    ]
     if entry.get("message"):
         out.append(f"<dlf:availabilitymsg>{_x(entry['message'])}</dlf:availabilitymsg>")
     if entry.get("due_date"):
@@ -113,18 +154,21 @@ def _simple(identifier: str, entry: dict) -> str:
 
 def to_dlf_xml(entries: list[dict], id_type: str) -> str:
     """The DLF ILS-DI 1.1 `dlf:collection` Koha's GetAvailability returns."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
-           f'<dlf:collection xmlns:dlf="{DLF_NS}" '
-           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           f'xsi:schemaLocation="{DLF_NS} '
-           'http://diglib.org/architectures/ilsdi/schemas/1.1/dlfexpanded.xsd">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<dlf:collection xmlns:dlf="{DLF_NS}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{DLF_NS} '
+        'http://diglib.org/architectures/ilsdi/schemas/1.1/dlfexpanded.xsd">',
+    ]
     for entry in entries:
         out.append(f'<dlf:record><dlf:bibliographic id="{_x(entry["id"])}"/>')
         if entry["items"]:
             out.append("<dlf:items>")
             for item in entry["items"]:
-                out.append(f'<dlf:item id="{_x(item["id"])}">{_simple(item["id"], item)}'
-                           "</dlf:item>")
+                out.append(
+                    f'<dlf:item id="{_x(item["id"])}">{_simple(item["id"], item)}</dlf:item>'
+                )
             out.append("</dlf:items>")
         if id_type == "bib":
             out.append(_simple(entry["id"], entry))

@@ -49,6 +49,7 @@ def dc_elements(display: dict, record_url: str | None = None) -> list[tuple[str,
 
 
 def to_oai_dc(display: dict, record_url: str | None = None) -> str:
-    body = "".join(f"<dc:{k}>{escape(xml_safe(v))}</dc:{k}>"
-                   for k, v in dc_elements(display, record_url))
+    body = "".join(
+        f"<dc:{k}>{escape(xml_safe(v))}</dc:{k}>" for k, v in dc_elements(display, record_url)
+    )
     return OAI_DC_OPEN + body + "</oai_dc:dc>"

@@ -50,8 +50,9 @@ def locations_path_for(out: Path) -> Path:
     return out.with_name(out.name + ".locations.tsv")
 
 
-def _rows(store: ReadOnlyStore, since: float | None, set_spec: str | None
-          ) -> Iterator[list[tuple[str, float, bool, str]]]:
+def _rows(
+    store: ReadOnlyStore, since: float | None, set_spec: str | None
+) -> Iterator[list[tuple[str, float, bool, str]]]:
     after = None
     while True:
         rows = store.changes(since=since, set_spec=set_spec, after=after, limit=BATCH)
@@ -82,9 +83,18 @@ class _Writer:
         self.fh.close()
 
 
-def export(settings, engine, consortium, out: Path, fmt: str = "marc21", *,
-           library: str | None = None, since: float | None = None,
-           deletes: Path | None = None, progress=None) -> ExportReport:
+def export(
+    settings,
+    engine,
+    consortium,
+    out: Path,
+    fmt: str = "marc21",
+    *,
+    library: str | None = None,
+    since: float | None = None,
+    deletes: Path | None = None,
+    progress=None,
+) -> ExportReport:
     """Write the documents (of one library's holdings, changed since a time) to `out`, the ids
     deleted in that window to `deletes`, and the location table beside `out`."""
     if fmt not in FORMATS:
@@ -99,7 +109,7 @@ def export(settings, engine, consortium, out: Path, fmt: str = "marc21", *,
         progress.total = store.count_changes(since=since, set_spec=set_spec)
     locations: dict[tuple[str, str], str] = {}
     writer = _Writer(report.path, fmt)
-    gone = (deletes.open("w", encoding="utf-8") if deletes else None)
+    gone = deletes.open("w", encoding="utf-8") if deletes else None
     org = org_code(consortium)
     try:
         for rows in _rows(store, since, set_spec):
@@ -125,8 +135,7 @@ def export(settings, engine, consortium, out: Path, fmt: str = "marc21", *,
             gone.close()
         store.close()
     report.deletes_path = deletes
-    report.locations_path = write_locations(locations_path_for(report.path), consortium,
-                                            locations)
+    report.locations_path = write_locations(locations_path_for(report.path), consortium, locations)
     return report
 
 
@@ -136,10 +145,14 @@ def write_locations(path: Path, consortium, locations: dict[tuple[str, str], str
     lines = ["code\tname\tkind\tlibrary"]
     for code, lib in sorted(consortium.libraries.items()):
         lines.append(f"{code}\t{_cell(lib.name)}\tlibrary\t{code}")
-        lines += [f"{_cell(site)}\t{_cell(name)}\tsite\t{code}"
-                  for site, name in sorted(lib.sites.items())]
-    lines += [f"{_cell(loc)}\t{_cell(name)}\tlocation\t{lib}"
-              for (lib, loc), name in sorted(locations.items())]
+        lines += [
+            f"{_cell(site)}\t{_cell(name)}\tsite\t{code}"
+            for site, name in sorted(lib.sites.items())
+        ]
+    lines += [
+        f"{_cell(loc)}\t{_cell(name)}\tlocation\t{lib}"
+        for (lib, loc), name in sorted(locations.items())
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

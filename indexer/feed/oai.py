@@ -30,10 +30,14 @@ OAI_OPEN = (
     'http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd">'
 )
 FORMATS = {
-    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
-               "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-    "marc21": ("http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd",
-               "http://www.loc.gov/MARC21/slim"),
+    "oai_dc": (
+        "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+        "http://www.openarchives.org/OAI/2.0/oai_dc/",
+    ),
+    "marc21": (
+        "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd",
+        "http://www.loc.gov/MARC21/slim",
+    ),
 }
 PAGE_SIZE = 500
 # Parent sets that hold every document (each has at least one library and one format).
@@ -52,8 +56,15 @@ class Repository:
 
 
 class OaiProvider:
-    def __init__(self, repository: Repository, store: ReadOnlyStore, engine, consortium,
-                 key: bytes, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        store: ReadOnlyStore,
+        engine,
+        consortium,
+        key: bytes,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         self.repo = repository
         self.store = store
         self.engine = engine
@@ -85,22 +96,26 @@ class OaiProvider:
 
     def _envelope(self, now: float, attrs: dict[str, str], body: str) -> str:
         attributes = "".join(f' {k}="{escape(xml_safe(v))}"' for k, v in attrs.items())
-        return (f"{OAI_OPEN}<responseDate>{utc(now)}</responseDate>"
-                f"<request{attributes}>{escape(self.repo.base_url)}</request>{body}</OAI-PMH>")
+        return (
+            f"{OAI_OPEN}<responseDate>{utc(now)}</responseDate>"
+            f"<request{attributes}>{escape(self.repo.base_url)}</request>{body}</OAI-PMH>"
+        )
 
     # --- verbs --------------------------------------------------------------------------------
 
     def _identify(self, args: dict, now: float) -> str:
         earliest = self.store.earliest_datestamp() if self.store.exists() else None
-        return ("<Identify>"
-                f"<repositoryName>{escape(xml_safe(self.repo.name))}</repositoryName>"
-                f"<baseURL>{escape(self.repo.base_url)}</baseURL>"
-                "<protocolVersion>2.0</protocolVersion>"
-                f"<adminEmail>{escape(self.repo.admin_email)}</adminEmail>"
-                f"<earliestDatestamp>{utc(earliest or 0)}</earliestDatestamp>"
-                "<deletedRecord>persistent</deletedRecord>"
-                "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>"
-                "</Identify>")
+        return (
+            "<Identify>"
+            f"<repositoryName>{escape(xml_safe(self.repo.name))}</repositoryName>"
+            f"<baseURL>{escape(self.repo.base_url)}</baseURL>"
+            "<protocolVersion>2.0</protocolVersion>"
+            f"<adminEmail>{escape(self.repo.admin_email)}</adminEmail>"
+            f"<earliestDatestamp>{utc(earliest or 0)}</earliestDatestamp>"
+            "<deletedRecord>persistent</deletedRecord>"
+            "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>"
+            "</Identify>"
+        )
 
     def _list_metadata_formats(self, args: dict, now: float) -> str:
         if "identifier" in args:
@@ -108,7 +123,8 @@ class OaiProvider:
         formats = "".join(
             f"<metadataFormat><metadataPrefix>{prefix}</metadataPrefix><schema>{schema}</schema>"
             f"<metadataNamespace>{namespace}</metadataNamespace></metadataFormat>"
-            for prefix, (schema, namespace) in FORMATS.items())
+            for prefix, (schema, namespace) in FORMATS.items()
+        )
         return f"<ListMetadataFormats>{formats}</ListMetadataFormats>"
 
     def _list_sets(self, args: dict, now: float) -> str:
@@ -116,9 +132,11 @@ class OaiProvider:
             raise OaiError("noSetHierarchy", "this repository does not support sets")
         if "resumptionToken" in args:
             raise OaiError("badResumptionToken", "ListSets is answered in one response")
-        sets = "".join(f"<set><setSpec>{escape(spec)}</setSpec>"
-                       f"<setName>{escape(xml_safe(name))}</setName></set>"
-                       for spec, name in self.sets())
+        sets = "".join(
+            f"<set><setSpec>{escape(spec)}</setSpec>"
+            f"<setName>{escape(xml_safe(name))}</setName></set>"
+            for spec, name in self.sets()
+        )
         return f"<ListSets>{sets}</ListSets>"
 
     def sets(self) -> list[tuple[str, str]]:
@@ -165,8 +183,9 @@ class OaiProvider:
         total = self._count(since, until, set_spec)
         if not total:
             raise OaiError("noRecordsMatch", "no records match these arguments")
-        return tokens.Cursor(verb, prefix, set_spec, since, until, 0.0, "", 0, total,
-                             now + tokens.TOKEN_LIFETIME)
+        return tokens.Cursor(
+            verb, prefix, set_spec, since, until, 0.0, "", 0, total, now + tokens.TOKEN_LIFETIME
+        )
 
     def _list(self, verb: str, args: dict, now: float) -> str:
         resumed = "resumptionToken" in args
@@ -181,29 +200,43 @@ class OaiProvider:
             cursor = self._start(verb, args, now)
         rows = self._rows(cursor)
         more = len(rows) > self.page_size
-        rows = rows[:self.page_size]
+        rows = rows[: self.page_size]
         if not rows:
             # Everything after the position changed during the harvest (after the frozen bound).
             raise OaiError("noRecordsMatch", "no further records: the list is complete")
         if verb == "ListRecords":
             displays = fetch_displays(self.engine, [r[0] for r in rows if not r[2]])
-            items = [self._record(i, s, sets, displays.get(i), cursor.prefix, gone)
-                     for i, s, gone, sets in rows]
+            items = [
+                self._record(i, s, sets, displays.get(i), cursor.prefix, gone)
+                for i, s, gone, sets in rows
+            ]
         else:
             items = [self._header(i, s, sets, gone) for i, s, gone, sets in rows]
         out = [f"<{verb}>", *items]
         if more:
             last = rows[-1]
-            following = tokens.Cursor(cursor.verb, cursor.prefix, cursor.set_spec, cursor.since,
-                                      cursor.until, last[1], last[0], cursor.cursor + len(rows),
-                                      cursor.total, now + tokens.TOKEN_LIFETIME)
-            out.append(f'<resumptionToken expirationDate="{utc(following.expires)}" '
-                       f'completeListSize="{cursor.total}" cursor="{cursor.cursor}">'
-                       f"{tokens.encode(following, self.key)}</resumptionToken>")
+            following = tokens.Cursor(
+                cursor.verb,
+                cursor.prefix,
+                cursor.set_spec,
+                cursor.since,
+                cursor.until,
+                last[1],
+                last[0],
+                cursor.cursor + len(rows),
+                cursor.total,
+                now + tokens.TOKEN_LIFETIME,
+            )
+            out.append(
+                f'<resumptionToken expirationDate="{utc(following.expires)}" '
+                f'completeListSize="{cursor.total}" cursor="{cursor.cursor}">'
+                f"{tokens.encode(following, self.key)}</resumptionToken>"
+            )
         elif resumed:
             # The last page of a list sent in several: an empty token says "complete".
-            out.append(f'<resumptionToken completeListSize="{cursor.total}" '
-                       f'cursor="{cursor.cursor}"/>')
+            out.append(
+                f'<resumptionToken completeListSize="{cursor.total}" cursor="{cursor.cursor}"/>'
+            )
         out.append(f"</{verb}>")
         return "".join(out)
 
@@ -213,25 +246,27 @@ class OaiProvider:
     def _count(self, since, until, set_spec) -> int:
         if not self.store.exists():
             return 0
-        return self.store.count_changes(since=since, until=until,
-                                        set_spec=self._filter(set_spec))
+        return self.store.count_changes(since=since, until=until, set_spec=self._filter(set_spec))
 
     def _rows(self, cursor: tokens.Cursor) -> list[tuple[str, float, bool, str]]:
         after = (cursor.after_stamp, cursor.after_id) if cursor.after_id else None
-        return self.store.changes(since=cursor.since, until=cursor.until,
-                                  set_spec=self._filter(cursor.set_spec), after=after,
-                                  limit=self.page_size + 1)
+        return self.store.changes(
+            since=cursor.since,
+            until=cursor.until,
+            set_spec=self._filter(cursor.set_spec),
+            after=after,
+            limit=self.page_size + 1,
+        )
 
     # --- records ------------------------------------------------------------------------------
 
     def _format(self, prefix: str) -> str:
         if prefix not in FORMATS:
-            raise OaiError("cannotDisseminateFormat",
-                           f"formats offered: {', '.join(FORMATS)}")
+            raise OaiError("cannotDisseminateFormat", f"formats offered: {', '.join(FORMATS)}")
         return prefix
 
     def _document(self, identifier: str) -> tuple[str, tuple[float, bool, str]]:
-        doc_id = identifier[len(self._prefix):] if identifier.startswith(self._prefix) else ""
+        doc_id = identifier[len(self._prefix) :] if identifier.startswith(self._prefix) else ""
         row = self.store.document_row(doc_id) if doc_id else None
         if row is None:
             raise OaiError("idDoesNotExist", "no record has this identifier")
@@ -240,8 +275,10 @@ class OaiProvider:
     def _header(self, doc_id: str, stamp: float, sets: str, deleted: bool) -> str:
         specs = "".join(f"<setSpec>{s}</setSpec>" for s in sets.split() if SET_SPEC.match(s))
         status = ' status="deleted"' if deleted else ""
-        return (f"<header{status}><identifier>{self._prefix}{escape(doc_id)}</identifier>"
-                f"<datestamp>{utc(stamp)}</datestamp>{specs}</header>")
+        return (
+            f"<header{status}><identifier>{self._prefix}{escape(doc_id)}</identifier>"
+            f"<datestamp>{utc(stamp)}</datestamp>{specs}</header>"
+        )
 
     def marc_record(self, display: dict, stamp: float | None = None) -> MarcRecord:
         """The `marc21` record of a document: the consortium's 003 and the store's datestamp
@@ -251,8 +288,15 @@ class OaiProvider:
             stamp = row[0] if row else None
         return record_from_document(display, org_code=self.repo.org_code, datestamp=stamp)
 
-    def _record(self, doc_id: str, stamp: float, sets: str, display: dict | None, prefix: str,
-                deleted: bool = False) -> str:
+    def _record(
+        self,
+        doc_id: str,
+        stamp: float,
+        sets: str,
+        display: dict | None,
+        prefix: str,
+        deleted: bool = False,
+    ) -> str:
         # A live row whose document the index no longer has is being deleted right now (the
         # index commits before the store): report it deleted rather than send nothing.
         if deleted or display is None:
@@ -262,8 +306,10 @@ class OaiProvider:
         else:
             url = self.repo.record_url.replace("{id}", doc_id) if self.repo.record_url else None
             metadata = to_oai_dc(display, url)
-        return (f"<record>{self._header(doc_id, stamp, sets, False)}"
-                f"<metadata>{metadata}</metadata></record>")
+        return (
+            f"<record>{self._header(doc_id, stamp, sets, False)}"
+            f"<metadata>{metadata}</metadata></record>"
+        )
 
 
 def _error(exc: OaiError) -> str:

@@ -74,8 +74,7 @@ def parse_date(value: str, name: str) -> tuple[float, str]:
     elif _DAY.match(value):
         fmt, granularity = "%Y-%m-%d", "day"
     else:
-        raise OaiError("badArgument",
-                       f"{name} must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
+        raise OaiError("badArgument", f"{name} must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (UTC)")
     try:
         parsed = datetime.datetime.strptime(value, fmt)
     except ValueError:

@@ -26,8 +26,9 @@ def token_key(settings) -> bytes:
     return tokens.signing_key(settings.secret_key or str(settings.data_dir.resolve()))
 
 
-def open_provider(settings, engine, consortium, base_url: str, page_size: int | None = None
-                  ) -> OaiProvider:
+def open_provider(
+    settings, engine, consortium, base_url: str, page_size: int | None = None
+) -> OaiProvider:
     host = identifier_host(settings)
     site = (settings.base_url or "").rstrip("/")
     repository = Repository(

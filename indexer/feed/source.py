@@ -25,8 +25,12 @@ class ReadOnlyStore(CatalogueStore):
     def db(self) -> sqlite3.Connection:  # type: ignore[override]
         conn = getattr(self._local, "db", None)
         if conn is None:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                   isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             self._local.db = conn
         return conn
 
@@ -37,8 +41,9 @@ class ReadOnlyStore(CatalogueStore):
         """(datestamp, deleted, sets) of a document or tombstone."""
         if not self.exists():
             return None
-        row = self.db.execute("SELECT datestamp, deleted, sets FROM documents WHERE id = ?",
-                              (doc_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT datestamp, deleted, sets FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
         return (row[0], bool(row[1]), row[2]) if row else None
 
     def set_specs(self, max_age: float = 300.0) -> list[str]:

@@ -24,12 +24,14 @@ class Library(Protocol):
 
     code: str
 
+
 _ITEM_INHERITS = ("site", "location", "call_number", "item_type", "volume", "note")
 _EMPTY_HOLDING = dict.fromkeys(HOLDING_FIELDS)
 
 
-def detect_profile(record: MarcRecord, candidates: tuple[str, ...] | None = None,
-                   schemas_dir: Path | None = None) -> str | None:
+def detect_profile(
+    record: MarcRecord, candidates: tuple[str, ...] | None = None, schemas_dir: Path | None = None
+) -> str | None:
     """The first candidate profile whose item tag is present and looks like items, or None.
 
     Candidates default to those of the `auto` profile file (in `schemas_dir`, default shipped).

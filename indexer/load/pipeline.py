@@ -56,8 +56,9 @@ class Outcome:
 _WORKER: dict = {}
 
 
-def init_worker(library: Library | None, schemas_dir: str | None, encoding: str | None,
-                build_context=None) -> None:
+def init_worker(
+    library: Library | None, schemas_dir: str | None, encoding: str | None, build_context=None
+) -> None:
     """Set up a mapping process: the rules and holdings profiles of `schemas_dir` (the setting
     LANTERN_SCHEMAS_DIR; None: the shipped ones), and optionally the library mapped first."""
     if build_context is not None:
@@ -83,12 +84,23 @@ def use_library(library: Library, encoding: str | None) -> None:
     _WORKER["encoding"] = encoding
 
 
-def loaded(index, offset, line, record_id: str, mapped: dict, holdings: list,
-           warnings: tuple[str, ...]) -> Outcome:
+def loaded(
+    index, offset, line, record_id: str, mapped: dict, holdings: list, warnings: tuple[str, ...]
+) -> Outcome:
     data = orjson.dumps({"mapped": mapped, "holdings": holdings})
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-    return Outcome(index, offset, line, "loaded", record_id, None, warnings, digest, data,
-                   tuple(sorted(blocking_keys(mapped))))
+    return Outcome(
+        index,
+        offset,
+        line,
+        "loaded",
+        record_id,
+        None,
+        warnings,
+        digest,
+        data,
+        tuple(sorted(blocking_keys(mapped))),
+    )
 
 
 def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Outcome:
@@ -111,8 +123,16 @@ def map_record(record, position: Position, warnings: tuple[str, ...] = ()) -> Ou
     except Exception as exc:  # a bug in our code, not bad data: its own outcome (the rest of
         # the file still loads); the report prints one traceback, the load exits with status 5
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return Outcome(index, offset, line, "mapping_failed", control, detail, warnings,
-                       trace="".join(traceback.format_exception(exc)))
+        return Outcome(
+            index,
+            offset,
+            line,
+            "mapping_failed",
+            control,
+            detail,
+            warnings,
+            trace="".join(traceback.format_exception(exc)),
+        )
     return loaded(index, offset, line, record_id, mapped, holdings, warnings)
 
 
@@ -125,11 +145,12 @@ def map_raw_batch(batch: tuple[str, list[tuple[int, int, bytes]]]) -> list[Outco
     """Parse and map raw ISO 2709 records (runs in a pool process)."""
     filename, raws = batch
     encoding = _WORKER["encoding"]
-    # Each record is mapped as soon as it is parsed. A whole batch of parsed records alive at
-    # once (tens of thousands of objects) overflowed the processor's caches and was walked by
-    # the garbage collector: the workers used 23 s of CPU on 100,000 records instead of 18 s.
-    return [map_result(parse_raw(raw, Position(filename, index, offset), encoding))
-            for index, offset, raw in raws]
+    # Each record is mapped as soon as it is parsed: a whole batch of parsed records alive at
+    # once costs the workers more CPU (docs/benchmarks.md, "Design decisions").
+    return [
+        map_result(parse_raw(raw, Position(filename, index, offset), encoding))
+        for index, offset, raw in raws
+    ]
 
 
 def map_read_batch(results: list) -> list[Outcome]:
@@ -141,8 +162,9 @@ def map_result(r: ReadResult) -> Outcome:
     p = r.position
     if r.record is None or r.kind != "ok":
         kind = "skipped" if r.kind == "skipped" else "rejected"
-        return Outcome(p.index, p.offset, p.line, kind, r.control_number, r.problem,
-                       tuple(r.warnings))
+        return Outcome(
+            p.index, p.offset, p.line, kind, r.control_number, r.problem, tuple(r.warnings)
+        )
     return map_record(r.record, p, tuple(r.warnings))
 
 
@@ -152,11 +174,21 @@ def map_kbart_batch(results: list) -> list[Outcome]:
     for r in results:
         p = r.position
         if r.mapped is None or r.kind != "ok":
-            out.append(Outcome(p.index, p.offset, p.line, "rejected", r.control_number,
-                               r.problem, tuple(r.warnings)))
+            out.append(
+                Outcome(
+                    p.index,
+                    p.offset,
+                    p.line,
+                    "rejected",
+                    r.control_number,
+                    r.problem,
+                    tuple(r.warnings),
+                )
+            )
         else:
-            out.append(loaded(p.index, p.offset, p.line, r.control_number, r.mapped, [],
-                              tuple(r.warnings)))
+            out.append(
+                loaded(p.index, p.offset, p.line, r.control_number, r.mapped, [], tuple(r.warnings))
+            )
     return out
 
 

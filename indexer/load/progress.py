@@ -10,8 +10,14 @@ from typing import TextIO
 class Progress:
     """Redraws one line on a terminal; prints a line every `every` seconds elsewhere."""
 
-    def __init__(self, label: str, total: int | None = None, stream: TextIO | None = None,
-                 enabled: bool = True, every: float | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        total: int | None = None,
+        stream: TextIO | None = None,
+        enabled: bool = True,
+        every: float | None = None,
+    ) -> None:
         self.label = label
         self.total = total
         self.stream = stream or sys.stderr

@@ -30,8 +30,7 @@ def _rebuild_writer(settings, log) -> Iterator[CatalogueWriter]:
     try:
         live = CatalogueWriter.open(settings)
     except IndexSchemaError:
-        log("The live index was built with other fields than this version defines; "
-            "rebuilding it.")
+        log("The live index was built with other fields than this version defines; rebuilding it.")
         live = CatalogueWriter.open(settings, to_rebuild=True)
     with live:
         yield live
@@ -54,7 +53,9 @@ def reindex(settings, *, workers: int | None = None, log=print) -> dict:
         live.store.commit()
         documents = live.engine.count()
     seconds = time.perf_counter() - started
-    log(f"Rebuilt {documents:,} documents in {seconds:.1f} s "
+    log(
+        f"Rebuilt {documents:,} documents in {seconds:.1f} s "
         f"({changes.written - changes.unchanged:,} changed since they were last built); "
-        f"the new index is live.")
+        f"the new index is live."
+    )
     return {"documents": documents, "seconds": seconds}

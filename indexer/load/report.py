@@ -80,15 +80,19 @@ def _where(r: dict) -> str:
 
 
 def summary_text(report: LoadReport, report_path: Path) -> str:
-    lines = [f"{report.library}: loaded {report.loaded:,} records in {report.seconds:.1f} s "
-             f"({report.rate:,.0f} records/s)"]
+    lines = [
+        f"{report.library}: loaded {report.loaded:,} records in {report.seconds:.1f} s "
+        f"({report.rate:,.0f} records/s)"
+    ]
     if report.unchanged:
         lines.append(f"  unchanged since the last load: {report.unchanged:,}")
     if report.withdrawn:
         lines.append(f"  withdrawn: {report.withdrawn:,}")
     if not report.merged_with:
-        lines.append(f"  search documents written: {report.documents_written:,}, "
-                     f"removed: {report.documents_removed:,}")
+        lines.append(
+            f"  search documents written: {report.documents_written:,}, "
+            f"removed: {report.documents_removed:,}"
+        )
     for reason, n in report.skipped.most_common():
         lines.append(f"  skipped {n:,}: {reason}")
     if report.rejected:
@@ -107,8 +111,10 @@ def summary_text(report: LoadReport, report_path: Path) -> str:
 def _mapping_failed_lines(report: LoadReport) -> list[str]:
     if not report.mapping_failed:
         return []
-    lines = [f"  MAPPING CODE FAILED on {len(report.mapping_failed):,} records (a bug in Lantern "
-             f"or its mapping rules, not bad data: please report it), for example:"]
+    lines = [
+        f"  MAPPING CODE FAILED on {len(report.mapping_failed):,} records (a bug in Lantern "
+        f"or its mapping rules, not bad data: please report it), for example:"
+    ]
     for r in report.mapping_failed[:5]:
         lines.append(f"    {_where(r)}: {r['error']}")
     if report.mapping_traceback:

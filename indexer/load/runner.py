@@ -39,16 +39,25 @@ class LoadPart:
     report: LoadReport
 
 
-def run_load(paths: list[Path], library: Library, writer, report: LoadReport, **options
-             ) -> LoadReport:
+def run_load(
+    paths: list[Path], library: Library, writer, report: LoadReport, **options
+) -> LoadReport:
     """Load one library's `paths` through `writer` (a CatalogueWriter); see `run_loads`."""
     run_loads([LoadPart(library, list(paths), report)], writer, **options)
     return report
 
 
-def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, workers: int = 0,
-              schemas_dir: str | None = None, progress=None, source: str = "marc",
-              replace: bool = False):
+def run_loads(
+    parts: list[LoadPart],
+    writer,
+    *,
+    encoding: str | None = None,
+    workers: int = 0,
+    schemas_dir: str | None = None,
+    progress=None,
+    source: str = "marc",
+    replace: bool = False,
+):
     """Load every part's files through `writer`, fill in their reports, then merge once.
 
     One pool of processes parses and maps every file; the records that changed are then
@@ -60,8 +69,9 @@ def run_loads(parts: list[LoadPart], writer, *, encoding: str | None = None, wor
     """
     started = time.perf_counter()
     processes = process_count(workers, [p for part in parts for p in part.paths])
-    with process_pool(processes, init_worker,
-                      (None, schemas_dir, None, writer.build_context)) as pool:
+    with process_pool(
+        processes, init_worker, (None, schemas_dir, None, writer.build_context)
+    ) as pool:
         if pool is not None:
             run = lambda items: pool.imap(call_for, items, chunksize=1)  # noqa: E731
         else:
@@ -110,8 +120,9 @@ def _load_part(part: LoadPart, writer, run, encoding, source, replace, progress)
         report.withdrawn += writer.withdraw(missing)
 
 
-def absorb_outcomes(outcomes: list, path: Path, library: str, writer, report: LoadReport,
-            seen: set[str]) -> None:
+def absorb_outcomes(
+    outcomes: list, path: Path, library: str, writer, report: LoadReport, seen: set[str]
+) -> None:
     loaded = []
     deleted = []
     for o in outcomes:
@@ -139,25 +150,55 @@ def absorb_outcomes(outcomes: list, path: Path, library: str, writer, report: Lo
 
 
 def _position(path: Path, o) -> dict:
-    return {"file": str(path), "record": o.index, "byte_offset": o.offset, "line": o.line,
-            "control_number": o.control_number}
+    return {
+        "file": str(path),
+        "record": o.index,
+        "byte_offset": o.offset,
+        "line": o.line,
+        "control_number": o.control_number,
+    }
 
 
-def load_library(settings, library_code: str, files: list[Path], *, encoding: str | None = None,
-                 workers: int | None = None, report_path: Path | None = None,
-                 progress: bool = True, log=print, source: str = "marc",
-                 replace: bool = False) -> LoadReport:
+def load_library(
+    settings,
+    library_code: str,
+    files: list[Path],
+    *,
+    encoding: str | None = None,
+    workers: int | None = None,
+    report_path: Path | None = None,
+    progress: bool = True,
+    log=print,
+    source: str = "marc",
+    replace: bool = False,
+) -> LoadReport:
     """`lantern load --library CODE FILE...`: load one library's files, write the JSON report,
     say what happened."""
-    return load_libraries(settings, [(library_code, files)], encoding=encoding, workers=workers,
-                          report_path=report_path, progress=progress, log=log, source=source,
-                          replace=replace)[0]
+    return load_libraries(
+        settings,
+        [(library_code, files)],
+        encoding=encoding,
+        workers=workers,
+        report_path=report_path,
+        progress=progress,
+        log=log,
+        source=source,
+        replace=replace,
+    )[0]
 
 
-def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
-                   encoding: str | None = None, workers: int | None = None,
-                   report_path: Path | None = None, progress: bool = True, log=print,
-                   source: str = "marc", replace: bool = False) -> list[LoadReport]:
+def load_libraries(
+    settings,
+    files_by_library: list[tuple[str, list[Path]]],
+    *,
+    encoding: str | None = None,
+    workers: int | None = None,
+    report_path: Path | None = None,
+    progress: bool = True,
+    log=print,
+    source: str = "marc",
+    replace: bool = False,
+) -> list[LoadReport]:
     """Load several libraries' files in one run (one merge at the end); a report for each."""
     from indexer.catalogue.writer import CatalogueWriter
     from indexer.load.progress import Progress
@@ -167,16 +208,25 @@ def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
         for code, files in files_by_library:
             library, known = writer.consortium.resolve(code)
             if not known:
-                log(f"Library {code!r} is not in {settings.libraries}: "
-                    f"using the 'auto' holdings profile.")
-            parts.append(LoadPart(library, [Path(f) for f in files],
-                                  LoadReport(library.code, known)))
+                log(
+                    f"Library {code!r} is not in {settings.libraries}: "
+                    f"using the 'auto' holdings profile."
+                )
+            parts.append(
+                LoadPart(library, [Path(f) for f in files], LoadReport(library.code, known))
+            )
         label = parts[0].library.code if len(parts) == 1 else f"{len(parts)} libraries"
         bar = Progress(f"Loading {label}", enabled=progress)
-        changes = run_loads(parts, writer, encoding=None if encoding == "auto" else encoding,
-                            workers=settings.workers if workers is None else workers,
-                            schemas_dir=str(settings.schemas_dir), progress=bar, source=source,
-                            replace=replace)
+        changes = run_loads(
+            parts,
+            writer,
+            encoding=None if encoding == "auto" else encoding,
+            workers=settings.workers if workers is None else workers,
+            schemas_dir=str(settings.schemas_dir),
+            progress=bar,
+            source=source,
+            replace=replace,
+        )
         bar.finish()
     reports = [part.report for part in parts]
     stamp = time.strftime("%Y%m%dT%H%M%S")
@@ -189,10 +239,12 @@ def load_libraries(settings, files_by_library: list[tuple[str, list[Path]]], *,
         log(summary_text(report, path))
     if len(reports) > 1:
         loaded = sum(r.loaded for r in reports)
-        log(f"All {len(reports)} libraries: {loaded:,} records in {changes.seconds:.1f} s "
+        log(
+            f"All {len(reports)} libraries: {loaded:,} records in {changes.seconds:.1f} s "
             f"({loaded / changes.seconds if changes.seconds else 0:,.0f} records/s, of which "
             f"{changes.merge_seconds:.1f} s merging); "
-            f"search documents written: {changes.written:,}, removed: {len(changes.removed):,}")
+            f"search documents written: {changes.written:,}, removed: {len(changes.removed):,}"
+        )
     return reports
 
 
@@ -206,8 +258,10 @@ def delete_records(settings, library_code: str, record_ids: list[str], log=print
         missing = [k.split(":", 1)[1] for k in keys if k not in present]
         writer.withdraw(present)
         changes = writer.flush()
-    log(f"{library_code}: withdrew {len(present):,} records; {changes.written:,} documents "
-        f"rewritten, {len(changes.removed):,} removed.")
+    log(
+        f"{library_code}: withdrew {len(present):,} records; {changes.written:,} documents "
+        f"rewritten, {len(changes.removed):,} removed."
+    )
     if missing:
         log(f"  not found: {', '.join(missing[:20])}")
     return len(present)

@@ -45,11 +45,13 @@ def marc_safe(text: str) -> str:
     return MARC_FORBIDDEN.sub("", text)
 
 
-def _add(record: MarcRecord, tag: str, ind1: str, ind2: str,
-         *subfields: tuple[str, object]) -> None:
+def _add(
+    record: MarcRecord, tag: str, ind1: str, ind2: str, *subfields: tuple[str, object]
+) -> None:
     """A data field with the non-empty subfields given; nothing when all are empty."""
-    kept = [(code, text) for code, value in subfields
-            if value is not None and (text := _clean(value))]
+    kept = [
+        (code, text) for code, value in subfields if value is not None and (text := _clean(value))
+    ]
     if kept:
         record.fields.append(Field(tag, ind1, ind2, kept))
 
@@ -85,12 +87,22 @@ def _fixed_008(display: dict, entered: datetime.datetime) -> str:
     middle = [" "] * 17  # 008/18-34
     if display.get("format") in ONLINE_FORMATS:
         middle[5] = "o"  # 008/23 form of item: online
-    return (entered.strftime("%y%m%d") + ("s" if year_text else "n") + (year_text or "    ")
-            + "    " + "xx " + "".join(middle) + language + " " + "d")
+    return (
+        entered.strftime("%y%m%d")
+        + ("s" if year_text else "n")
+        + (year_text or "    ")
+        + "    "
+        + "xx "
+        + "".join(middle)
+        + language
+        + " "
+        + "d"
+    )
 
 
-def record_from_document(display: dict, *, org_code: str = "", datestamp: float | None = None,
-                         deleted: bool = False) -> MarcRecord:
+def record_from_document(
+    display: dict, *, org_code: str = "", datestamp: float | None = None, deleted: bool = False
+) -> MarcRecord:
     """The MARC record of a merged document (`deleted`: a leader/05 'd' stub for delete files).
     `org_code` is the consortium's (003); `datestamp` the catalogue store's for the document."""
     stamp = stamp_of(datestamp if datestamp is not None else display.get("datestamp"))
@@ -130,8 +142,12 @@ def _identifiers(record: MarcRecord, display: dict) -> None:
     codes = [c for c in display.get("language_codes") or [] if _LANGUAGE.match(str(c))]
     if len(codes) > 1:
         _add(record, "041", " ", " ", *(("a", c) for c in codes))
-    for tag, ind2, key in (("050", "4", "class_lc"), ("060", "4", "class_nlm"),
-                           ("082", "4", "class_dewey"), ("084", " ", "class_local")):
+    for tag, ind2, key in (
+        ("050", "4", "class_lc"),
+        ("060", "4", "class_nlm"),
+        ("082", "4", "class_dewey"),
+        ("084", " ", "class_local"),
+    ):
         for value in _values(display.get(key)):
             _add(record, tag, "0" if tag == "082" else " ", ind2, ("a", value))
 
@@ -166,21 +182,36 @@ def _names_and_title(record: MarcRecord, display: dict) -> None:
 
 def _description(record: MarcRecord, display: dict) -> None:
     _add(record, "250", " ", " ", ("a", display.get("edition")))
-    _add(record, "264", " ", "1", ("a", display.get("place")), ("b", display.get("publisher")),
-         ("c", display.get("date")))
+    _add(
+        record,
+        "264",
+        " ",
+        "1",
+        ("a", display.get("place")),
+        ("b", display.get("publisher")),
+        ("c", display.get("date")),
+    )
     _add(record, "300", " ", " ", ("a", display.get("physical")))
     for series in _values(display.get("series")):
         _add(record, "490", "0", " ", ("a", series))
-    for tag, key in (("500", "notes"), ("504", "bibliography"), ("505", "contents"),
-                     ("520", "summary")):
+    for tag, key in (
+        ("500", "notes"),
+        ("504", "bibliography"),
+        ("505", "contents"),
+        ("520", "summary"),
+    ):
         for text in _values(display.get(key)):
             _add(record, tag, "0" if tag == "505" else " ", " ", ("a", text))
 
 
 def _subjects(record: MarcRecord, display: dict) -> None:
-    for tag, ind2, key in (("650", "2", "subject_mesh"), ("650", "0", "subject_lcsh"),
-                           ("650", "4", "subject_other"), ("690", " ", "subject_local"),
-                           ("655", "4", "genre")):
+    for tag, ind2, key in (
+        ("650", "2", "subject_mesh"),
+        ("650", "0", "subject_lcsh"),
+        ("650", "4", "subject_other"),
+        ("690", " ", "subject_local"),
+        ("655", "4", "genre"),
+    ):
         for heading in _values(display.get(key)):
             head, *subdivisions = str(heading).split(" -- ")
             _add(record, tag, " ", ind2, ("a", head), *(("x", s) for s in subdivisions))
@@ -198,9 +229,19 @@ def status_text(holding: dict) -> str:
 
 def _holdings(record: MarcRecord, display: dict) -> None:
     for h in display.get("holdings") or []:
-        _add(record, "852", " ", " ", ("a", h.get("library")), ("b", h.get("site")),
-             ("c", h.get("location")), ("h", h.get("call_number")),
-             ("p", h.get("item_id")), ("t", h.get("item_type")), ("z", status_text(h)))
+        _add(
+            record,
+            "852",
+            " ",
+            " ",
+            ("a", h.get("library")),
+            ("b", h.get("site")),
+            ("c", h.get("location")),
+            ("h", h.get("call_number")),
+            ("p", h.get("item_id")),
+            ("t", h.get("item_type")),
+            ("z", status_text(h)),
+        )
 
 
 def _links(record: MarcRecord, display: dict) -> None:
@@ -208,5 +249,13 @@ def _links(record: MarcRecord, display: dict) -> None:
         ind2 = "0" if link.get("kind") == "fulltext" else "2"
         note = link.get("note") if link.get("note") != link.get("label") else None
         for access in link.get("access") or [{"library": None, "url": link.get("url")}]:
-            _add(record, "856", "4", ind2, ("u", access.get("url")), ("y", link.get("label")),
-                 ("z", note), ("x", access.get("library")))
+            _add(
+                record,
+                "856",
+                "4",
+                ind2,
+                ("u", access.get("url")),
+                ("y", link.get("label")),
+                ("z", note),
+                ("x", access.get("library")),
+            )

@@ -29,14 +29,17 @@ def _body(field) -> str:
     """The text between the directory and the field terminator."""
     if field.data is not None:
         return field.data + FIELD_TERMINATOR
-    return (field.ind1 + field.ind2
-            + "".join([f"\x1f{code}{value}" for code, value in field.subfields])
-            + FIELD_TERMINATOR)
+    return (
+        field.ind1
+        + field.ind2
+        + "".join([f"\x1f{code}{value}" for code, value in field.subfields])
+        + FIELD_TERMINATOR
+    )
 
 
 def _cut_utf8(body: bytes) -> bytes:
     # At a character boundary: a byte cut through a UTF-8 sequence is dropped with it.
-    return body[:MAX_FIELD - 1].decode("utf-8", "ignore").encode("utf-8") + b"\x1e"
+    return body[: MAX_FIELD - 1].decode("utf-8", "ignore").encode("utf-8") + b"\x1e"
 
 
 def to_iso2709(record: MarcRecord, encode: Callable[[str], bytes] | None = None) -> bytes:
@@ -85,9 +88,13 @@ def _text(value: str) -> str:
 
 def to_marcxml(record: MarcRecord, *, namespace: bool = True) -> str:
     """A `<record>` element; with `namespace` it declares the MARC21slim namespace and schema."""
-    out = [f'<record xmlns="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">' if namespace else "<record>",
-           f"<leader>{record.leader}</leader>"]
+    out = [
+        f'<record xmlns="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
+        if namespace
+        else "<record>",
+        f"<leader>{record.leader}</leader>",
+    ]
     append = out.append
     for field in record.fields:
         if field.data is not None:
@@ -114,8 +121,15 @@ def marcxml_collection_head() -> bytes:
 def to_marc_json(record: MarcRecord) -> dict:
     """MARC-in-JSON (the code4lib form pymarc's JSONReader reads)."""
     fields: list[dict] = [
-        {f.tag: f.data} if f.data is not None else
-        {f.tag: {"ind1": f.ind1, "ind2": f.ind2,
-                 "subfields": [{code: value} for code, value in f.subfields]}}
-        for f in record.fields]
+        {f.tag: f.data}
+        if f.data is not None
+        else {
+            f.tag: {
+                "ind1": f.ind1,
+                "ind2": f.ind2,
+                "subfields": [{code: value} for code, value in f.subfields],
+            }
+        }
+        for f in record.fields
+    ]
     return {"leader": record.leader, "fields": fields}

@@ -29,8 +29,16 @@ def plan_file(path: Path, source: str, encoding: str | None) -> tuple[list[dict]
                     specs.append(_byte_range(name, chunk))
                     chunk = []
         except RecordError as exc:  # a damaged gzip stream: the records before it still load
-            problems.append({"file": name, "record": 0, "byte_offset": None, "line": None,
-                             "control_number": None, "reason": str(exc)})
+            problems.append(
+                {
+                    "file": name,
+                    "record": 0,
+                    "byte_offset": None,
+                    "line": None,
+                    "control_number": None,
+                    "reason": str(exc),
+                }
+            )
         if chunk:
             specs.append(_byte_range(name, chunk))
         return specs, problems
@@ -40,20 +48,41 @@ def plan_file(path: Path, source: str, encoding: str | None) -> tuple[list[dict]
         count = sum(1 for _ in read_kbart(path))
     else:
         count = sum(1 for _ in read_records(path, encoding=encoding))
-    return [{"file": name, "kind": "records", "start": start,
-             "stop": min(start + BATCH_SIZE, count), "first_index": start + 1,
-             "records": min(BATCH_SIZE, count - start)}
-            for start in range(0, count, BATCH_SIZE)], []
+    return [
+        {
+            "file": name,
+            "kind": "records",
+            "start": start,
+            "stop": min(start + BATCH_SIZE, count),
+            "first_index": start + 1,
+            "records": min(BATCH_SIZE, count - start),
+        }
+        for start in range(0, count, BATCH_SIZE)
+    ], []
 
 
 def _byte_range(name: str, chunk: list[tuple[int, int, bytes]]) -> dict:
     first, last = chunk[0], chunk[-1]
-    return {"file": name, "kind": "bytes", "start": first[1], "stop": last[1] + len(last[2]),
-            "first_index": first[0], "records": len(chunk)}
+    return {
+        "file": name,
+        "kind": "bytes",
+        "start": first[1],
+        "stop": last[1] + len(last[2]),
+        "first_index": first[0],
+        "records": len(chunk),
+    }
 
 
-def plan_load(settings, library_code: str, files: list[Path], registry: LoadRegistry, *,
-              source: str = "marc", encoding: str | None = None, replace: bool = False) -> dict:
+def plan_load(
+    settings,
+    library_code: str,
+    files: list[Path],
+    registry: LoadRegistry,
+    *,
+    source: str = "marc",
+    encoding: str | None = None,
+    replace: bool = False,
+) -> dict:
     """Record a queued load and its batches in Redis; returns its meta (with "id")."""
     consortium = load_consortium(settings.libraries, settings.schemas_dir)
     library, known = consortium.resolve(library_code)
@@ -72,16 +101,26 @@ def plan_load(settings, library_code: str, files: list[Path], registry: LoadRegi
         specs += file_specs
         problems += file_problems
     meta = {
-        "id": LoadRegistry.new_id(library.code), "library": library.code,
-        "library_known": known, "files": [str(Path(p).resolve()) for p in files],
-        "source": source, "encoding": encoding, "replace": replace, "batches": len(specs),
-        "records": sum(s["records"] for s in specs), "problems": problems,
-        "failed_files": failed_files, "created": time.time(),
-        "settings": {"data_dir": str(settings.data_dir.resolve()),
-                     "libraries": str(settings.libraries.resolve()),
-                     "schemas_dir": str(settings.schemas_dir),
-                     "merge": "on" if settings.merge else "off", "engine": settings.engine,
-                     "opensearch_url": settings.opensearch_url},
+        "id": LoadRegistry.new_id(library.code),
+        "library": library.code,
+        "library_known": known,
+        "files": [str(Path(p).resolve()) for p in files],
+        "source": source,
+        "encoding": encoding,
+        "replace": replace,
+        "batches": len(specs),
+        "records": sum(s["records"] for s in specs),
+        "problems": problems,
+        "failed_files": failed_files,
+        "created": time.time(),
+        "settings": {
+            "data_dir": str(settings.data_dir.resolve()),
+            "libraries": str(settings.libraries.resolve()),
+            "schemas_dir": str(settings.schemas_dir),
+            "merge": "on" if settings.merge else "off",
+            "engine": settings.engine,
+            "opensearch_url": settings.opensearch_url,
+        },
     }
     registry.create(meta["id"], meta, specs)
     return meta

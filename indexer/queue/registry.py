@@ -55,15 +55,26 @@ class LoadProgress:
 
     def to_json(self) -> dict:
         return {
-            "load": self.load_id, "library": self.meta["library"], "state": self.state,
-            "files": self.meta["files"], "batches": self.batches, "done": self.done,
-            "failed": self.failed, "pending": self.pending, "loaded": self.loaded,
-            "unchanged": self.unchanged, "withdrawn": self.withdrawn,
-            "skipped": dict(self.skipped), "rejected_count": len(self.rejected),
-            "rejected": self.rejected, "mapping_failed_count": len(self.mapping_failed),
-            "mapping_failed": self.mapping_failed, "mapping_traceback": self.mapping_traceback,
+            "load": self.load_id,
+            "library": self.meta["library"],
+            "state": self.state,
+            "files": self.meta["files"],
+            "batches": self.batches,
+            "done": self.done,
+            "failed": self.failed,
+            "pending": self.pending,
+            "loaded": self.loaded,
+            "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn,
+            "skipped": dict(self.skipped),
+            "rejected_count": len(self.rejected),
+            "rejected": self.rejected,
+            "mapping_failed_count": len(self.mapping_failed),
+            "mapping_failed": self.mapping_failed,
+            "mapping_traceback": self.mapping_traceback,
             "warnings": dict(self.warnings),
-            "failed_batches": self.failed_batches, "failed_files": self.meta["failed_files"],
+            "failed_batches": self.failed_batches,
+            "failed_files": self.meta["failed_files"],
             "finished": self.finished,
         }
 
@@ -90,8 +101,10 @@ class LoadRegistry:
         pipe = self.redis.pipeline()
         pipe.hset(self._key(load_id), "meta", json.dumps(meta))
         if specs:
-            pipe.hset(self._key(load_id, "batches"),
-                      mapping={str(n): json.dumps(s) for n, s in enumerate(specs)})
+            pipe.hset(
+                self._key(load_id, "batches"),
+                mapping={str(n): json.dumps(s) for n, s in enumerate(specs)},
+            )
         pipe.zadd(f"{self.prefix}:loads", {load_id: time.time()})
         pipe.execute()
 
@@ -128,8 +141,9 @@ class LoadRegistry:
     def progress(self, load_id: str) -> LoadProgress:
         meta = self.meta(load_id)
         finished = self.redis.hget(self._key(load_id), "finished")
-        progress = LoadProgress(load_id, meta, meta["batches"],
-                                finished=json.loads(finished) if finished else None)
+        progress = LoadProgress(
+            load_id, meta, meta["batches"], finished=json.loads(finished) if finished else None
+        )
         progress.rejected += meta["problems"]
         results = self.redis.hgetall(self._key(load_id, "results"))
         for batch, raw in sorted(results.items(), key=lambda item: int(item[0])):
@@ -145,8 +159,9 @@ class LoadRegistry:
             progress.skipped.update(result["skipped"])
             progress.rejected += result["rejected"]
             progress.mapping_failed += result.get("mapping_failed", [])
-            progress.mapping_traceback = (progress.mapping_traceback
-                                          or result.get("mapping_traceback"))
+            progress.mapping_traceback = progress.mapping_traceback or result.get(
+                "mapping_traceback"
+            )
             progress.warnings.update(result["warnings"])
         if progress.finished:
             progress.withdrawn += progress.finished.get("withdrawn", 0)

@@ -28,8 +28,12 @@ MAP_QUEUE, WRITE_QUEUE = "map", "write"
 # deployment queued before an upgrade still find their task (and the flush its queue).
 MAP_TASK, FLUSH_TASK = "indexer.tasks.map_batch", "indexer.tasks.flush_catalogue"
 # The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
-RETRYABLE = (EngineUnavailableError, IndexLockedError, sqlite3.OperationalError,
-             RedisConnectionError)
+RETRYABLE = (
+    EngineUnavailableError,
+    IndexLockedError,
+    sqlite3.OperationalError,
+    RedisConnectionError,
+)
 
 
 def make_app() -> Celery:
@@ -67,11 +71,10 @@ def backoff(retries: int) -> int:
     another worker, and a retry waits unacknowledged: each would run twice, and fail and retry
     twice, multiplying (the storm a short timeout and a slow machine set off in a test)."""
     ceiling = max(1, load_settings().queue_visibility_timeout // 2)
-    return min(60, 2 ** retries, ceiling)
+    return min(60, 2**retries, ceiling)
 
 
-@app.task(name=MAP_TASK, bind=True, acks_late=True,
-          reject_on_worker_lost=True, max_retries=8)
+@app.task(name=MAP_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
 def map_batch(self, load_id: str, batch: int) -> None:
     """Parse, map and store one batch of a queued load, then ask the writer to flush."""
     try:
@@ -87,8 +90,7 @@ def map_batch(self, load_id: str, batch: int) -> None:
     flush_catalogue.delay(load_id)
 
 
-@app.task(name=FLUSH_TASK, bind=True, acks_late=True,
-          reject_on_worker_lost=True, max_retries=20)
+@app.task(name=FLUSH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
 def flush_catalogue(self, load_id: str) -> str:
     """Index what the map workers stored; finish `load_id` once all its batches are done."""
     try:

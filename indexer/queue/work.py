@@ -55,7 +55,8 @@ def _prepare_mapping(settings, meta: dict) -> None:
     key = (meta["library"], str(settings.libraries), str(settings.schemas_dir), meta["encoding"])
     if _PREPARED.get("key") != key:
         library = load_consortium(settings.libraries, settings.schemas_dir).resolve(
-            meta["library"])[0]
+            meta["library"]
+        )[0]
         init_worker(library, str(settings.schemas_dir), meta["encoding"])
         _PREPARED["key"] = key
 
@@ -68,8 +69,10 @@ def read_batch(spec: dict, meta: dict) -> list:
             stream.seek(spec["start"])
             data = stream.read(spec["stop"] - spec["start"])
         base, start = spec["first_index"] - 1, spec["start"]
-        raws = [(base + index, start + offset, raw)
-                for index, offset, raw in iter_raw_records(io.BytesIO(data))]
+        raws = [
+            (base + index, start + offset, raw)
+            for index, offset, raw in iter_raw_records(io.BytesIO(data))
+        ]
         if len(raws) != spec["records"]:  # the splitter cut differently at the range's end
             raws = list(islice(iter_raw_records(path), base, base + spec["records"]))
         return map_raw_batch((path, raws))
@@ -128,27 +131,55 @@ def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) ->
         store.commit()
     finally:
         store.close()
-    result = {"status": "done", **{k: v for k, v in report.to_json().items() if k in (
-        "loaded", "unchanged", "withdrawn", "skipped", "rejected", "mapping_failed",
-        "mapping_traceback", "warnings")}}
+    result = {
+        "status": "done",
+        **{
+            k: v
+            for k, v in report.to_json().items()
+            if k
+            in (
+                "loaded",
+                "unchanged",
+                "withdrawn",
+                "skipped",
+                "rejected",
+                "mapping_failed",
+                "mapping_traceback",
+                "warnings",
+            )
+        },
+    }
     registry.record_result(load_id, batch, result)
     return result
 
 
-def batch_failed(load_id: str, batch: int, error: str,
-                 registry: LoadRegistry | None = None) -> None:
+def batch_failed(
+    load_id: str, batch: int, error: str, registry: LoadRegistry | None = None
+) -> None:
     """A batch that could not be done (after its retries): reported with its records."""
     registry = registry or open_registry()
     spec = registry.spec(load_id, batch)
     last = spec["first_index"] + spec["records"] - 1
-    where = (f"bytes {spec['start']}-{spec['stop']}" if spec["kind"] == "bytes"
-             else f"records {spec['start'] + 1}-{spec['stop']}")
-    registry.record_result(load_id, batch, {
-        "status": "failed", "error": error, "file": spec["file"],
-        "records": f"{spec['first_index']}-{last}", "where": where})
+    where = (
+        f"bytes {spec['start']}-{spec['stop']}"
+        if spec["kind"] == "bytes"
+        else f"records {spec['start'] + 1}-{spec['stop']}"
+    )
+    registry.record_result(
+        load_id,
+        batch,
+        {
+            "status": "failed",
+            "error": error,
+            "file": spec["file"],
+            "records": f"{spec['first_index']}-{last}",
+            "where": where,
+        },
+    )
 
 
 # --- flushing (the single writing worker) ----------------------------------------------------
+
 
 def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     """Index what map workers stored; once every batch of `load_id` is done, finish the load
@@ -180,12 +211,17 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
         with _flush_pool(writer, settings, writer.store.dirty_count()) as run_jobs:
             changes = writer.flush(run_jobs)
     if finish:
-        registry.finish(load_id, {"at": now(), "withdrawn": withdrawn,
-                                  "documents_written": changes.written,
-                                  "documents_removed": len(changes.removed)})
+        registry.finish(
+            load_id,
+            {
+                "at": now(),
+                "withdrawn": withdrawn,
+                "documents_written": changes.written,
+                "documents_removed": len(changes.removed),
+            },
+        )
         return "finished"
     return f"flushed: {changes.written} documents written"
-
 
 
 def _flush_due(store: CatalogueStore, complete: bool, settings) -> bool:

@@ -30,6 +30,8 @@ from indexer.sources.kbart_map import TITLE, map_kbart_cells, normalise_column
 from indexer.sources.results import FILE_LEVEL_INDEX, OK, REJECTED, Position
 
 LOCATORS = ("title_url", "online_identifier", "print_identifier")
+
+
 @dataclass(frozen=True, slots=True)
 class KbartRow:
     """One data row: where it was and its cells by (normalised) column name, values trimmed."""

@@ -131,8 +131,9 @@ def _describe(out: dict, cells: dict[str, str], title_text: str, is_serial: bool
         out["title_parts"] = [get("monograph_volume")]
 
 
-def _identifiers(cells: dict[str, str], warnings: list[str]
-                 ) -> tuple[list[str], list[str], list[str]]:
+def _identifiers(
+    cells: dict[str, str], warnings: list[str]
+) -> tuple[list[str], list[str], list[str]]:
     """(ISBN-13s, ISSNs, invalid ISBN-like values), online first: the union catalogue matches on
     them; an identifier that is neither valid ISBN nor ISSN is left out with a warning."""
     isbns: list[str] = []

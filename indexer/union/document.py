@@ -170,8 +170,15 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     }
 
 
-def _display(display_member: Member, members: list[Member], doc_id: str, holdings: list[dict],
-             links: list[dict], libraries: list[str], states: set[str]) -> dict:
+def _display(
+    display_member: Member,
+    members: list[Member],
+    doc_id: str,
+    holdings: list[dict],
+    links: list[dict],
+    libraries: list[str],
+    states: set[str],
+) -> dict:
     """What the OPAC, the API and the feeds show: the chosen record's fields, every copy."""
     m = display_member.mapped
     display = {k: v for k in DISPLAY_FIELDS if (v := m.get(k)) is not None and v != "" and v != []}

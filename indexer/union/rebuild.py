@@ -103,46 +103,75 @@ def build_group(context: BuildContext, records: list[StoredRecord]) -> list[Buil
     """Cluster one group and build its documents (runs in a worker process)."""
     by_key = {r.key: r for r in records}
     if context.merge and len(records) > 1:
-        clusters = [(c.members, c.other_formats, c.cluster_id)
-                    for c in cluster_records([(r.key, r.mapped) for r in records],
-                                             context.overrides)]
+        clusters = [
+            (c.members, c.other_formats, c.cluster_id)
+            for c in cluster_records([(r.key, r.mapped) for r in records], context.overrides)
+        ]
     else:  # a record alone in its group has nothing to merge with: skip the matcher
         clusters = [([(r.key, SINGLE_REASON)], [], r.key) for r in records]
     doc_of = {cid: doc_id_for(members[0][0]) for members, _, cid in clusters}
-    summary = {cid: _summary(by_key[members[0][0]], doc_of[cid])
-               for members, _, cid in clusters} if any(c[1] for c in clusters) else {}
+    summary = (
+        {cid: _summary(by_key[members[0][0]], doc_of[cid]) for members, _, cid in clusters}
+        if any(c[1] for c in clusters)
+        else {}
+    )
     built = []
     for members, other_formats, cid in clusters:
         if len(members) == 1:
             reasons = [(members[0][0], SINGLE_REASON)]
         else:
             reasons = [(k, ANCHOR_TEXT if r == ANCHOR_REASON else r) for k, r in members]
-        doc = build_document([_member(by_key[k], r, context.consortium) for k, r in reasons],
-                             doc_of[cid])
+        doc = build_document(
+            [_member(by_key[k], r, context.consortium) for k, r in reasons], doc_of[cid]
+        )
         if other_formats:
             doc["display"]["other_formats"] = [summary[o] for o in other_formats if o in summary]
         prepared = context.prepare(doc) if context.prepare else doc
-        content_hash = hashlib.blake2b(orjson.dumps(prepared, option=orjson.OPT_SORT_KEYS),
-                                       digest_size=12).hexdigest()
-        built.append(BuiltDocument(doc_of[cid], tuple(k for k, _ in members), content_hash,
-                                   prepared, set_specs(doc, context.consortium)))
+        content_hash = hashlib.blake2b(
+            orjson.dumps(prepared, option=orjson.OPT_SORT_KEYS), digest_size=12
+        ).hexdigest()
+        built.append(
+            BuiltDocument(
+                doc_of[cid],
+                tuple(k for k, _ in members),
+                content_hash,
+                prepared,
+                set_specs(doc, context.consortium),
+            )
+        )
     return built
 
 
-def rebuild(store: CatalogueStore, engine, context: BuildContext, dirty_keys: set[str],
-            dirty_docs: set[str], run_jobs: Callable[[Iterable], Iterable] | None = None
-            ) -> UnionChanges:
+def rebuild(
+    store: CatalogueStore,
+    engine,
+    context: BuildContext,
+    dirty_keys: set[str],
+    dirty_docs: set[str],
+    run_jobs: Callable[[Iterable], Iterable] | None = None,
+) -> UnionChanges:
     """Re-cluster around the changed records and write the documents that follow from it.
 
     run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process)."""
     if not dirty_keys and not dirty_docs:
         return UnionChanges()
-    return _apply(store, engine, context, groups(store, dirty_keys, dirty_docs), set(dirty_docs),
-                  run_jobs, rewrite_all=False)
+    return _apply(
+        store,
+        engine,
+        context,
+        groups(store, dirty_keys, dirty_docs),
+        set(dirty_docs),
+        run_jobs,
+        rewrite_all=False,
+    )
 
 
-def rebuild_all(store: CatalogueStore, engine, context: BuildContext,
-                run_jobs: Callable[[Iterable], Iterable] | None = None) -> UnionChanges:
+def rebuild_all(
+    store: CatalogueStore,
+    engine,
+    context: BuildContext,
+    run_jobs: Callable[[Iterable], Iterable] | None = None,
+) -> UnionChanges:
     """Every document, written to `engine` (a fresh index) whether or not it changed."""
     return _apply(store, engine, context, all_groups(store), set(), run_jobs, rewrite_all=True)
 
@@ -151,8 +180,9 @@ def all_groups(store: CatalogueStore) -> list[list[str]]:
     return _union_groups(store.all_keys(), store.all_links())
 
 
-def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
-           ) -> UnionChanges:
+def _apply(
+    store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
+) -> UnionChanges:
     stamp = now()
     changes = UnionChanges(stamp=stamp)
     jobs = _jobs(store, key_groups)
@@ -162,8 +192,7 @@ def _apply(store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all
     for old, built in results:
         old_docs |= old
         fresh, again = [], []
-        states = store.documents_changed([(b.doc_id, b.content_hash, b.sets) for b in built],
-                                         stamp)
+        states = store.documents_changed([(b.doc_id, b.content_hash, b.sets) for b in built], stamp)
         for b, state in zip(built, states, strict=True):
             new_docs.add(b.doc_id)
             if state == "same":
@@ -258,5 +287,9 @@ def _member(record: StoredRecord, reason: str, consortium) -> Member:
 
 def _summary(record: StoredRecord, doc_id: str) -> dict:
     m = record.mapped
-    return {"id": doc_id, "title": m.get("title") or "", "format": m.get("format") or "Other",
-            "year": m.get("year")}
+    return {
+        "id": doc_id,
+        "title": m.get("title") or "",
+        "format": m.get("format") or "Other",
+        "year": m.get("year"),
+    }

@@ -152,8 +152,12 @@ def _fixed_length_data(rng: random.Random, m: Manifestation, entered: date) -> s
 
 
 def _control_fields(
-    rng: random.Random, m: Manifestation, lib: LibraryProfile, seq: int, entered: date,
-    changed: date
+    rng: random.Random,
+    m: Manifestation,
+    lib: LibraryProfile,
+    seq: int,
+    entered: date,
+    changed: date,
 ) -> list[Field]:
     fields = [control_field("001", _control_number(lib, seq))]
     if lib.holdings == "marc852":

@@ -13,8 +13,13 @@ from opac.search.service import (
 
 
 def _param(name, description, schema, *, where="query", required=False, many=False):
-    out = {"name": name, "in": where, "required": required, "description": description,
-           "schema": {"type": "array", "items": schema} if many else schema}
+    out = {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": {"type": "array", "items": schema} if many else schema,
+    }
     if many:
         out.update(style="form", explode=True)
     return out
@@ -22,23 +27,45 @@ def _param(name, description, schema, *, where="query", required=False, many=Fal
 
 _FACET_VALUE = f"FACET:VALUE, FACET one of {', '.join([*FACETS, *PSEUDO_FILTERS])}"
 SEARCH_PARAMETERS = [
-    _param("q", "The reader's query: words (all must match), \"phrases\", -exclusions, OR, "
-           "field prefixes title: author: subject: isbn: issn: series: callnumber: year:, "
-           "trailing * wildcards. Blank finds every record.",
-           {"type": "string", "maxLength": 1000}),
-    _param("page", f"Result page, from 1; paging stops at result {MAX_RESULT_DEPTH:,}.",
-           {"type": "integer", "minimum": 1, "default": 1}),
-    _param("size", "Results per page.",
-           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20}),
-    _param("sort", "Result order.", {"type": "string", "enum": list(SORTS),
-                                     "default": "relevance"}),
-    _param("filter", f"Keep records with this facet value ({_FACET_VALUE}). Values of one facet "
-           "are ORed, different facets ANDed. year takes ranges: 2010-2019, -1979, 2020-. "
-           "region:CODE means any library of that region.", {"type": "string"}, many=True),
-    _param("exclude", f"Leave out records with this facet value ({_FACET_VALUE}).",
-           {"type": "string"}, many=True),
-    _param("scope", "A library code: that library's holdings and licensed e-books first.",
-           {"type": "string", "pattern": "^[A-Za-z0-9]{1,20}$"}),
+    _param(
+        "q",
+        'The reader\'s query: words (all must match), "phrases", -exclusions, OR, '
+        "field prefixes title: author: subject: isbn: issn: series: callnumber: year:, "
+        "trailing * wildcards. Blank finds every record.",
+        {"type": "string", "maxLength": 1000},
+    ),
+    _param(
+        "page",
+        f"Result page, from 1; paging stops at result {MAX_RESULT_DEPTH:,}.",
+        {"type": "integer", "minimum": 1, "default": 1},
+    ),
+    _param(
+        "size",
+        "Results per page.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},
+    ),
+    _param(
+        "sort", "Result order.", {"type": "string", "enum": list(SORTS), "default": "relevance"}
+    ),
+    _param(
+        "filter",
+        f"Keep records with this facet value ({_FACET_VALUE}). Values of one facet "
+        "are ORed, different facets ANDed. year takes ranges: 2010-2019, -1979, 2020-. "
+        "region:CODE means any library of that region.",
+        {"type": "string"},
+        many=True,
+    ),
+    _param(
+        "exclude",
+        f"Leave out records with this facet value ({_FACET_VALUE}).",
+        {"type": "string"},
+        many=True,
+    ),
+    _param(
+        "scope",
+        "A library code: that library's holdings and licensed e-books first.",
+        {"type": "string", "pattern": "^[A-Za-z0-9]{1,20}$"},
+    ),
     _param("year_from", "Published in or after this year.", {"type": "integer"}),
     _param("year_to", "Published in or before this year.", {"type": "integer"}),
 ]
@@ -46,120 +73,248 @@ SEARCH_PARAMETERS = [
 _STR = {"type": "string"}
 _NSTR = {"type": "string", "nullable": True}
 SCHEMAS = {
-    "Error": {"type": "object", "required": ["ok", "status", "error"], "properties": {
-        "ok": {"type": "boolean", "enum": [False]}, "status": {"type": "integer"},
-        "error": _STR}},
-    "Member": {"type": "object", "properties": {"library": _STR, "record_id": _STR,
-                                                "reason": _STR}},
-    "Holding": {"type": "object", "properties": {
-        "library": _STR, "library_name": _STR, "site": _STR, "location": _STR,
-        "call_number": _STR, "due_date": _NSTR, "record_id": _STR,
-        "status": {"type": "string",
-                   "enum": ["available", "on_loan", "reference", "online", "unknown"]}}},
+    "Error": {
+        "type": "object",
+        "required": ["ok", "status", "error"],
+        "properties": {
+            "ok": {"type": "boolean", "enum": [False]},
+            "status": {"type": "integer"},
+            "error": _STR,
+        },
+    },
+    "Member": {
+        "type": "object",
+        "properties": {"library": _STR, "record_id": _STR, "reason": _STR},
+    },
+    "Holding": {
+        "type": "object",
+        "properties": {
+            "library": _STR,
+            "library_name": _STR,
+            "site": _STR,
+            "location": _STR,
+            "call_number": _STR,
+            "due_date": _NSTR,
+            "record_id": _STR,
+            "status": {
+                "type": "string",
+                "enum": ["available", "on_loan", "reference", "online", "unknown"],
+            },
+        },
+    },
     "Link": {"type": "object", "properties": {"url": _STR, "label": _STR, "library": _STR}},
-    "Result": {"type": "object", "properties": {
-        "id": _STR, "title": _STR, "subtitle": _STR,
-        "authors": {"type": "array", "items": _STR},
-        "year": {"type": "integer", "nullable": True}, "format": _STR,
-        "isbn": {"type": "array", "items": _STR}, "available": {"type": "boolean"},
-        "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
-        "holdings": {"type": "array", "items": {"$ref": "#/components/schemas/Holding"},
-                     "description": "copies: in a search result at most "
-                                    f"{RESULT_COPIES_PER_LIBRARY} of each library, available "
-                                    "ones first; a record lists every one"},
-        "holdings_total": {"type": "integer",
-                           "description": "copies in all (more than `holdings` lists when a "
-                                          "search result leaves some out)"},
-        "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
-        "highlight": {"type": "object", "additionalProperties": _STR,
-                      "description": "field -> HTML-escaped text with matches in <mark>"}}},
-    "FacetValue": {"type": "object", "properties": {
-        "value": _STR, "label": _STR, "count": {"type": "integer"},
-        "selected": {"type": "boolean"}}},
-    "SearchResponse": {"type": "object", "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"}, "size": {"type": "integer"},
-        "max_page": {"type": "integer"}, "max_depth": {"type": "integer"},
-        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
-        "facets": {"type": "object", "description": f"One list per facet: {', '.join(FACETS)}",
-                   "additionalProperties": {
-                       "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
-        "relaxed": {"type": "boolean", "description": "no record had every word"},
-        "fuzzy": {"type": "boolean", "description": "matched only with typos allowed"},
-        "suggestion": {**_NSTR, "description": "did you mean"},
-        "notices": {"type": "array", "items": _STR,
-                    "description": "how the query was read, where that differs from what was "
-                                   "typed (past 1,000 characters or 32 words, a * after one "
-                                   "letter or in more than 4 words)"}}},
-    "Suggestions": {"type": "object", "properties": {"query": _STR, "suggestions": {
-        "type": "array", "items": {"type": "object", "properties": {
-            "text": _STR, "kind": {"type": "string", "enum": ["title", "author", "subject"]}}}}}},
+    "Result": {
+        "type": "object",
+        "properties": {
+            "id": _STR,
+            "title": _STR,
+            "subtitle": _STR,
+            "authors": {"type": "array", "items": _STR},
+            "year": {"type": "integer", "nullable": True},
+            "format": _STR,
+            "isbn": {"type": "array", "items": _STR},
+            "available": {"type": "boolean"},
+            "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
+            "holdings": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Holding"},
+                "description": "copies: in a search result at most "
+                f"{RESULT_COPIES_PER_LIBRARY} of each library, available "
+                "ones first; a record lists every one",
+            },
+            "holdings_total": {
+                "type": "integer",
+                "description": "copies in all (more than `holdings` lists when a "
+                "search result leaves some out)",
+            },
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+            "highlight": {
+                "type": "object",
+                "additionalProperties": _STR,
+                "description": "field -> HTML-escaped text with matches in <mark>",
+            },
+        },
+    },
+    "FacetValue": {
+        "type": "object",
+        "properties": {
+            "value": _STR,
+            "label": _STR,
+            "count": {"type": "integer"},
+            "selected": {"type": "boolean"},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "size": {"type": "integer"},
+            "max_page": {"type": "integer"},
+            "max_depth": {"type": "integer"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+            "facets": {
+                "type": "object",
+                "description": f"One list per facet: {', '.join(FACETS)}",
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/FacetValue"},
+                },
+            },
+            "relaxed": {"type": "boolean", "description": "no record had every word"},
+            "fuzzy": {"type": "boolean", "description": "matched only with typos allowed"},
+            "suggestion": {**_NSTR, "description": "did you mean"},
+            "notices": {
+                "type": "array",
+                "items": _STR,
+                "description": "how the query was read, where that differs from what was "
+                "typed (past 1,000 characters or 32 words, a * after one "
+                "letter or in more than 4 words)",
+            },
+        },
+    },
+    "Suggestions": {
+        "type": "object",
+        "properties": {
+            "query": _STR,
+            "suggestions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "text": _STR,
+                        "kind": {"type": "string", "enum": ["title", "author", "subject"]},
+                    },
+                },
+            },
+        },
+    },
 }
 
 
 def _ok(description, ref=None, media="application/json"):
-    content = {media: {"schema": {"$ref": f"#/components/schemas/{ref}"}}} if ref else {
-        media: {}}
+    content = {media: {"schema": {"$ref": f"#/components/schemas/{ref}"}}} if ref else {media: {}}
     return {"description": description, "content": content}
 
 
-_ERRORS = {code: {"description": text, "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Error"}}}}
-    for code, text in (("400", "Invalid parameters"), ("503", "The search engine is down"))}
+_ERRORS = {
+    code: {
+        "description": text,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for code, text in (("400", "Invalid parameters"), ("503", "The search engine is down"))
+}
 
 
 def openapi_document(server: str = "") -> dict:
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Lantern catalogue API", "version": "1",
-                 "description": "Search the consortium's shared catalogue. Every error has the "
-                                "shape of the Error schema."},
+        "info": {
+            "title": "Lantern catalogue API",
+            "version": "1",
+            "description": "Search the consortium's shared catalogue. Every error has the "
+            "shape of the Error schema.",
+        },
         "servers": [{"url": server or "/"}],
         "paths": {
-            "/api/v1/search": {"get": {
-                "summary": "Search records", "operationId": "search",
-                "parameters": SEARCH_PARAMETERS,
-                "responses": {"200": _ok("A page of results with facets", "SearchResponse"),
-                              **_ERRORS}}},
-            "/api/v1/records/{doc_id}": {"get": {
-                "summary": "One record: description, members and holdings",
-                "operationId": "record",
-                "parameters": [_param("doc_id", "Record id", _STR, where="path", required=True)],
-                "responses": {"200": _ok("The record", "Result"),
-                              "301": {"description": "The id was retired when its record "
-                                      "merged into another document; Location names it"},
-                              "404": {**_ERRORS["400"], "description": "No such record"}}}},
-            "/api/v1/suggest": {"get": {
-                "summary": "Autocomplete titles, authors and subjects", "operationId": "suggest",
-                "parameters": [
-                    _param("q", "What has been typed so far", {"type": "string",
-                                                              "maxLength": 200}),
-                    _param("format", "opensearch: [query, [completions]] (browser protocol)",
-                           {"type": "string", "enum": ["opensearch"]})],
-                "responses": {"200": _ok("Completions", "Suggestions")}}},
-            "/api/v1/openapi.json": {"get": {
-                "summary": "This document", "operationId": "openapi",
-                "responses": {"200": _ok("OpenAPI 3 document")}}},
-            "/search.atom": {"get": {
-                "summary": "Any search as an Atom feed", "operationId": "atom",
-                "parameters": SEARCH_PARAMETERS,
-                "responses": {"200": _ok("Atom feed", media="application/atom+xml"),
-                              "400": _ERRORS["400"]}}},
-            "/opensearch.xml": {"get": {
-                "summary": "OpenSearch description document", "operationId": "opensearch",
-                "responses": {"200": _ok("OpenSearch description",
-                                         media="application/opensearchdescription+xml")}}},
-            "/record/{doc_id}/export/{fmt}": {"get": {
-                "summary": "Download a record as RIS, BibTeX, MARCXML or MARC21",
-                "operationId": "export",
-                "parameters": [
-                    _param("doc_id", "Record id", _STR, where="path", required=True),
-                    _param("fmt", "Format", {"type": "string",
-                                             "enum": ["ris", "bib", "xml", "mrc"]},
-                           where="path", required=True)],
-                "responses": {"200": {"description": "The record in that format"},
-                              "301": {"description": "The id was retired when its record "
-                                      "merged into another document; Location names it"},
-                              "404": {"description": "No such record or format"}}}},
+            "/api/v1/search": {
+                "get": {
+                    "summary": "Search records",
+                    "operationId": "search",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": _ok("A page of results with facets", "SearchResponse"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/records/{doc_id}": {
+                "get": {
+                    "summary": "One record: description, members and holdings",
+                    "operationId": "record",
+                    "parameters": [
+                        _param("doc_id", "Record id", _STR, where="path", required=True)
+                    ],
+                    "responses": {
+                        "200": _ok("The record", "Result"),
+                        "301": {
+                            "description": "The id was retired when its record "
+                            "merged into another document; Location names it"
+                        },
+                        "404": {**_ERRORS["400"], "description": "No such record"},
+                    },
+                }
+            },
+            "/api/v1/suggest": {
+                "get": {
+                    "summary": "Autocomplete titles, authors and subjects",
+                    "operationId": "suggest",
+                    "parameters": [
+                        _param(
+                            "q", "What has been typed so far", {"type": "string", "maxLength": 200}
+                        ),
+                        _param(
+                            "format",
+                            "opensearch: [query, [completions]] (browser protocol)",
+                            {"type": "string", "enum": ["opensearch"]},
+                        ),
+                    ],
+                    "responses": {"200": _ok("Completions", "Suggestions")},
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "responses": {"200": _ok("OpenAPI 3 document")},
+                }
+            },
+            "/search.atom": {
+                "get": {
+                    "summary": "Any search as an Atom feed",
+                    "operationId": "atom",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": _ok("Atom feed", media="application/atom+xml"),
+                        "400": _ERRORS["400"],
+                    },
+                }
+            },
+            "/opensearch.xml": {
+                "get": {
+                    "summary": "OpenSearch description document",
+                    "operationId": "opensearch",
+                    "responses": {
+                        "200": _ok(
+                            "OpenSearch description", media="application/opensearchdescription+xml"
+                        )
+                    },
+                }
+            },
+            "/record/{doc_id}/export/{fmt}": {
+                "get": {
+                    "summary": "Download a record as RIS, BibTeX, MARCXML or MARC21",
+                    "operationId": "export",
+                    "parameters": [
+                        _param("doc_id", "Record id", _STR, where="path", required=True),
+                        _param(
+                            "fmt",
+                            "Format",
+                            {"type": "string", "enum": ["ris", "bib", "xml", "mrc"]},
+                            where="path",
+                            required=True,
+                        ),
+                    ],
+                    "responses": {
+                        "200": {"description": "The record in that format"},
+                        "301": {
+                            "description": "The id was retired when its record "
+                            "merged into another document; Location names it"
+                        },
+                        "404": {"description": "No such record or format"},
+                    },
+                }
+            },
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -21,8 +21,7 @@ def json_response(data) -> Response:
     """The same JSON as jsonify, encoded by orjson: a results page with its facets is the
     largest thing the OPAC sends, and the standard encoder was the largest part of the time
     the API spends outside the engine."""
-    return Response(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS),
-                    mimetype="application/json")
+    return Response(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS), mimetype="application/json")
 
 
 @bp.get("/search")
@@ -38,8 +37,7 @@ def search():
 def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
-        return moved_or_missing(service(), doc_id, "api.record",
-                                f"No record with id {doc_id!r}")
+        return moved_or_missing(service(), doc_id, "api.record", f"No record with id {doc_id!r}")
     return json_response(found)
 
 

@@ -16,8 +16,9 @@ FEED_SIZE = 50
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    body = render_template("feeds/opensearch.xml",
-                           consortium=current_app.extensions["lantern"].consortium)
+    body = render_template(
+        "feeds/opensearch.xml", consortium=current_app.extensions["lantern"].consortium
+    )
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
@@ -31,7 +32,9 @@ def atom():
     page = service.search(dataclasses.replace(params, size=min(params.size, FEED_SIZE), facets=()))
     query = changed(request.args)
     body = render_template(
-        "feeds/search_atom.xml", page=page, params=params,
+        "feeds/search_atom.xml",
+        page=page,
+        params=params,
         self_url=url_for("feeds.atom", _external=True) + query,
         html_url=url_for("ui.search", _external=True) + query,
         updated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import re
 
-RIS_TYPES = {"Book": "BOOK", "E-book": "EBOOK", "Journal": "JOUR", "E-journal": "EJOUR",
-             "Thesis": "THES", "Video": "VIDEO", "Audio": "SOUND", "Map": "MAP"}
+RIS_TYPES = {
+    "Book": "BOOK",
+    "E-book": "EBOOK",
+    "Journal": "JOUR",
+    "E-journal": "EJOUR",
+    "Thesis": "THES",
+    "Video": "VIDEO",
+    "Audio": "SOUND",
+    "Map": "MAP",
+}
 BIBTEX_TYPES = {"Journal": "misc", "E-journal": "misc", "Thesis": "phdthesis"}
 
 
@@ -23,8 +31,11 @@ def _authors(display: dict) -> list[dict]:
 
 
 def _subjects(display: dict) -> list[str]:
-    return [s for key in ("subject_mesh", "subject_lcsh", "subject_other", "subject_local")
-            for s in _list(display.get(key))]
+    return [
+        s
+        for key in ("subject_mesh", "subject_lcsh", "subject_other", "subject_local")
+        for s in _list(display.get(key))
+    ]
 
 
 def _one_line(text: str) -> str:
@@ -38,8 +49,13 @@ def to_ris(display: dict) -> str:
         title += ": " + display["subtitle"]
     lines.append(("TI", title))
     lines += [("AU", a["name"]) for a in _authors(display)]
-    for tag, key in (("PY", "year"), ("PB", "publisher"), ("CY", "place"), ("ET", "edition"),
-                     ("AB", "summary")):
+    for tag, key in (
+        ("PY", "year"),
+        ("PB", "publisher"),
+        ("CY", "place"),
+        ("ET", "edition"),
+        ("AB", "summary"),
+    ):
         for value in _list(display.get(key)):
             lines.append((tag, value))
     lines += [("SN", v) for v in _list(display.get("isbn_display")) + _list(display.get("issn"))]
@@ -70,16 +86,23 @@ def to_bibtex(display: dict) -> str:
     title = display.get("title") or ""
     if display.get("subtitle"):
         title += ": " + display["subtitle"]
-    fields = [("title", title),
-              ("author", " and ".join(a["name"] for a in _authors(display))),
-              ("year", display.get("year")), ("publisher", display.get("publisher")),
-              ("address", display.get("place")), ("edition", display.get("edition")),
-              ("series", "; ".join(_list(display.get("series")))),
-              ("isbn", ", ".join(_list(display.get("isbn_display")))),
-              ("issn", ", ".join(_list(display.get("issn")))),
-              ("url", next((link["url"] for link in display.get("links") or []
-                            if link.get("url")), None)),
-              ("keywords", ", ".join(_subjects(display)))]
-    body = ",\n".join(f"  {name} = {{{_bibtex_escape(str(value))}}}"
-                      for name, value in fields if value)
+    fields = [
+        ("title", title),
+        ("author", " and ".join(a["name"] for a in _authors(display))),
+        ("year", display.get("year")),
+        ("publisher", display.get("publisher")),
+        ("address", display.get("place")),
+        ("edition", display.get("edition")),
+        ("series", "; ".join(_list(display.get("series")))),
+        ("isbn", ", ".join(_list(display.get("isbn_display")))),
+        ("issn", ", ".join(_list(display.get("issn")))),
+        (
+            "url",
+            next((link["url"] for link in display.get("links") or [] if link.get("url")), None),
+        ),
+        ("keywords", ", ".join(_subjects(display))),
+    ]
+    body = ",\n".join(
+        f"  {name} = {{{_bibtex_escape(str(value))}}}" for name, value in fields if value
+    )
     return f"@{kind}{{{bibtex_key(display)},\n{body}\n}}\n"

@@ -21,8 +21,11 @@ def _marc(write):
 
 
 FORMATS = {
-    "ris": ("application/x-research-info-systems; charset=utf-8", "ris",
-            lambda d: export.to_ris(d).encode()),
+    "ris": (
+        "application/x-research-info-systems; charset=utf-8",
+        "ris",
+        lambda d: export.to_ris(d).encode(),
+    ),
     "bib": ("application/x-bibtex; charset=utf-8", "bib", lambda d: export.to_bibtex(d).encode()),
     "xml": ("application/marcxml+xml; charset=utf-8", "xml", _marc(marcxml_document)),
     "mrc": ("application/marc", "mrc", _marc(to_iso2709)),
@@ -39,5 +42,8 @@ def export_record(doc_id: str, fmt: str):
         return moved_or_missing(service, doc_id, "records.export", WITHDRAWN, fmt=fmt)
     mimetype, extension, render = FORMATS[fmt]
     safe_id = "".join(c for c in display["id"] if c.isalnum() or c in "._-")
-    return Response(render(display), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{safe_id}.{extension}"'})
+    return Response(
+        render(display),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{safe_id}.{extension}"'},
+    )

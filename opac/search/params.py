@@ -18,10 +18,12 @@ class SearchArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     sort = fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
-    scope = fields.String(load_default=None, allow_none=True,
-                          validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$"))
+    scope = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9]{1,20}$")
+    )
     year_from = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
+
 
 ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to")
 SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields every time
@@ -57,5 +59,6 @@ def parse_search_args(args) -> SearchParams:
         year_from=data["year_from"],
         year_to=data["year_to"],
         notices=(f"Only the first {MAX_QUERY_CHARS:,} characters of your search were used.",)
-        if len(q) > MAX_QUERY_CHARS else (),
+        if len(q) > MAX_QUERY_CHARS
+        else (),
     )

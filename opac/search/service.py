@@ -91,8 +91,9 @@ class SearchService:
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
-        return sorted(c for c, lib in self.consortium.libraries.items()
-                      if (lib.region or "").upper() == key)
+        return sorted(
+            c for c, lib in self.consortium.libraries.items() if (lib.region or "").upper() == key
+        )
 
     def _group(self, pairs: tuple[tuple[str, str], ...]) -> tuple:
         grouped: dict[str, list[str]] = {}
@@ -104,8 +105,10 @@ class SearchService:
             elif name in FACETS:
                 grouped.setdefault(FACETS[name], []).append(value)
             else:
-                raise UnknownFieldError(f"There is no facet {name[:40]!r} to filter on; facets: "
-                                        f"{', '.join([*FACETS, *PSEUDO_FILTERS])}.")
+                raise UnknownFieldError(
+                    f"There is no facet {name[:40]!r} to filter on; facets: "
+                    f"{', '.join([*FACETS, *PSEUDO_FILTERS])}."
+                )
         return tuple((k, tuple(dict.fromkeys(v))) for k, v in grouped.items())
 
     def request(self, params: SearchParams, page: int, size: int) -> SearchRequest:
@@ -139,9 +142,12 @@ class SearchService:
             "size": size,
             "max_page": last,
             "max_depth": MAX_RESULT_DEPTH,
-            "results": [self.result_entry(hit.display, hit.highlights,
-                                          copies_per_library=RESULT_COPIES_PER_LIBRARY)
-                        for hit in result.hits],
+            "results": [
+                self.result_entry(
+                    hit.display, hit.highlights, copies_per_library=RESULT_COPIES_PER_LIBRARY
+                )
+                for hit in result.hits
+            ],
             "facets": self.facets(params, result.facets),
             "relaxed": bool(getattr(result, "relaxed", False)),
             "fuzzy": bool(getattr(result, "fuzzy", False)),
@@ -165,17 +171,27 @@ class SearchService:
             if name == "year":
                 values = self._year_buckets(values)
             out[name] = [
-                {"value": value, "label": self.facet_label(name, value), "count": count,
-                 "selected": (name, value) in selected,
-                 **({"excluded": True} if (name, value) in excluded else {})}
+                {
+                    "value": value,
+                    "label": self.facet_label(name, value),
+                    "count": count,
+                    "selected": (name, value) in selected,
+                    **({"excluded": True} if (name, value) in excluded else {}),
+                }
                 for value, count in values
             ]
             # A value the reader chose stays visible even when it counts nothing now.
             shown = {v["value"] for v in out[name]}
             for facet, value in params.filters:
                 if facet == name and value not in shown:
-                    out[name].append({"value": value, "label": self.facet_label(name, value),
-                                      "count": 0, "selected": True})
+                    out[name].append(
+                        {
+                            "value": value,
+                            "label": self.facet_label(name, value),
+                            "count": 0,
+                            "selected": True,
+                        }
+                    )
         return out
 
     @staticmethod
@@ -183,8 +199,11 @@ class SearchService:
         by_year = {int(v): c for v, c in values if v.lstrip("-").isdigit()}
         out = []
         for value, low, high in year_ranges():
-            count = sum(c for y, c in by_year.items()
-                        if (low is None or y >= low) and (high is None or y <= high))
+            count = sum(
+                c
+                for y, c in by_year.items()
+                if (low is None or y >= low) and (high is None or y <= high)
+            )
             if count:
                 out.append((value, count))
         return out
@@ -211,30 +230,47 @@ class SearchService:
 
     def suggest(self, text: str, limit: int = SUGGEST_SIZE) -> dict:
         found = self.engine.suggest(text, limit) if text.strip() else []
-        return {"query": text,
-                "suggestions": [{"text": s.text, "kind": s.kind} for s in found]}
+        return {"query": text, "suggestions": [{"text": s.text, "kind": s.kind} for s in found]}
 
-    def result_entry(self, display: dict, highlights: dict | None = None, *,
-                     copies_per_library: int | None = None) -> dict:
+    def result_entry(
+        self,
+        display: dict,
+        highlights: dict | None = None,
+        *,
+        copies_per_library: int | None = None,
+    ) -> dict:
         """A result as the API shows it; copies_per_library: list at most that many copies of
         each library (the most useful ones), as a result list does."""
         holdings = display.get("holdings") or []
         entries = [
-            {"library": h["library"], "library_name": h.get("library_name", h["library"]),
-             "site": h.get("site_name") or h.get("site") or "", "location": h.get("location") or "",
-             "call_number": h.get("call_number") or "", "status": h.get("status") or "unknown",
-             "due_date": h.get("due_date"), "record_id": h["record_id"]}
+            {
+                "library": h["library"],
+                "library_name": h.get("library_name", h["library"]),
+                "site": h.get("site_name") or h.get("site") or "",
+                "location": h.get("location") or "",
+                "call_number": h.get("call_number") or "",
+                "status": h.get("status") or "unknown",
+                "due_date": h.get("due_date"),
+                "record_id": h["record_id"],
+            }
             for h in holdings
         ]
         with_items = {h["record_id"] for h in holdings}
         for m in display.get("members") or []:
             if m["record_id"] not in with_items:  # one entry per member record without items
                 lib = self.consortium.libraries.get(m["library"])
-                entries.append({"library": m["library"],
-                                "library_name": lib.name if lib else m["library"],
-                                "site": "", "location": "", "call_number": "",
-                                "status": "online" if display.get("links") else "unknown",
-                                "due_date": None, "record_id": m["record_id"]})
+                entries.append(
+                    {
+                        "library": m["library"],
+                        "library_name": lib.name if lib else m["library"],
+                        "site": "",
+                        "location": "",
+                        "call_number": "",
+                        "status": "online" if display.get("links") else "unknown",
+                        "due_date": None,
+                        "record_id": m["record_id"],
+                    }
+                )
         total = len(entries)
         if copies_per_library is not None:
             entries = most_useful_copies(entries, copies_per_library)
@@ -251,9 +287,13 @@ class SearchService:
             "holdings": entries,
             "holdings_total": total,
             "links": [
-                {"url": a["url"], "label": link.get("label") or "Online access",
-                 "library": a["library"]}
-                for link in display.get("links") or [] for a in link.get("access", [])
+                {
+                    "url": a["url"],
+                    "label": link.get("label") or "Online access",
+                    "library": a["library"],
+                }
+                for link in display.get("links") or []
+                for a in link.get("access", [])
             ],
             "highlight": highlights or {},
         }
@@ -267,9 +307,16 @@ class SearchService:
         entry = self.result_entry(display)
         groups: dict[str, dict] = {}
         for h in entry["holdings"]:
-            group = groups.setdefault(h["library"], {
-                "library": h["library"], "library_name": h["library_name"], "items": [],
-                "available": False, "catalogue_link": None})
+            group = groups.setdefault(
+                h["library"],
+                {
+                    "library": h["library"],
+                    "library_name": h["library_name"],
+                    "items": [],
+                    "available": False,
+                    "catalogue_link": None,
+                },
+            )
             group["items"].append(h)
             group["available"] = group["available"] or h["status"] == "available"
             lib = self.consortium.libraries.get(h["library"])
@@ -326,8 +373,10 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
     counts = Counter(e["library"] for e in entries)
     if max(counts.values(), default=0) <= per_library:
         return entries
-    ranked = sorted(range(len(entries)),
-                    key=lambda i: (_USEFULNESS.get(entries[i]["status"], len(_USEFULNESS)), i))
+    ranked = sorted(
+        range(len(entries)),
+        key=lambda i: (_USEFULNESS.get(entries[i]["status"], len(_USEFULNESS)), i),
+    )
     taken: Counter = Counter()
     kept = []
     for i in ranked:

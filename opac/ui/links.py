@@ -22,8 +22,14 @@ def search_args(args) -> MultiDict:
     return kept
 
 
-def changed(args, *, page: int | None = None, drop: tuple[str, str] | None = None,
-            add: tuple[str, str] | None = None, **replace) -> str:
+def changed(
+    args,
+    *,
+    page: int | None = None,
+    drop: tuple[str, str] | None = None,
+    add: tuple[str, str] | None = None,
+    **replace,
+) -> str:
     """The query string of `args` with one change; `drop`/`add` are (key, value) pairs."""
     out = search_args(args)
     if drop:

@@ -21,8 +21,12 @@ def service():
 
 @bp.app_context_processor
 def page_helpers():
-    return {"changed": links.changed, "facet_labels": FACET_LABELS, "sort_labels": SORT_LABELS,
-            "consortium": service().consortium}
+    return {
+        "changed": links.changed,
+        "facet_labels": FACET_LABELS,
+        "sort_labels": SORT_LABELS,
+        "consortium": service().consortium,
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,8 +50,11 @@ class View:
 
 def _scoped(params: SearchParams, view: View) -> SearchParams:
     if view.kind == "library":
-        extra = {"library": (("library", view.code),), "region": (("region", view.region),),
-                 "all": ()}[view.within]
+        extra = {
+            "library": (("library", view.code),),
+            "region": (("region", view.region),),
+            "all": (),
+        }[view.within]
         return dataclasses.replace(params, scope=view.code, filters=extra + params.filters)
     if view.kind == "region":
         return dataclasses.replace(params, filters=(("region", view.code),) + params.filters)
@@ -63,10 +70,18 @@ def _results(view: View):
     wider = None
     if view.kind == "library" and view.within == "library" and view.region:
         widened = dataclasses.replace(view, within="region")
-        wider = {"count": service().count(_scoped(params, widened)),
-                 "href": view.action + links.changed(request.args, within="region")}
-    return render_template("ui/results.html", params=params, page=page, view=view, wider=wider,
-                           has_search="q" in request.args or bool(request.args.getlist("filter")))
+        wider = {
+            "count": service().count(_scoped(params, widened)),
+            "href": view.action + links.changed(request.args, within="region"),
+        }
+    return render_template(
+        "ui/results.html",
+        params=params,
+        page=page,
+        view=view,
+        wider=wider,
+        has_search="q" in request.args or bool(request.args.getlist("filter")),
+    )
 
 
 @bp.get("/")
@@ -85,8 +100,9 @@ def library(code: str):
     if lib is None:
         abort(404, "There is no member library with that code.")
     within = request.args.get("within", "library")
-    view = View("library", lib.code, lib.name, lib.region or "",
-                within if within in WITHIN else "library")
+    view = View(
+        "library", lib.code, lib.name, lib.region or "", within if within in WITHIN else "library"
+    )
     if "q" not in request.args and not request.args.getlist("filter"):
         return render_template("ui/home.html", view=view)
     return _results(view)
@@ -110,8 +126,11 @@ def record(doc_id: str):
         return moved_or_missing(service(), doc_id, "ui.record", WITHDRAWN)
     base = current_app.config["LANTERN_SETTINGS"].base_url
     path = url_for("ui.record", doc_id=found["id"])
-    permalink = base.rstrip("/") + path if base else url_for(
-        "ui.record", doc_id=found["id"], _external=True)
+    permalink = (
+        base.rstrip("/") + path
+        if base
+        else url_for("ui.record", doc_id=found["id"], _external=True)
+    )
     return render_template("ui/record.html", record=found, view=View(), permalink=permalink)
 
 

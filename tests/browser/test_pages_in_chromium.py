@@ -56,15 +56,29 @@ def server(tmp_path_factory):
 def report(server):
     node, base, app = server
     service = app.extensions["lantern"]
-    record = service.search(dataclasses.replace(
-        __import__("opac.search.service", fromlist=["SearchParams"]).SearchParams(q="", size=1),
-    ))["results"][0]["id"]
+    record = service.search(
+        dataclasses.replace(
+            __import__("opac.search.service", fromlist=["SearchParams"]).SearchParams(q="", size=1),
+        )
+    )["results"][0]["id"]
     library = next(iter(service.consortium.libraries))
-    pages = ["/", "/search?q=nursing", "/search?q=zzqqxxy", f"/record/{record}",
-             f"/library/{library}/?q=nursing", f"/library/{library}/", "/accessibility"]
-    done = subprocess.run([node, str(HERE / "check_pages.mjs"), base, json.dumps(pages)],
-                          capture_output=True, text=True, timeout=240, cwd=HERE,
-                          env={**os.environ, "CHROMIUM": CHROMIUM})
+    pages = [
+        "/",
+        "/search?q=nursing",
+        "/search?q=zzqqxxy",
+        f"/record/{record}",
+        f"/library/{library}/?q=nursing",
+        f"/library/{library}/",
+        "/accessibility",
+    ]
+    done = subprocess.run(
+        [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=HERE,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 

@@ -136,7 +136,8 @@ def test_equal_records_follow_the_first_into_the_same_clusters(princeton, book):
     clusters = cluster_records(records)
     plain = _uncollapsed(records)
     assert [(c.cluster_id, c.keys, c.other_formats) for c in clusters] == [
-        (c.cluster_id, c.keys, c.other_formats) for c in plain]
+        (c.cluster_id, c.keys, c.other_formats) for c in plain
+    ]
     by_key = {key: c for c in clusters for key in c.keys}
     assert len(by_key["L00:6000002"].keys) == 12
     assert by_key["L00:6000002"].other_formats == [cluster_id_for("L00:ebook")]

@@ -133,8 +133,10 @@ def test_authorless_titles_of_other_publishers_stay_apart(book):
     assert match(fife, dict(report, publisher="[s.n.]")).same
     assert match(fife, dict(report, publisher=None)).same
     # With an author, publishers are not compared: libraries record imprints too differently.
-    assert match(dict(book, isbn=[], oclc=[], publisher="Springer"),
-                 dict(book, isbn=[], oclc=[], publisher="VS Verlag für Sozialwissenschaften")).same
+    assert match(
+        dict(book, isbn=[], oclc=[], publisher="Springer"),
+        dict(book, isbn=[], oclc=[], publisher="VS Verlag für Sozialwissenschaften"),
+    ).same
 
 
 def test_unrelated_real_books_do_not_match(princeton):

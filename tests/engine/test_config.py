@@ -49,8 +49,9 @@ def test_the_tantivy_engine_implements_the_interface(settings):
     assert settings.index_dir.is_symlink()  # the link a rebuild swaps
 
 
-@pytest.mark.parametrize("library, package", [("tantivy", "tantivy"),
-                                              ("opensearchpy", "opensearch")])
+@pytest.mark.parametrize(
+    "library, package", [("tantivy", "tantivy"), ("opensearchpy", "opensearch")]
+)
 def test_only_its_engines_subpackage_imports_an_engine_library(library, package):
     for folder in ("indexer", "opac", "lantern"):
         for path in (REPO / folder).rglob("*.py"):
@@ -70,13 +71,16 @@ def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tm
 
     boosts = load_boosts()
     assert "series" not in boosts["highlight"]["fields"]
-    asked = {**boosts, "highlight": {**boosts["highlight"],
-                                     "fields": [*boosts["highlight"]["fields"], "series"]}}
+    asked = {
+        **boosts,
+        "highlight": {**boosts["highlight"], "fields": [*boosts["highlight"]["fields"], "series"]},
+    }
     request = SearchRequest(text="oxford medical handbooks", highlight=True)
     built = {}
     for name, config in (("before", boosts), ("after", asked)):
-        with TantivyEngine(tmp_path / name, writer=True, boosts=config, heap_size=50_000_000,
-                           threads=1) as writer:
+        with TantivyEngine(
+            tmp_path / name, writer=True, boosts=config, heap_size=50_000_000, threads=1
+        ) as writer:
             writer.upsert(CATALOGUE, new=True)
             writer.commit()
         built[name] = tmp_path / name
@@ -102,10 +106,13 @@ def test_facets_and_sorts_readers_see_come_from_the_fields_file():
     assert SORT_LABELS["year_desc"] == "Newest first"
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ('[facet.mesh]\nfield = "title"\nlabel = "MeSH"\n', "not a field with facet = true"),
-    ('[facet.mesh]\nfield = "format"\n', "needs field and label"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[facet.mesh]\nfield = "title"\nlabel = "MeSH"\n', "not a field with facet = true"),
+        ('[facet.mesh]\nfield = "format"\n', "needs field and label"),
+    ],
+)
 def test_a_facet_must_count_a_facet_field_and_have_a_label(tmp_path, table, message):
     from indexer.engine.fields import load_facets
 

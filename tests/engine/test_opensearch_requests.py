@@ -259,11 +259,15 @@ def test_open_engine_reads_the_opensearch_settings_only(settings):
     writer threads, memory and facet cache are no options of this engine."""
     from indexer.errors import ConfigError
 
-    chosen = dataclasses.replace(settings, engine="opensearch",
-                                 opensearch_url="http://search.example:9200")
+    chosen = dataclasses.replace(
+        settings, engine="opensearch", opensearch_url="http://search.example:9200"
+    )
     engine = open_engine(chosen)
-    assert (engine.name, engine.url, engine.alias) == ("opensearch", chosen.opensearch_url,
-                                                       "lantern")
+    assert (engine.name, engine.url, engine.alias) == (
+        "opensearch",
+        chosen.opensearch_url,
+        "lantern",
+    )
     engine.close()
     with pytest.raises(TypeError):
         OpenSearchEngine(chosen.opensearch_url, threads=2)

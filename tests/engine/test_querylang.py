@@ -101,7 +101,8 @@ def test_wildcards_need_two_characters():
     assert parse_query("   ").match_all
     assert parse_query("\x00 \x00").match_all  # control characters count as blanks
     assert parse_query("a* medic*").notes == (
-        "A * needs at least 2 letters or digits before it: “a*” was searched as a whole word.",)
+        "A * needs at least 2 letters or digits before it: “a*” was searched as a whole word.",
+    )
     assert parse_query("medic*").notes == ()
 
 
@@ -109,8 +110,10 @@ def test_wildcards_past_the_fourth_are_searched_as_whole_words_and_the_reader_to
     parsed = parse_query("ab* cd* ef* gh* ij* kl* OR mn*")
     assert parsed.required[:4] == tuple(Word(w, wildcard=True) for w in ("ab", "cd", "ef", "gh"))
     assert parsed.required[4:] == (Word("ij"), AnyOf((Word("kl"), Word("mn"))))
-    assert parsed.notes == ("Only the first 4 words ending in * find the words they begin: "
-                            "“ij*”, “kl*”, “mn*” were searched as whole words.",)
+    assert parsed.notes == (
+        "Only the first 4 words ending in * find the words they begin: "
+        "“ij*”, “kl*”, “mn*” were searched as whole words.",
+    )
     assert not parse_query('"ab* cd* ef* gh* ij*"').notes  # a phrase has no wildcards
 
 

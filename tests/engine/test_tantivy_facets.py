@@ -35,9 +35,7 @@ def test_the_index_really_has_several_segments(three_segments):
 
 @pytest.mark.parametrize("text", ["", "medicine"])
 def test_counts_are_exact_across_segments(three_segments, text):
-    result = three_segments.search(
-        SearchRequest(text=text, facets=FACETS, facet_size=2, limit=0)
-    )
+    result = three_segments.search(SearchRequest(text=text, facets=FACETS, facet_size=2, limit=0))
     for field in FACETS:
         assert result.facets[field], field
         for value in result.facets[field]:
@@ -125,6 +123,7 @@ def test_tantivy_work_makes_the_attempts_the_search_makes(tmp_path):
 
 # --- records with many values in one facet ---
 
+
 def _many_valued_catalogue() -> list[dict]:
     """Records with none to seven libraries and up to four authors each."""
     import random
@@ -135,9 +134,12 @@ def _many_valued_catalogue() -> list[dict]:
     libraries = [f"LIB{n}" for n in range(10)]
     authors = [f"Author {chr(65 + n)}" for n in range(15)]
     return [
-        make_doc(f"m{n}", f"Medicine volume {n}",
-                 libraries=tuple(rng.sample(libraries, rng.choice([0, 1, 1, 2, 3, 7]))),
-                 authors=tuple(rng.sample(authors, rng.choice([0, 1, 2, 4]))))
+        make_doc(
+            f"m{n}",
+            f"Medicine volume {n}",
+            libraries=tuple(rng.sample(libraries, rng.choice([0, 1, 1, 2, 3, 7]))),
+            authors=tuple(rng.sample(authors, rng.choice([0, 1, 2, 4]))),
+        )
         for n in range(120)
     ]
 
@@ -165,8 +167,7 @@ def test_many_valued_counts_are_the_exact_top_values(many_valued, field, size):
     truth = Counter(v for doc in docs for v in values_of(doc, field))
     expected = sorted(truth.items(), key=lambda item: (-item[1], item[0]))[:size]
     for text in ["", "volume"]:
-        result = engine.search(SearchRequest(text=text, facets=(field,), facet_size=size,
-                                             limit=0))
+        result = engine.search(SearchRequest(text=text, facets=(field,), facet_size=size, limit=0))
         assert [(v.value, v.count) for v in result.facets[field]] == expected, text
 
 
@@ -174,8 +175,10 @@ def test_many_valued_counts_follow_a_filter_on_another_facet(many_valued):
     engine, docs = many_valued
     chosen = [d for d in docs if "Author C" in values_of(d, "author_facet")]
     truth = Counter(v for doc in chosen for v in values_of(doc, "library"))
-    result = engine.search(SearchRequest(filters=(("author_facet", ("Author C",)),),
-                                         facets=("library",), facet_size=100, limit=0))
+    result = engine.search(
+        SearchRequest(
+            filters=(("author_facet", ("Author C",)),), facets=("library",), facet_size=100, limit=0
+        )
+    )
     assert result.total == len(chosen)
     assert {v.value: v.count for v in result.facets["library"]} == dict(truth)
-

@@ -42,9 +42,13 @@ def oai_schema(tmp_path_factory) -> etree.XMLSchema:
     """OAI-PMH.xsd validating payloads strictly, with oai_dc and MARC21slim loaded beside it."""
     schemas = shared("schemas")
     wrapper = tmp_path_factory.mktemp("xsd") / "all.xsd"
-    wrapper.write_text(WRAPPER.format(oai=(schemas / "OAI-PMH.xsd").as_uri(),
-                                      dc=(schemas / "oai_dc.xsd").as_uri(),
-                                      marc=(schemas / "MARC21slim.xsd").as_uri()))
+    wrapper.write_text(
+        WRAPPER.format(
+            oai=(schemas / "OAI-PMH.xsd").as_uri(),
+            dc=(schemas / "oai_dc.xsd").as_uri(),
+            marc=(schemas / "MARC21slim.xsd").as_uri(),
+        )
+    )
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(_LocalXmlXsd(schemas / "xml.xsd"))
     return etree.XMLSchema(etree.parse(str(wrapper), parser))
@@ -58,6 +62,7 @@ def validate(oai_schema):
         if not oai_schema.validate(doc):
             raise AssertionError(f"invalid response: {oai_schema.error_log}\n{data[:1500]!r}")
         return doc
+
     return check
 
 
@@ -72,9 +77,14 @@ def build_catalogue(root: Path, records: int = 500, seed: int = 11):
     from lantern.sample.generate import generate_consortium
 
     generated = generate_consortium(root / "gen", records=records, libraries=3, seed=seed)
-    settings = load_settings(environ={}, data_dir=root / "data", workers=0,
-                             libraries=generated.libraries_toml, base_url=BASE_URL,
-                             secret_key="feed-tests")
+    settings = load_settings(
+        environ={},
+        data_dir=root / "data",
+        workers=0,
+        libraries=generated.libraries_toml,
+        base_url=BASE_URL,
+        secret_key="feed-tests",
+    )
     for code, path in generated.files.items():
         quiet_load(settings, code, [path])
     return settings, generated

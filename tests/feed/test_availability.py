@@ -34,20 +34,32 @@ def pick(docs, wanted: str) -> dict:
 
 
 def test_get_availability_answers_a_results_page_in_one_request(client, docs):
-    available, on_loan, online = pick(docs, "available"), pick(docs, "on_loan"), pick(docs,
-                                                                                      "online")
+    available, on_loan, online = (
+        pick(docs, "available"),
+        pick(docs, "on_loan"),
+        pick(docs, "online"),
+    )
     ids = [available["id"], on_loan["id"], online["id"], "NOPE.404"]
-    response = client.get("/ilsdi", query_string={"service": "GetAvailability",
-                                                  "id": " ".join(ids), "id_type": "bib"})
+    response = client.get(
+        "/ilsdi", query_string={"service": "GetAvailability", "id": " ".join(ids), "id_type": "bib"}
+    )
     assert response.status_code == 200 and response.mimetype == "text/xml"
     root = etree.fromstring(response.data)
     assert root.tag == f"{DLF}collection"
     records = root.findall(f"{DLF}record")
     assert [r.find(f"{DLF}bibliographic").get("id") for r in records] == ids
-    status = {r.find(f"{DLF}bibliographic").get("id"):
-              r.findtext(f"{DLF}simpleavailability/{DLF}availabilitystatus") for r in records}
-    assert status == {available["id"]: "available", on_loan["id"]: "not available",
-                      online["id"]: "available", "NOPE.404": "unknown"}
+    status = {
+        r.find(f"{DLF}bibliographic").get("id"): r.findtext(
+            f"{DLF}simpleavailability/{DLF}availabilitystatus"
+        )
+        for r in records
+    }
+    assert status == {
+        available["id"]: "available",
+        on_loan["id"]: "not available",
+        online["id"]: "available",
+        "NOPE.404": "unknown",
+    }
     first = records[0]
     items = first.findall(f"{DLF}items/{DLF}item")
     assert len(items) == len(available["holdings"])
@@ -62,12 +74,19 @@ def test_get_availability_answers_a_results_page_in_one_request(client, docs):
 def test_item_ids_from_the_bib_answer_can_be_asked_for_directly(client, docs):
     doc = pick(docs, "on_loan")
     item_id = f"{doc['id']}:{doc['holdings'][0]['item_id']}"
-    response = client.get("/ilsdi", query_string={"service": "GetAvailability",
-                                                  "id": f"{item_id}+{doc['id']}:nope",
-                                                  "id_type": "item"})
+    response = client.get(
+        "/ilsdi",
+        query_string={
+            "service": "GetAvailability",
+            "id": f"{item_id}+{doc['id']}:nope",
+            "id_type": "item",
+        },
+    )
     root = etree.fromstring(response.data)
-    found = [i.findtext(f"{DLF}simpleavailability/{DLF}availabilitystatus")
-             for i in root.iter(f"{DLF}item")]
+    found = [
+        i.findtext(f"{DLF}simpleavailability/{DLF}availabilitystatus")
+        for i in root.iter(f"{DLF}item")
+    ]
     assert found == ["not available", "unknown"]
 
 
@@ -79,11 +98,15 @@ def test_json_twin_says_the_same(client, docs):
     assert body["records"][0]["items"][0]["call_number"] == doc["holdings"][0]["call_number"]
 
 
-@pytest.mark.parametrize("query", [{"service": "GetRecords", "id": "X.1"},
-                                   {"service": "GetAvailability", "id": ""},
-                                   {"service": "GetAvailability", "id": "X.1", "id_type": "isbn"},
-                                   {"service": "GetAvailability", "id": " ".join(
-                                       f"X.{n}" for n in range(201))}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"service": "GetRecords", "id": "X.1"},
+        {"service": "GetAvailability", "id": ""},
+        {"service": "GetAvailability", "id": "X.1", "id_type": "isbn"},
+        {"service": "GetAvailability", "id": " ".join(f"X.{n}" for n in range(201))},
+    ],
+)
 def test_bad_requests_are_refused_with_a_reason(client, query):
     response = client.get("/ilsdi", query_string=query)
     assert response.status_code == 400

@@ -28,8 +28,12 @@ def exported(tmp_path_factory):
 
 def run(settings, *args):
     env = {"LANTERN_LIBRARIES": str(settings.libraries)}
-    result = CliRunner().invoke(main, ["--data-dir", str(settings.data_dir), "export", *args],
-                                env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["--data-dir", str(settings.data_dir), "export", *args],
+        env=env,
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -57,7 +61,8 @@ def test_binary_marc21_rereads_with_pymarc_with_every_holding_and_link(exported,
         assert record.leader[9] == "a"
         assert len(record.get_fields("852")) == len(display["holdings"])
         assert [f["u"] for f in record.get_fields("856")] == [
-            a["url"] for link in display.get("links", []) for a in link["access"]]
+            a["url"] for link in display.get("links", []) for a in link["access"]
+        ]
     raw = out.read_bytes()
     assert raw.count(b"\x1d") == len(records)
     tsv = (tmp_path / "all.mrc.locations.tsv").read_text(encoding="utf-8").splitlines()
@@ -67,8 +72,7 @@ def test_binary_marc21_rereads_with_pymarc_with_every_holding_and_link(exported,
     assert ("RDEWON", "Wonford Library", "site") in rows
 
 
-def test_marcxml_of_one_library_validates_and_holds_only_its_titles(exported, tmp_path,
-                                                                     oai_schema):
+def test_marcxml_of_one_library_validates_and_holds_only_its_titles(exported, tmp_path, oai_schema):
     out = tmp_path / "kvh.xml"
     run(exported, "--format", "marcxml", "--library", "kvh", "-q", str(out))
     doc = etree.parse(str(out))
@@ -80,8 +84,9 @@ def test_marcxml_of_one_library_validates_and_holds_only_its_titles(exported, tm
 def test_jsonl_reads_back_as_marc_in_json(exported, tmp_path):
     out = tmp_path / "all.jsonl"
     run(exported, "--format", "jsonl", "-q", str(out))
-    records = list(pymarc.JSONReader(out.read_text(encoding="utf-8").replace("\n", ",")
-                                     .rstrip(",").join("[]")))
+    records = list(
+        pymarc.JSONReader(out.read_text(encoding="utf-8").replace("\n", ",").rstrip(",").join("[]"))
+    )
     assert len(records) == len(live_docs(exported))
     assert all(r["245"] is not None for r in records)
 
@@ -90,8 +95,11 @@ def test_since_exports_only_changes_and_lists_deletions(exported, tmp_path):
     time.sleep(1.1)
     since = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     time.sleep(1.1)
-    victim = next(d for d in live_docs(exported, "NMH").values()
-                  if [m["library"] for m in d["members"]] == ["NMH"])
+    victim = next(
+        d
+        for d in live_docs(exported, "NMH").values()
+        if [m["library"] for m in d["members"]] == ["NMH"]
+    )
     delete_records(exported, "NMH", [victim["members"][0]["record_id"]], log=lambda *a: None)
     out, deletes = tmp_path / "delta.mrc", tmp_path / "deletes.txt"
     run(exported, "--since", since, "--deletes", str(deletes), "-q", str(out))
@@ -107,6 +115,15 @@ def test_since_exports_only_changes_and_lists_deletions(exported, tmp_path):
 
 
 def test_a_bad_since_is_a_usage_error(exported, tmp_path):
-    result = CliRunner().invoke(main, ["--data-dir", str(exported.data_dir), "export",
-                                       "--since", "last tuesday", str(tmp_path / "x.mrc")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "--data-dir",
+            str(exported.data_dir),
+            "export",
+            "--since",
+            "last tuesday",
+            str(tmp_path / "x.mrc"),
+        ],
+    )
     assert result.exit_code != 0 and "--since" in result.output

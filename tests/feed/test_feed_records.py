@@ -49,12 +49,20 @@ def test_every_real_record_validates_in_both_formats_over_all_pages(real_catalog
                 break
             args = {"verb": "ListRecords", "resumptionToken": token}
         assert count >= 250
-    doc = validate(client.get("/oai", query_string={
-        "verb": "ListRecords", "metadataPrefix": "marc21", "set": "library:EVG"}).data)
+    doc = validate(
+        client.get(
+            "/oai",
+            query_string={"verb": "ListRecords", "metadataPrefix": "marc21", "set": "library:EVG"},
+        ).data
+    )
     links = doc.findall(f".//{MARC}datafield[@tag='856']/{MARC}subfield[@code='u']")
     assert links and all(u.text.startswith("https://ezproxy.example.nhs.uk/") for u in links)
-    doc = validate(client.get("/oai", query_string={
-        "verb": "ListRecords", "metadataPrefix": "marc21", "set": "library:UVA"}).data)
+    doc = validate(
+        client.get(
+            "/oai",
+            query_string={"verb": "ListRecords", "metadataPrefix": "marc21", "set": "library:UVA"},
+        ).data
+    )
     assert doc.findall(f".//{MARC}datafield[@tag='852']/{MARC}subfield[@code='h']")
 
 
@@ -72,23 +80,48 @@ def test_a_record_with_control_characters_stays_well_formed(real_catalogue, vali
     quiet_load(settings, "UVA", [path])
     client = create_app(settings=settings, test_config={"TESTING": True}).test_client()
     for prefix in ("marc21", "oai_dc"):
-        response = client.get("/oai", query_string={
-            "verb": "GetRecord", "metadataPrefix": prefix,
-            "identifier": "oai:hub.example.nhs.uk:UVA.CTRL1"})
+        response = client.get(
+            "/oai",
+            query_string={
+                "verb": "GetRecord",
+                "metadataPrefix": prefix,
+                "identifier": "oai:hub.example.nhs.uk:UVA.CTRL1",
+            },
+        )
         doc = validate(response.data)
         text = "".join(doc.itertext())
         assert "Control characters[0m in the title" in text
 
 
 def test_hostile_text_is_stripped_from_xml_and_binary_marc(validate):
-    display = {"id": "LIB.1", "title": HOSTILE, "format": "Book", "year": 2020,
-               "authors": [{"name": "Smith, Jo\x1b", "role": ["author"], "type": "personal",
-                            "main": True}],
-               "holdings": [{"library": "LIB", "site": "S\x1d1", "location": "GEN",
-                             "call_number": "WB\x1f 100", "item_id": "1", "status": "on_loan",
-                             "due_date": "2026-02-01"}],
-               "links": [{"url": "https://x.org/a?b=1&c=2", "label": "Online", "kind": "fulltext",
-                          "access": [{"library": "LIB", "url": "https://x.org/a?b=1&c=2"}]}]}
+    display = {
+        "id": "LIB.1",
+        "title": HOSTILE,
+        "format": "Book",
+        "year": 2020,
+        "authors": [
+            {"name": "Smith, Jo\x1b", "role": ["author"], "type": "personal", "main": True}
+        ],
+        "holdings": [
+            {
+                "library": "LIB",
+                "site": "S\x1d1",
+                "location": "GEN",
+                "call_number": "WB\x1f 100",
+                "item_id": "1",
+                "status": "on_loan",
+                "due_date": "2026-02-01",
+            }
+        ],
+        "links": [
+            {
+                "url": "https://x.org/a?b=1&c=2",
+                "label": "Online",
+                "kind": "fulltext",
+                "access": [{"library": "LIB", "url": "https://x.org/a?b=1&c=2"}],
+            }
+        ],
+    }
     record = record_from_document(display, org_code="T", datestamp=1_700_000_000)
     xml = to_marcxml(record)
     parsed = etree.fromstring(xml.encode("utf-8"))
@@ -104,8 +137,17 @@ def test_hostile_text_is_stripped_from_xml_and_binary_marc(validate):
 
 
 def test_binary_records_over_the_size_limits_still_reread(validate):
-    holdings = [{"library": "BIG", "site": "MAIN", "location": "GEN", "call_number": "W" * 50,
-                 "item_id": f"{n:08d}", "status": "available"} for n in range(2000)]
+    holdings = [
+        {
+            "library": "BIG",
+            "site": "MAIN",
+            "location": "GEN",
+            "call_number": "W" * 50,
+            "item_id": f"{n:08d}",
+            "status": "available",
+        }
+        for n in range(2000)
+    ]
     display = {"id": "BIG.1", "title": "Long " * 4000, "format": "Book", "holdings": holdings}
     binary = to_iso2709(record_from_document(display, datestamp=0))
     assert len(binary) <= 99999

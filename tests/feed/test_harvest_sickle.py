@@ -59,8 +59,9 @@ def single_member_docs(settings, code: str) -> list[dict]:
     while batch := engine.scan(after, 500):
         docs += batch
         after = batch[-1]["id"]
-    return [d for d in docs if [m["library"] for m in d["members"]] == [code]
-            and d["format"] == "Book"]
+    return [
+        d for d in docs if [m["library"] for m in d["members"]] == [code] and d["format"] == "Book"
+    ]
 
 
 def write(path, records: list[pymarc.Record]):
@@ -76,8 +77,7 @@ def change_add_delete(settings, generated, tmp_path) -> dict[str, str]:
     targets = single_member_docs(settings, "RDE")
     changed_doc, deleted_doc = targets[0], targets[1]
     retitle(settings, generated, tmp_path, "RDE", changed_doc)
-    delete_records(settings, "RDE", [deleted_doc["members"][0]["record_id"]],
-                   log=lambda *a: None)
+    delete_records(settings, "RDE", [deleted_doc["members"][0]["record_id"]], log=lambda *a: None)
     return {"changed": changed_doc["id"], "deleted": deleted_doc["id"], "added": "RDE.FEEDNEW1"}
 
 
@@ -89,9 +89,13 @@ def retitle(settings, generated, tmp_path, code: str, doc: dict, add: bool = Tru
     added = pymarc.Record(leader=changed.leader)
     added.add_field(pymarc.Field(tag="001", data="FEEDNEW1"))
     added.add_field(pymarc.Field(tag="008", data=changed["008"].data))
-    added.add_field(pymarc.Field(
-        tag="245", indicators=["0", "0"],
-        subfields=[pymarc.Subfield("a", "Quokka husbandry for ward managers")]))
+    added.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=["0", "0"],
+            subfields=[pymarc.Subfield("a", "Quokka husbandry for ward managers")],
+        )
+    )
     batch = [changed, added] if add else [changed]
     quiet_load(settings, code, [write(tmp_path / f"delta-{code}.mrc", batch)])
 
@@ -104,8 +108,9 @@ def test_full_then_incremental_harvest_match_the_catalogue_exactly(tmp_path, ser
     full = harvest(server.url)
     state = store_state(settings)
     assert set(full) == set(state)
-    assert {i for i, (gone, _, _) in full.items() if gone} == {i for i, (_, g) in state.items()
-                                                                if g}
+    assert {i for i, (gone, _, _) in full.items() if gone} == {
+        i for i, (_, g) in state.items() if g
+    }
     engine = open_engine(settings)
     for doc_id, (gone, stamp, marc) in full.items():
         assert stamp == utc(state[doc_id][0])
@@ -126,7 +131,8 @@ def test_full_then_incremental_harvest_match_the_catalogue_exactly(tmp_path, ser
 
     merged = {**full, **delta}
     assert {i: gone for i, (gone, _, _) in merged.items()} == {
-        i: gone for i, (_, gone) in state.items()}
+        i: gone for i, (_, gone) in state.items()
+    }
     for doc_id, (gone, _, marc) in merged.items():
         if not gone:
             assert title_of(marc).startswith(engine.get(doc_id)["title"])

@@ -54,14 +54,16 @@ def error_code(doc) -> str | None:
 
 
 def test_identify_states_granularity_persistent_deletes_and_the_earliest_datestamp(
-        client, validate, store_rows):
+    client, validate, store_rows
+):
     doc = ask(client, validate, verb="Identify")
     ident = doc.find(f"{OAI}Identify")
     assert ident.findtext(f"{OAI}granularity") == "YYYY-MM-DDThh:mm:ssZ"
     assert ident.findtext(f"{OAI}deletedRecord") == "persistent"
     earliest = min(stamp for _, stamp, _, _ in store_rows)
     assert ident.findtext(f"{OAI}earliestDatestamp") == datetime.datetime.fromtimestamp(
-        int(earliest), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        int(earliest), datetime.UTC
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ident.findtext(f"{OAI}baseURL") == "https://hub.example.nhs.uk/oai"
     assert SECOND.fullmatch(doc.findtext(f"{OAI}responseDate"))
 
@@ -72,8 +74,7 @@ def test_list_metadata_formats_offers_oai_dc_and_marc21(client, validate, method
     prefixes = [e.text for e in doc.iter(f"{OAI}metadataPrefix")]
     assert prefixes == ["oai_dc", "marc21"]
     live = next(i for i, _, gone, _ in store_rows if not gone)
-    doc = ask(client, validate, method, verb="ListMetadataFormats",
-              identifier=f"oai:{HOST}:{live}")
+    doc = ask(client, validate, method, verb="ListMetadataFormats", identifier=f"oai:{HOST}:{live}")
     assert len(list(doc.iter(f"{OAI}metadataFormat"))) == 2
 
 
@@ -81,8 +82,9 @@ def test_list_sets_names_every_library_region_and_format_present(client, validat
     from indexer.libraries import load_consortium
 
     doc = ask(client, validate, verb="ListSets")
-    specs = {s.findtext(f"{OAI}setSpec"): s.findtext(f"{OAI}setName")
-             for s in doc.iter(f"{OAI}set")}
+    specs = {
+        s.findtext(f"{OAI}setSpec"): s.findtext(f"{OAI}setName") for s in doc.iter(f"{OAI}set")
+    }
     consortium = load_consortium(catalogue.libraries)
     for code, library in consortium.libraries.items():
         assert specs[f"library:{code}"] == library.name
@@ -92,7 +94,8 @@ def test_list_sets_names_every_library_region_and_format_present(client, validat
 
 @pytest.mark.parametrize("prefix", ["marc21", "oai_dc"])
 def test_get_record_of_a_held_title_carries_every_holding_and_proxied_links(
-        client, validate, catalogue, prefix):
+    client, validate, catalogue, prefix
+):
     from indexer.engine import open_engine
 
     engine = open_engine(catalogue)
@@ -100,8 +103,13 @@ def test_get_record_of_a_held_title_carries_every_holding_and_proxied_links(
     held = max(docs, key=lambda d: len(d["holdings"]))
     online = next(d for d in docs if d.get("links") and d["links"][0]["access"])
     for display in (held, online):
-        doc = ask(client, validate, verb="GetRecord", metadataPrefix=prefix,
-                  identifier=f"oai:{HOST}:{display['id']}")
+        doc = ask(
+            client,
+            validate,
+            verb="GetRecord",
+            metadataPrefix=prefix,
+            identifier=f"oai:{HOST}:{display['id']}",
+        )
         record = doc.find(f"{OAI}GetRecord/{OAI}record")
         assert record.findtext(f"{OAI}header/{OAI}identifier") == f"oai:{HOST}:{display['id']}"
         if prefix == "oai_dc":
@@ -113,18 +121,26 @@ def test_get_record_of_a_held_title_carries_every_holding_and_proxied_links(
         assert len(holdings) == len(display["holdings"])
         items = {f.findtext(f"{MARC}subfield[@code='p']") for f in holdings}
         assert items == {h["item_id"] for h in display["holdings"]}
-        urls = [f.findtext(f"{MARC}subfield[@code='u']")
-                for f in marc.findall(f"{MARC}datafield[@tag='856']")]
+        urls = [
+            f.findtext(f"{MARC}subfield[@code='u']")
+            for f in marc.findall(f"{MARC}datafield[@tag='856']")
+        ]
         assert urls == [a["url"] for link in display.get("links", []) for a in link["access"]]
         assert all(u.startswith("https://go.openathens.net/") for u in urls)
 
 
 def test_a_deleted_document_is_reported_with_status_deleted_and_no_metadata(
-        client, validate, store_rows):
+    client, validate, store_rows
+):
     gone = [(i, s) for i, s, deleted, _ in store_rows if deleted]
     assert gone, "merging the generated libraries leaves tombstones"
-    doc = ask(client, validate, verb="GetRecord", metadataPrefix="marc21",
-              identifier=f"oai:{HOST}:{gone[0][0]}")
+    doc = ask(
+        client,
+        validate,
+        verb="GetRecord",
+        metadataPrefix="marc21",
+        identifier=f"oai:{HOST}:{gone[0][0]}",
+    )
     header = doc.find(f"{OAI}GetRecord/{OAI}record/{OAI}header")
     assert header.get("status") == "deleted"
     assert doc.find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata") is None
@@ -139,36 +155,59 @@ ERRORS = [
     ({"verb": "ListRecords", "metadataPrefix": ["marc21", "oai_dc"]}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "marc21", "from": "2024-13-45"}, "badArgument"),
     ({"verb": "ListRecords", "metadataPrefix": "marc21", "from": "yesterday"}, "badArgument"),
-    ({"verb": "ListRecords", "metadataPrefix": "marc21", "from": "2024-01-01",
-      "until": "2024-02-01T00:00:00Z"}, "badArgument"),
-    ({"verb": "ListRecords", "metadataPrefix": "marc21", "from": "2024-02-01",
-      "until": "2024-01-01"}, "badArgument"),
+    (
+        {
+            "verb": "ListRecords",
+            "metadataPrefix": "marc21",
+            "from": "2024-01-01",
+            "until": "2024-02-01T00:00:00Z",
+        },
+        "badArgument",
+    ),
+    (
+        {
+            "verb": "ListRecords",
+            "metadataPrefix": "marc21",
+            "from": "2024-02-01",
+            "until": "2024-01-01",
+        },
+        "badArgument",
+    ),
     ({"verb": "ListRecords", "metadataPrefix": "marc21", "colour": "blue"}, "badArgument"),
-    ({"verb": "ListRecords", "metadataPrefix": "marc21", "resumptionToken": "x"},
-     "badArgument"),
+    ({"verb": "ListRecords", "metadataPrefix": "marc21", "resumptionToken": "x"}, "badArgument"),
     ({"verb": "GetRecord", "metadataPrefix": "marc21"}, "badArgument"),
     ({"verb": "ListRecords", "resumptionToken": "not-a-token"}, "badResumptionToken"),
     ({"verb": "ListSets", "resumptionToken": "abc"}, "badResumptionToken"),
     ({"verb": "ListRecords", "metadataPrefix": "mods"}, "cannotDisseminateFormat"),
-    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": f"oai:{HOST}:NOPE.1"},
-     "idDoesNotExist"),
-    ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere.org:X.1"},
-     "idDoesNotExist"),
+    (
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": f"oai:{HOST}:NOPE.1"},
+        "idDoesNotExist",
+    ),
+    (
+        {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere.org:X.1"},
+        "idDoesNotExist",
+    ),
     ({"verb": "ListMetadataFormats", "identifier": f"oai:{HOST}:NOPE.1"}, "idDoesNotExist"),
-    ({"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": "a b<c>&\"d"},
-     "idDoesNotExist"),
-    ({"verb": "ListRecords", "metadataPrefix": "marc21", "until": "1990-01-01"},
-     "noRecordsMatch"),
-    ({"verb": "ListIdentifiers", "metadataPrefix": "marc21", "set": "library:NOWHERE"},
-     "noRecordsMatch"),
-    ({"verb": "ListIdentifiers", "metadataPrefix": "marc21", "from": "2999-01-01T00:00:00Z"},
-     "noRecordsMatch"),
+    (
+        {"verb": "GetRecord", "metadataPrefix": "marc21", "identifier": 'a b<c>&"d'},
+        "idDoesNotExist",
+    ),
+    ({"verb": "ListRecords", "metadataPrefix": "marc21", "until": "1990-01-01"}, "noRecordsMatch"),
+    (
+        {"verb": "ListIdentifiers", "metadataPrefix": "marc21", "set": "library:NOWHERE"},
+        "noRecordsMatch",
+    ),
+    (
+        {"verb": "ListIdentifiers", "metadataPrefix": "marc21", "from": "2999-01-01T00:00:00Z"},
+        "noRecordsMatch",
+    ),
 ]
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize(("args", "code"), ERRORS, ids=[f"{c}-{i}" for i, (_, c) in
-                                                        enumerate(ERRORS)])
+@pytest.mark.parametrize(
+    ("args", "code"), ERRORS, ids=[f"{c}-{i}" for i, (_, c) in enumerate(ERRORS)]
+)
 def test_errors_are_schema_valid_with_the_right_code(client, validate, method, args, code):
     doc = ask(client, validate, method, **args)
     assert error_code(doc) == code
@@ -181,17 +220,24 @@ def test_a_tampered_or_expired_token_is_refused(client, validate, app):
     doc = ask(client, validate, verb="ListIdentifiers", metadataPrefix="oai_dc")
     token = doc.findtext(f".//{OAI}resumptionToken")
     tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
-    assert error_code(ask(client, validate, verb="ListIdentifiers",
-                          resumptionToken=tampered)) == "badResumptionToken"
+    assert (
+        error_code(ask(client, validate, verb="ListIdentifiers", resumptionToken=tampered))
+        == "badResumptionToken"
+    )
     provider = app.extensions["lantern_oai"]
     cursor = tokens.decode(token, provider.key)
-    old = tokens.encode(dataclasses.replace(cursor, expires=cursor.expires - 2 * 86400),
-                        provider.key)
-    assert error_code(ask(client, validate, verb="ListIdentifiers",
-                          resumptionToken=old)) == "badResumptionToken"
+    old = tokens.encode(
+        dataclasses.replace(cursor, expires=cursor.expires - 2 * 86400), provider.key
+    )
+    assert (
+        error_code(ask(client, validate, verb="ListIdentifiers", resumptionToken=old))
+        == "badResumptionToken"
+    )
     # a ListIdentifiers token is not a ListRecords one
-    assert error_code(ask(client, validate, verb="ListRecords",
-                          resumptionToken=token)) == "badResumptionToken"
+    assert (
+        error_code(ask(client, validate, verb="ListRecords", resumptionToken=token))
+        == "badResumptionToken"
+    )
 
 
 def test_sets_switched_off_answer_no_set_hierarchy(app, validate):
@@ -199,12 +245,20 @@ def test_sets_switched_off_answer_no_set_hierarchy(app, validate):
     if provider is None:
         app.test_client().get("/oai?verb=Identify")
         provider = app.extensions["lantern_oai"]
-    without = type(provider)(dataclasses.replace(provider.repo, sets=False), provider.store,
-                             provider.engine, provider.consortium, provider.key)
+    without = type(provider)(
+        dataclasses.replace(provider.repo, sets=False),
+        provider.store,
+        provider.engine,
+        provider.consortium,
+        provider.key,
+    )
     doc = validate(without.respond([("verb", "ListSets")]))
     assert error_code(doc) == "noSetHierarchy"
-    doc = validate(without.respond([("verb", "ListIdentifiers"), ("metadataPrefix", "oai_dc"),
-                                    ("set", "library:RDE")]))
+    doc = validate(
+        without.respond(
+            [("verb", "ListIdentifiers"), ("metadataPrefix", "oai_dc"), ("set", "library:RDE")]
+        )
+    )
     assert error_code(doc) == "noSetHierarchy"
 
 
@@ -220,16 +274,23 @@ def walk(client, validate, verb, **args):
         token = doc.find(f".//{OAI}resumptionToken")
         if token is None:
             return headers, tokens_seen
-        tokens_seen.append((int(token.get("cursor")), int(token.get("completeListSize")),
-                            token.text, token.get("expirationDate"),
-                            doc.findtext(f"{OAI}responseDate")))
+        tokens_seen.append(
+            (
+                int(token.get("cursor")),
+                int(token.get("completeListSize")),
+                token.text,
+                token.get("expirationDate"),
+                doc.findtext(f"{OAI}responseDate"),
+            )
+        )
         if not token.text:
             return headers, tokens_seen
         doc = ask(client, validate, verb=verb, resumptionToken=token.text)
 
 
 def test_flow_control_pages_of_100_with_cursor_size_and_an_empty_last_token(
-        client, validate, store_rows):
+    client, validate, store_rows
+):
     headers, seen = walk(client, validate, "ListIdentifiers", metadataPrefix="oai_dc")
     ids = [h.findtext(f"{OAI}identifier") for h in headers]
     assert len(ids) == len(set(ids)) == len(store_rows)
@@ -237,8 +298,9 @@ def test_flow_control_pages_of_100_with_cursor_size_and_an_empty_last_token(
     assert {size for _, size, *_ in seen} == {len(store_rows)}
     assert seen[-1][2] is None, "the last page carries an empty <resumptionToken/>"
     for _, _, _token, expires, responded in seen[:-1]:
-        lifetime = (datetime.datetime.fromisoformat(expires) -
-                    datetime.datetime.fromisoformat(responded))
+        lifetime = datetime.datetime.fromisoformat(expires) - datetime.datetime.fromisoformat(
+            responded
+        )
         assert lifetime >= datetime.timedelta(hours=24)
         assert "-" not in ids[0].split(":", 2)[2]
 
@@ -248,8 +310,7 @@ def test_tokens_survive_a_restart_of_the_server(client, validate, catalogue):
 
     doc = ask(client, validate, verb="ListRecords", metadataPrefix="marc21")
     token = doc.findtext(f".//{OAI}resumptionToken")
-    restarted = create_app(settings=catalogue, test_config={"TESTING": True,
-                                                            "OAI_PAGE_SIZE": 100})
+    restarted = create_app(settings=catalogue, test_config={"TESTING": True, "OAI_PAGE_SIZE": 100})
     doc = ask(restarted.test_client(), validate, verb="ListRecords", resumptionToken=token)
     assert error_code(doc) is None
     assert len(list(doc.iter(f"{OAI}record"))) == 100
@@ -260,20 +321,23 @@ def test_day_and_second_granularity_select_the_same_records(client, validate, st
     when = datetime.datetime.fromtimestamp(int(stamp), datetime.UTC)
     second = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     expected = {i for i, s, _, _ in store_rows if int(s) <= int(stamp)}
-    headers, _ = walk(client, validate, "ListIdentifiers", metadataPrefix="oai_dc",
-                      until=second)
+    headers, _ = walk(client, validate, "ListIdentifiers", metadataPrefix="oai_dc", until=second)
     assert {h.findtext(f"{OAI}identifier").rsplit(":", 1)[1] for h in headers} == expected
     day = when.strftime("%Y-%m-%d")
-    headers, _ = walk(client, validate, "ListIdentifiers", metadataPrefix="oai_dc",
-                      **{"from": day, "until": day})
-    assert len(headers) == sum(1 for _, s, _, _ in store_rows
-                               if datetime.datetime.fromtimestamp(s, datetime.UTC)
-                               .strftime("%Y-%m-%d") == day)
+    headers, _ = walk(
+        client, validate, "ListIdentifiers", metadataPrefix="oai_dc", **{"from": day, "until": day}
+    )
+    assert len(headers) == sum(
+        1
+        for _, s, _, _ in store_rows
+        if datetime.datetime.fromtimestamp(s, datetime.UTC).strftime("%Y-%m-%d") == day
+    )
 
 
 def test_a_set_lists_only_its_library(client, validate, store_rows):
-    headers, _ = walk(client, validate, "ListIdentifiers", metadataPrefix="marc21",
-                      set="library:KVH")
+    headers, _ = walk(
+        client, validate, "ListIdentifiers", metadataPrefix="marc21", set="library:KVH"
+    )
     expected = {i for i, _, _, sets in store_rows if "library:KVH" in sets.split()}
     assert {h.findtext(f"{OAI}identifier").rsplit(":", 1)[1] for h in headers} == expected
     assert all("library:KVH" in [s.text for s in h.iter(f"{OAI}setSpec")] for h in headers)
@@ -285,14 +349,26 @@ def test_the_identifier_host_and_admin_email_are_settings(catalogue, validate, s
     from indexer.settings import load_settings
     from opac import create_app
 
-    environ = {"LANTERN_OAI_HOST": "union.example.org",
-               "LANTERN_OAI_ADMIN_EMAIL": "hub-team@example.org"}
-    own = load_settings(environ, data_dir=catalogue.data_dir, libraries=catalogue.libraries,
-                        base_url=catalogue.base_url, secret_key=catalogue.secret_key)
+    environ = {
+        "LANTERN_OAI_HOST": "union.example.org",
+        "LANTERN_OAI_ADMIN_EMAIL": "hub-team@example.org",
+    }
+    own = load_settings(
+        environ,
+        data_dir=catalogue.data_dir,
+        libraries=catalogue.libraries,
+        base_url=catalogue.base_url,
+        secret_key=catalogue.secret_key,
+    )
     client = create_app(settings=own, test_config={"TESTING": True}).test_client()
     doc = ask(client, validate, verb="Identify")
     assert doc.findtext(f"{OAI}Identify/{OAI}adminEmail") == "hub-team@example.org"
     live = next(i for i, _, gone, _ in store_rows if not gone)
-    doc = ask(client, validate, verb="GetRecord", metadataPrefix="oai_dc",
-              identifier=f"oai:union.example.org:{live}")
+    doc = ask(
+        client,
+        validate,
+        verb="GetRecord",
+        metadataPrefix="oai_dc",
+        identifier=f"oai:union.example.org:{live}",
+    )
     assert error_code(doc) is None

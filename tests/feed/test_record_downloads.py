@@ -42,17 +42,26 @@ def _content(record: pymarc.Record) -> tuple:
     field with its indicators and subfields, in order."""
     leader = str(record.leader)
     fields = tuple(
-        (f.tag, f.data) if f.is_control_field()
+        (f.tag, f.data)
+        if f.is_control_field()
         else (f.tag, f.indicator1, f.indicator2, tuple((s.code, s.value) for s in f.subfields))
-        for f in record.fields)
+        for f in record.fields
+    )
     return leader[5:12] + leader[17:], fields
 
 
 def _oai_marc21(client, doc_id: str) -> pymarc.Record:
-    response = client.get("/oai", query_string={
-        "verb": "GetRecord", "metadataPrefix": "marc21", "identifier": f"oai:{HOST}:{doc_id}"})
-    marc = etree.fromstring(response.data).find(f"{OAI}GetRecord/{OAI}record/{OAI}metadata"
-                                                f"/{MARC}record")
+    response = client.get(
+        "/oai",
+        query_string={
+            "verb": "GetRecord",
+            "metadataPrefix": "marc21",
+            "identifier": f"oai:{HOST}:{doc_id}",
+        },
+    )
+    marc = etree.fromstring(response.data).find(
+        f"{OAI}GetRecord/{OAI}record/{OAI}metadata/{MARC}record"
+    )
     return pymarc.parse_xml_to_array(io.BytesIO(etree.tostring(marc)))[0]
 
 
@@ -73,4 +82,5 @@ def test_record_page_marc_downloads_are_the_oai_marc21_record(client, documents,
         assert binary["001"].data == doc_id and binary["003"].data == consortium.code
         # Every copy at its library's code (not its name), as the Hub matches them.
         assert [f["a"] for f in binary.get_fields("852")] == [
-            h["library"] for h in display["holdings"]]
+            h["library"] for h in display["holdings"]
+        ]

@@ -86,8 +86,7 @@ def test_a_broken_format_table_is_a_rule_error(tmp_path):
         load_rules(rules, schemas_dir=schemas)
 
 
-def test_the_schemas_dir_is_passed_not_read_from_the_environment(tmp_path, monkeypatch,
-                                                                 one_record):
+def test_the_schemas_dir_is_passed_not_read_from_the_environment(tmp_path, monkeypatch, one_record):
     schemas = tmp_path / "schemas"
     shutil.copytree(SCHEMAS, schemas)
     # A librarian's edit to the code table in that directory shows up in the mapped record.

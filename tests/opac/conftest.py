@@ -27,8 +27,9 @@ def synonyms_dir(tmp_path_factory):
 def demo_app(tmp_path_factory, synonyms_dir):
     from lantern.demo import load_demo
 
-    settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("demo") / "instance",
-                             synonyms_dir=synonyms_dir)
+    settings = load_settings(
+        environ={}, data_dir=tmp_path_factory.mktemp("demo") / "instance", synonyms_dir=synonyms_dir
+    )
     settings = load_demo(settings, records=1500, libraries=6, log=lambda *a: None)
     app = create_app(settings=dataclasses.replace(settings))
     return app

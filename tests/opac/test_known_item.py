@@ -24,8 +24,11 @@ MAX_QUERIES = 600
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     marc = shared("marc")
-    files = sorted(p for p in marc.iterdir()
-                   if p.suffix in (".mrc", ".marc") and p.stat().st_size < MAX_FILE_BYTES)
+    files = sorted(
+        p
+        for p in marc.iterdir()
+        if p.suffix in (".mrc", ".marc") and p.stat().st_size < MAX_FILE_BYTES
+    )
     if len(files) < 20:
         pytest.skip("too few shared MARC files for a known-item evaluation")
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("known") / "instance")
@@ -49,13 +52,16 @@ def test_known_item_title_searches(loaded):
         query = doc["title"]
         found = loaded.search(SearchRequest(text=query, limit=10))
         ids = [h.id for h in found.hits]
-        if found.hits and normalise_title(found.hits[0].display.get("title") or "") \
-                == normalise_title(query):
+        if found.hits and normalise_title(
+            found.hits[0].display.get("title") or ""
+        ) == normalise_title(query):
             at1 += 1
         at10 += doc["id"] in ids
     n = len(items)
-    print(f"\nknown-item: {n} title queries over {len(docs)} records from the shared MARC files: "
-          f"success@1 {at1 / n:.3f}, success@10 {at10 / n:.3f}")
+    print(
+        f"\nknown-item: {n} title queries over {len(docs)} records from the shared MARC files: "
+        f"success@1 {at1 / n:.3f}, success@10 {at10 / n:.3f}"
+    )
     assert n >= 200
     assert at1 / n >= 0.97
     assert at10 / n >= 0.9

@@ -18,18 +18,35 @@ def hostile_record_file(path):
     rec.leader = pymarc.Leader("00000nam a2200000 a 4500")
     rec.add_field(pymarc.Field(tag="001", data="evil1"))
     rec.add_field(pymarc.Field(tag="008", data="240101s2024    enk           000 0 eng d"))
-    rec.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
-        pymarc.Subfield("a", "<script>alert('x')</script> Handbook of hostile titles")]))
-    rec.add_field(pymarc.Field(tag="856", indicators=pymarc.Indicators("4", "0"), subfields=[
-        pymarc.Subfield("u", "javascript:alert(1)"), pymarc.Subfield("z", "Click me")]))
+    rec.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[
+                pymarc.Subfield("a", "<script>alert('x')</script> Handbook of hostile titles")
+            ],
+        )
+    )
+    rec.add_field(
+        pymarc.Field(
+            tag="856",
+            indicators=pymarc.Indicators("4", "0"),
+            subfields=[
+                pymarc.Subfield("u", "javascript:alert(1)"),
+                pymarc.Subfield("z", "Click me"),
+            ],
+        )
+    )
     path.write_bytes(rec.as_marc())
     return path
 
 
 @pytest.fixture
 def app(settings, tmp_path):
-    files = [shared("marc", "solrmarc__uva_001-200.mrc"),
-             hostile_record_file(tmp_path / "hostile.mrc")]
+    files = [
+        shared("marc", "solrmarc__uva_001-200.mrc"),
+        hostile_record_file(tmp_path / "hostile.mrc"),
+    ]
     load_library(settings, "UVA", files, workers=0, progress=False, log=lambda *a: None)
     return create_app(settings=dataclasses.replace(settings))
 
@@ -51,8 +68,20 @@ def test_api_search_has_the_documented_shape(client):
     assert set(body) >= {"total", "page", "size", "results", "facets"}
     assert body["size"] == 5 and len(body["results"]) == 5
     r = body["results"][0]
-    assert set(r) >= {"id", "title", "subtitle", "authors", "year", "format", "isbn", "available",
-                      "members", "holdings", "links", "highlight"}
+    assert set(r) >= {
+        "id",
+        "title",
+        "subtitle",
+        "authors",
+        "year",
+        "format",
+        "isbn",
+        "available",
+        "members",
+        "holdings",
+        "links",
+        "highlight",
+    }
     assert set(r["members"][0]) == {"library", "record_id", "reason"}
     assert set(body["facets"]["library"][0]) == {"value", "label", "count", "selected"}
 
@@ -85,8 +114,25 @@ def test_bad_parameters_are_a_400_not_a_500(client):
     assert response.get_json()["status"] == 400
 
 
-HOSTILE = ['"unbalanced', "title:", ":::", "-", "OR OR", "*", "a/b\\c", "🦀🔥", "\x00null",
-           "isbn:", '"" ""', "((((", "author:\"", "x" * 10_000, "%00", "<script>", "NOT"]
+HOSTILE = [
+    '"unbalanced',
+    "title:",
+    ":::",
+    "-",
+    "OR OR",
+    "*",
+    "a/b\\c",
+    "🦀🔥",
+    "\x00null",
+    "isbn:",
+    '"" ""',
+    "((((",
+    'author:"',
+    "x" * 10_000,
+    "%00",
+    "<script>",
+    "NOT",
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE)
@@ -126,25 +172,56 @@ def many_copies_file(path, library_site: str, on_loan: int, available: int):
     rec.leader = pymarc.Leader("00000nam a2200000 a 4500")
     rec.add_field(pymarc.Field(tag="001", data=f"copies-{library_site}"))
     rec.add_field(pymarc.Field(tag="008", data="240101s2024    enk           000 0 eng d"))
-    rec.add_field(pymarc.Field(tag="020", indicators=pymarc.Indicators(" ", " "),
-                               subfields=[pymarc.Subfield("a", "9780198526636")]))
-    rec.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
-        pymarc.Subfield("a", "Textbook held in many copies")]))
+    rec.add_field(
+        pymarc.Field(
+            tag="020",
+            indicators=pymarc.Indicators(" ", " "),
+            subfields=[pymarc.Subfield("a", "9780198526636")],
+        )
+    )
+    rec.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[pymarc.Subfield("a", "Textbook held in many copies")],
+        )
+    )
     for n in range(on_loan + available):
         due = [pymarc.Subfield("q", "2030-01-31")] if n < on_loan else []
-        rec.add_field(pymarc.Field(tag="952", indicators=pymarc.Indicators(" ", " "), subfields=[
-            pymarc.Subfield("a", library_site), pymarc.Subfield("b", library_site),
-            pymarc.Subfield("o", f"WB 100 C{n:02d}"), pymarc.Subfield("p", f"{library_site}{n}"),
-            *due]))
+        rec.add_field(
+            pymarc.Field(
+                tag="952",
+                indicators=pymarc.Indicators(" ", " "),
+                subfields=[
+                    pymarc.Subfield("a", library_site),
+                    pymarc.Subfield("b", library_site),
+                    pymarc.Subfield("o", f"WB 100 C{n:02d}"),
+                    pymarc.Subfield("p", f"{library_site}{n}"),
+                    *due,
+                ],
+            )
+        )
     path.write_bytes(rec.as_marc())
     return path
 
 
 def test_a_result_lists_a_few_copies_of_each_library_and_the_record_all(settings, tmp_path):
-    load_library(settings, "LIBA", [many_copies_file(tmp_path / "a.mrc", "A", 10, 2)],
-                 workers=0, progress=False, log=lambda *a: None)
-    load_library(settings, "LIBB", [many_copies_file(tmp_path / "b.mrc", "B", 8, 0)],
-                 workers=0, progress=False, log=lambda *a: None)
+    load_library(
+        settings,
+        "LIBA",
+        [many_copies_file(tmp_path / "a.mrc", "A", 10, 2)],
+        workers=0,
+        progress=False,
+        log=lambda *a: None,
+    )
+    load_library(
+        settings,
+        "LIBB",
+        [many_copies_file(tmp_path / "b.mrc", "B", 8, 0)],
+        workers=0,
+        progress=False,
+        log=lambda *a: None,
+    )
     client = create_app(settings=dataclasses.replace(settings)).test_client()
     (result,) = client.get("/api/v1/search?q=textbook held in many copies").get_json()["results"]
     assert result["holdings_total"] == 20
@@ -152,7 +229,9 @@ def test_a_result_lists_a_few_copies_of_each_library_and_the_record_all(settings
     assert [h["library"] for h in copies] == ["LIBA"] * 5 + ["LIBB"] * 5
     # The two copies on LIBA's shelf are among the five, and the copies keep their order.
     assert [h["call_number"] for h in copies if h["status"] == "available"] == [
-        "WB 100 C10", "WB 100 C11"]
+        "WB 100 C10",
+        "WB 100 C11",
+    ]
     assert [h["call_number"] for h in copies[:3]] == ["WB 100 C00", "WB 100 C01", "WB 100 C02"]
     record = client.get(f"/api/v1/records/{result['id']}").get_json()
     assert len(record["holdings"]) == record["holdings_total"] == 20

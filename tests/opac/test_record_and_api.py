@@ -54,15 +54,17 @@ def test_citations_and_marc_downloads_are_built_from_the_record(demo):
     xml = demo.get(f"/record/{hit['id']}/export/xml").data
     etree.fromstring(xml)  # well formed
     parsed = pymarc.parse_xml_to_array(io.BytesIO(xml))[0]
-    binary = next(pymarc.MARCReader(demo.get(f"/record/{hit['id']}/export/mrc").data,
-                                    to_unicode=True))
+    binary = next(
+        pymarc.MARCReader(demo.get(f"/record/{hit['id']}/export/mrc").data, to_unicode=True)
+    )
     for rec in (parsed, binary):  # the OAI marc21 record: ISBD punctuation, 852 per copy
         assert rec.leader[9] == "a"
         assert rec["245"]["a"].removesuffix(" :").removesuffix(" /") == record["title"]
         assert len(rec.get_fields("852")) == len(record["holdings"])
     ebook = first(demo, q="", filter="format:E-book")
-    marc = next(pymarc.MARCReader(demo.get(f"/record/{ebook['id']}/export/mrc").data,
-                                  to_unicode=True))
+    marc = next(
+        pymarc.MARCReader(demo.get(f"/record/{ebook['id']}/export/mrc").data, to_unicode=True)
+    )
     assert len(marc.get_fields("856")) >= 1
     assert demo.get(f"/record/{hit['id']}/export/pdf").status_code == 404
 
@@ -89,7 +91,9 @@ def test_opensearch_description_and_atom_feed(demo):
     assert atom.mimetype == "application/atom+xml"
     feed = etree.fromstring(atom.data)
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
-    assert entries and "nursing" in entries[0].findtext("{http://www.w3.org/2005/Atom}title").lower()
+    assert (
+        entries and "nursing" in entries[0].findtext("{http://www.w3.org/2005/Atom}title").lower()
+    )
 
 
 def test_errors_have_one_json_shape(demo):

@@ -100,8 +100,11 @@ def test_matches_are_highlighted_only_with_engine_marks(demo):
     page = demo.get("/search?q=nursing").data.decode()
     assert "<mark>" in page
     # No other markup than <mark> comes from record text.
-    tags = set(re.findall(r"<(/?\w+)", "".join(v for r in body["results"]
-                                               for v in r["highlight"].values())))
+    tags = set(
+        re.findall(
+            r"<(/?\w+)", "".join(v for r in body["results"] for v in r["highlight"].values())
+        )
+    )
     assert tags <= {"mark", "/mark"}
 
 
@@ -139,8 +142,9 @@ def test_library_view_shows_that_library_first_and_widens_to_its_region(demo_app
     assert tree.xpath('//form[@role="search"]')[0].get("action") == f"/library/{code}/"
     scope_links = tree.xpath('//p[@class="scope-note"]//a')
     widen = next(a for a in scope_links if "Widen" in a.text_content())
-    wider_count = int(re.search(r"\(([\d,]+) result", widen.text_content()).group(1)
-                      .replace(",", ""))
+    wider_count = int(
+        re.search(r"\(([\d,]+) result", widen.text_content()).group(1).replace(",", "")
+    )
     own = api(demo, q="nursing", filter=f"library:{code}", size=1)["total"]
     region = api(demo, q="nursing", filter=f"region:{lib.region}", size=1)["total"]
     assert wider_count == region >= own
@@ -174,11 +178,14 @@ def test_the_reader_is_told_when_the_query_was_not_read_as_typed(demo):
     cut: both say so, in the API and on the page; an ordinary search says nothing."""
     assert api(demo, q="nursing care")["notices"] == []
     early = api(demo, q="e* nursing")["notices"]
-    assert early == ["A * needs at least 2 letters or digits before it: “e*” was searched "
-                     "as a whole word."]
+    assert early == [
+        "A * needs at least 2 letters or digits before it: “e*” was searched as a whole word."
+    ]
     assert "“x*”, “y*” were" in api(demo, q="title:x* OR y*")["notices"][0]
     long = api(demo, q="nursing " * 200)["notices"]
-    assert long == ["Only the first 1,000 characters of your search were used.",
-                    "Only the first 32 words of your search were used."]
+    assert long == [
+        "Only the first 1,000 characters of your search were used.",
+        "Only the first 32 words of your search were used.",
+    ]
     page = lxml_html.fromstring(demo.get("/search", query_string={"q": "e*"}).data)
     assert "“e*” was searched as a whole word" in page.xpath("string(//p[@class='notice'])")

@@ -35,9 +35,24 @@ def server(demo_app):
     port = free_port()
     env = {**os.environ, "LANTERN_LIBRARIES": str(settings.libraries)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "opac.server", "--data-dir", str(settings.data_dir),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "opac.server",
+            "--data-dir",
+            str(settings.data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -65,8 +80,9 @@ def test_it_runs_worker_processes(server):
     # The first answer comes from whichever worker booted first; give the other its moment.
     deadline = time.monotonic() + 30
     while True:
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)],
-                                  capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
         if len(children) >= 2 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -79,11 +95,20 @@ def test_errors_keep_their_json_shape(server):
     assert status == 400 and body["status"] == 400 and body["error"]
 
 
-
 def test_a_missing_index_is_one_clear_error(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "opac.server", "--data-dir", str(tmp_path / "nothing"),
-         "--port", str(free_port())],
-        capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "opac.server",
+            "--data-dir",
+            str(tmp_path / "nothing"),
+            "--port",
+            str(free_port()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "no search index" in done.stderr and "Worker failed to boot" not in done.stderr

@@ -17,8 +17,11 @@ def rules_of(tmp_path, text):
 
 
 def test_equivalent_one_way_and_multi_word_rules(tmp_path):
-    rules = rules_of(tmp_path, "# comment\nanaemia, anemia\nMI => myocardial infarction\n"
-                               "GORD, gastro-oesophageal reflux disease\n")
+    rules = rules_of(
+        tmp_path,
+        "# comment\nanaemia, anemia\nMI => myocardial infarction\n"
+        "GORD, gastro-oesophageal reflux disease\n",
+    )
     assert rules.alternatives("Anaemia") == ("anemia",)
     assert rules.alternatives("anemia") == ("anaemia",)
     assert rules.alternatives("mi") == ("myocardial infarction",)
@@ -41,11 +44,16 @@ def test_expansion_keeps_the_readers_words_and_leaves_exclusions_alone(tmp_path)
 
 def test_the_shipped_health_list_covers_spellings_lay_terms_and_abbreviations():
     rules = load_rules([REPO / "synonyms" / "health.txt"])
-    for term, other in [("oesophagus", "esophagus"), ("paediatric", "pediatric"),
-                        ("haemorrhage", "hemorrhage"), ("oedema", "edema"),
-                        ("heart attack", "myocardial infarction"),
-                        ("stroke", "cerebrovascular accident"), ("GORD", "GERD"),
-                        ("COPD", "chronic obstructive pulmonary disease")]:
+    for term, other in [
+        ("oesophagus", "esophagus"),
+        ("paediatric", "pediatric"),
+        ("haemorrhage", "hemorrhage"),
+        ("oedema", "edema"),
+        ("heart attack", "myocardial infarction"),
+        ("stroke", "cerebrovascular accident"),
+        ("GORD", "GERD"),
+        ("COPD", "chronic obstructive pulmonary disease"),
+    ]:
         assert other in rules.alternatives(term), term
 
 

@@ -34,22 +34,54 @@ class QueueHarness:
         self.prefix = f"lantern-test-{uuid.uuid4().hex[:10]}"
         self.client = client
         self.tmp_path = tmp_path
-        self.env = {**os.environ, "LANTERN_REDIS_URL": REDIS_URL,
-                    "LANTERN_QUEUE_PREFIX": self.prefix, "PYTHONPATH": str(REPO),
-                    "PYTHONUNBUFFERED": "1"}  # a killed worker's log is complete
+        self.env = {
+            **os.environ,
+            "LANTERN_REDIS_URL": REDIS_URL,
+            "LANTERN_QUEUE_PREFIX": self.prefix,
+            "PYTHONPATH": str(REPO),
+            "PYTHONUNBUFFERED": "1",
+        }  # a killed worker's log is complete
         self.workers: list[tuple[subprocess.Popen, Path]] = []
 
-    def start_worker(self, queues: str, concurrency: int, pool: str = "prefork",
-                     app: str = "indexer.queue.tasks", **env: str) -> subprocess.Popen:
+    def start_worker(
+        self,
+        queues: str,
+        concurrency: int,
+        pool: str = "prefork",
+        app: str = "indexer.queue.tasks",
+        **env: str,
+    ) -> subprocess.Popen:
         """A `celery -A APP worker` in its own process group (killed at the end); APP
         `tests.queue.slow_tasks` holds every map task a moment before it runs."""
         log = self.tmp_path / f"worker-{len(self.workers)}.log"
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues,
-             "-c", str(concurrency), "--pool", pool, "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-l", "info", "-n", f"w{len(self.workers)}-{self.prefix}@%h"],
-            cwd=REPO, env={**self.env, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                app,
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "--pool",
+                pool,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+                "-n",
+                f"w{len(self.workers)}-{self.prefix}@%h",
+            ],
+            cwd=REPO,
+            env={**self.env, **env},
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.workers.append((proc, log))
         return proc
 
@@ -67,11 +99,17 @@ class QueueHarness:
     def lantern(self, settings, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "lantern.cli", "--data-dir", str(settings.data_dir), *args],
-            cwd=REPO, env=self.env, capture_output=True, text=True, timeout=WAIT_SECONDS)
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=WAIT_SECONDS,
+        )
 
     def enqueue(self, settings, library: str, *files: Path, options: tuple = ()) -> str:
-        done = self.lantern(settings, "load", "--queue", "--library", library, *options,
-                            *map(str, files))
+        done = self.lantern(
+            settings, "load", "--queue", "--library", library, *options, *map(str, files)
+        )
         assert done.returncode == 0, done.stderr
         assert "one worker writes the index" in done.stdout
         return re.search(r"Queued load (\S+):", done.stdout).group(1)

@@ -20,8 +20,9 @@ FILES = [
 
 
 def summary(outcomes) -> list[tuple]:
-    return [(o.index, o.offset, o.kind, o.control_number, o.problem, o.content_hash)
-            for o in outcomes]
+    return [
+        (o.index, o.offset, o.kind, o.control_number, o.problem, o.content_hash) for o in outcomes
+    ]
 
 
 @pytest.mark.parametrize("parts", FILES, ids=[name for _, name in FILES])

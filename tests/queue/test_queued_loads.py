@@ -23,8 +23,9 @@ def in_process(settings, loads: dict[str, list]) -> dict[str, dict]:
 
 def task_ids(worker_log, event: str) -> set[str]:
     """Map tasks a worker's log says it `event` (received / succeeded)."""
-    return set(re.findall(r"indexer\.tasks\.map_batch\[([0-9a-f-]+)\] " + event,
-                          worker_log.read_text()))
+    return set(
+        re.findall(r"indexer\.tasks\.map_batch\[([0-9a-f-]+)\] " + event, worker_log.read_text())
+    )
 
 
 def holdings_count(docs: dict[str, dict]) -> int:
@@ -38,11 +39,14 @@ def consortium(tmp_path_factory):
 
 
 def test_four_map_workers_loading_overlapping_libraries_give_the_single_process_index(
-        harness, tmp_path, consortium):
+    harness, tmp_path, consortium
+):
     toml = consortium.libraries_toml
     queued = data_dir(tmp_path / "queued", toml.read_text())
-    expected = in_process(data_dir(tmp_path / "single", toml.read_text()),
-                          {code: [path] for code, path in consortium.files.items()})
+    expected = in_process(
+        data_dir(tmp_path / "single", toml.read_text()),
+        {code: [path] for code, path in consortium.files.items()},
+    )
     harness.start_worker("map", 4)
     # The documented writer: solo, building every flush of 100 records or more in a pool.
     writer = harness.start_worker("write", 1, pool="solo", LANTERN_QUEUE_POOL_FLUSH="100")
@@ -64,8 +68,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(harness, tmp_path):
     sample = generate_consortium(tmp_path / "gen", records=3000, libraries=2, seed=5)
     toml = sample.libraries_toml
     queued = data_dir(tmp_path / "queued", toml.read_text())
-    expected = in_process(data_dir(tmp_path / "single", toml.read_text()),
-                          {code: [path] for code, path in sample.files.items()})
+    expected = in_process(
+        data_dir(tmp_path / "single", toml.read_text()),
+        {code: [path] for code, path in sample.files.items()},
+    )
     slow = {"app": "tests.queue.slow_tasks", "LANTERN_QUEUE_VISIBILITY_TIMEOUT": "6"}
     doomed = harness.start_worker("map,write", 2, **slow)
     load_ids = [harness.enqueue(queued, code, path) for code, path in sample.files.items()]
@@ -77,7 +83,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(harness, tmp_path):
     harness.kill(doomed)  # SIGKILL to the worker and its pool children, batches in flight
     assert sum(harness.batches_done(i) for i in load_ids) < total
     in_flight = task_ids(harness.workers[0][1], "received") - task_ids(
-        harness.workers[0][1], "succeeded")
+        harness.workers[0][1], "succeeded"
+    )
     harness.start_worker("map,write", 2, **slow)
     harness.wait(*load_ids)
     # Every batch the dead worker held is delivered again (one whose work was stored before the
@@ -93,13 +100,19 @@ def test_a_worker_killed_mid_batch_loses_nothing(harness, tmp_path):
 
 
 def test_rejected_records_and_every_format_are_reported_as_in_process(harness, tmp_path):
-    files = {"UVA": [shared("malformed", "marc4j__bad_hathi_records.mrc"),
-                     shared("malformed", "marc4j__chabon-missing-subfield-code.xml")],
-             "UVB": [shared("marc", "solrmarc__uva_001-200.mrc")]}
+    files = {
+        "UVA": [
+            shared("malformed", "marc4j__bad_hathi_records.mrc"),
+            shared("malformed", "marc4j__chabon-missing-subfield-code.xml"),
+        ],
+        "UVB": [shared("marc", "solrmarc__uva_001-200.mrc")],
+    }
     queued = data_dir(tmp_path / "queued", LIBRARIES)
     single = data_dir(tmp_path / "single", LIBRARIES)
-    reports = {code: load_library(single, code, paths, progress=False, log=lambda *a: None)
-               for code, paths in files.items()}
+    reports = {
+        code: load_library(single, code, paths, progress=False, log=lambda *a: None)
+        for code, paths in files.items()
+    }
     harness.start_worker("map,write", 2)
     load_ids = {code: harness.enqueue(queued, code, *paths) for code, paths in files.items()}
     harness.wait(*load_ids.values())
@@ -109,9 +122,9 @@ def test_rejected_records_and_every_format_are_reported_as_in_process(harness, t
         assert state["loaded"] == report["loaded"]
         assert state["skipped"] == report["skipped"]
         # File names, not paths: the queue reports resolved paths (a linked data folder differs).
-        assert sorted((Path(r["file"]).name, r["record"], r["reason"])
-                      for r in state["rejected"]) == sorted(
-            (Path(r["file"]).name, r["record"], r["reason"]) for r in report["rejected"])
+        assert sorted(
+            (Path(r["file"]).name, r["record"], r["reason"]) for r in state["rejected"]
+        ) == sorted((Path(r["file"]).name, r["record"], r["reason"]) for r in report["rejected"])
     assert reports["UVA"].rejected  # the malformed files really had broken records
 
 
@@ -140,8 +153,9 @@ def test_replace_through_the_queue_withdraws_what_the_files_no_longer_hold(harne
     queued = data_dir(tmp_path / "queued", LIBRARIES)
     single = data_dir(tmp_path / "single", LIBRARIES)
     for path in (full, part):
-        load_library(single, "UVA", [path], progress=False, log=lambda *a: None,
-                     replace=path is part)
+        load_library(
+            single, "UVA", [path], progress=False, log=lambda *a: None, replace=path is part
+        )
     harness.start_worker("map,write", 2)
     harness.wait(harness.enqueue(queued, "UVA", full))
     replaced = harness.enqueue(queued, "UVA", part, options=("--replace",))
@@ -162,8 +176,10 @@ def test_a_failure_of_our_mapping_code_is_reported_apart_through_the_queue(harne
     schemas = tmp_path / "schemas"
     shutil.copytree(REPO / "schemas", schemas)
     with (schemas / "marc21.toml").open("a", encoding="utf-8") as rules:
-        rules.write('\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
-                    'steps = [{ step = "split_codes", width = 0 }]\n')
+        rules.write(
+            '\n[[rule]]\nfield = "language_codes"\nfrom = ["041a"]\n'
+            'steps = [{ step = "split_codes", width = 0 }]\n'
+        )
     settings = data_dir(tmp_path / "queued", LIBRARIES)
     harness.start_worker("map,write", 1)
     harness.env["LANTERN_SCHEMAS_DIR"] = str(schemas)

@@ -90,8 +90,13 @@ def _facet_aggs(qb: QueryBuilder, request: SearchRequest) -> dict[str, Any]:
     return aggs
 
 
-def read_answer(answer: dict[str, Any], request: SearchRequest, fields: dict[str, FieldDef],
-                relaxed: bool = False, fuzzy: bool = False) -> SearchResult:
+def read_answer(
+    answer: dict[str, Any],
+    request: SearchRequest,
+    fields: dict[str, FieldDef],
+    relaxed: bool = False,
+    fuzzy: bool = False,
+) -> SearchResult:
     by_score = request.sort not in SORTS
     hits = tuple(
         Hit(

@@ -136,12 +136,17 @@ class OpenSearchEngine:
             self._writer = BulkWriter(self.client, target, batch_size, retries, backoff)
 
     @classmethod
-    def from_settings(cls, settings, *, writer: bool = False,
-                      to_rebuild: bool = False) -> OpenSearchEngine:
+    def from_settings(
+        cls, settings, *, writer: bool = False, to_rebuild: bool = False
+    ) -> OpenSearchEngine:
         """The cluster at LANTERN_OPENSEARCH_URL. `to_rebuild` changes nothing: the alias
         never refuses an index built with other fields."""
-        return cls(settings.opensearch_url, writer=writer,
-                   fields=load_fields(settings.schemas_dir), synonyms_dir=settings.synonyms_dir)
+        return cls(
+            settings.opensearch_url,
+            writer=writer,
+            fields=load_fields(settings.schemas_dir),
+            synonyms_dir=settings.synonyms_dir,
+        )
 
     # --- indexes and the alias ----------------------------------------------------------
 

@@ -53,8 +53,18 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_.]+")  # ids the query parser takes unquoted
 
 class TantivyEngine:
     name = "tantivy"
-    capabilities = frozenset({base.FACETS, base.HIGHLIGHT, base.SORT, base.SCAN, base.RELAXED,
-                              base.PREFER_LIBRARY, base.SUGGEST, base.SPELLING})
+    capabilities = frozenset(
+        {
+            base.FACETS,
+            base.HIGHLIGHT,
+            base.SORT,
+            base.SCAN,
+            base.RELAXED,
+            base.PREFER_LIBRARY,
+            base.SUGGEST,
+            base.SPELLING,
+        }
+    )
 
     def __init__(
         self,
@@ -106,15 +116,22 @@ class TantivyEngine:
             self._writer = IndexWriter(self._index, self.path, heap_size, threads)
 
     @classmethod
-    def from_settings(cls, settings, *, writer: bool = False,
-                      to_rebuild: bool = False) -> TantivyEngine:
+    def from_settings(
+        cls, settings, *, writer: bool = False, to_rebuild: bool = False
+    ) -> TantivyEngine:
         """DATA_DIR/index, with the writer's threads and memory and the readers' facet cache."""
         if writer:
             ensure_live_index(settings.index_dir)
-        return cls(settings.index_dir, writer=writer, to_rebuild=to_rebuild,
-                   heap_size=settings.writer_heap_mb * 1_000_000,
-                   threads=settings.writer_threads, facet_cache=settings.facet_cache,
-                   fields=load_fields(settings.schemas_dir), synonyms_dir=settings.synonyms_dir)
+        return cls(
+            settings.index_dir,
+            writer=writer,
+            to_rebuild=to_rebuild,
+            heap_size=settings.writer_heap_mb * 1_000_000,
+            threads=settings.writer_threads,
+            facet_cache=settings.facet_cache,
+            fields=load_fields(settings.schemas_dir),
+            synonyms_dir=settings.synonyms_dir,
+        )
 
     # --- opening ------------------------------------------------------------------------
 
@@ -139,8 +156,9 @@ class TantivyEngine:
         self._target = link_target(self.path)
         self._index = index or open_index(self.path, self.fields, highlights_asked(self._ranking))
         self._schema = self._index.schema
-        self._stored = {name for name, options in schema_on_disk(self.path).items()
-                        if options.get("stored")}
+        self._stored = {
+            name for name, options in schema_on_disk(self.path).items() if options.get("stored")
+        }
         self._use_ranking(self._ranking)
         self._vocabulary = Vocabulary(self._schema, self.fields)
         self._stamp = self._meta_stamp()
@@ -331,9 +349,18 @@ class TantivyEngine:
         hits: tuple[Hit, ...] = ()
         if request.limit:
             docs = [(key, searcher.doc(addr)) for key, addr in found.hits]
-            marks = (highlights(searcher, plan.core, self._schema, self._highlight_fields,
-                                self._highlight_chars, [d for _, d in docs])
-                     if request.highlight else [{} for _ in docs])
+            marks = (
+                highlights(
+                    searcher,
+                    plan.core,
+                    self._schema,
+                    self._highlight_fields,
+                    self._highlight_chars,
+                    [d for _, d in docs],
+                )
+                if request.highlight
+                else [{} for _ in docs]
+            )
             hits = tuple(
                 Hit(
                     id=doc.get_first("id"),
@@ -348,8 +375,14 @@ class TantivyEngine:
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
         )
 
-    def _plan(self, parsed: ParsedQuery, request: SearchRequest, *, relaxed: bool = False,
-              fuzzy: bool = False) -> _Plan:
+    def _plan(
+        self,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        *,
+        relaxed: bool = False,
+        fuzzy: bool = False,
+    ) -> _Plan:
         qb = self._queries
         core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
         query = Query.boolean_query([(Occur.Must, core), *qb.filters(request)])

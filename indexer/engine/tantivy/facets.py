@@ -32,8 +32,9 @@ Counts = dict[str, tuple[FacetValue, ...]]
 
 
 class FacetCounter:
-    def __init__(self, fields: dict[str, FieldDef], segment_size: int,
-                 kept: int = KEPT_COUNTS) -> None:
+    def __init__(
+        self, fields: dict[str, FieldDef], segment_size: int, kept: int = KEPT_COUNTS
+    ) -> None:
         self.fields = fields
         self.segment_size = segment_size
         self.keep = max(0, kept)
@@ -72,12 +73,12 @@ class FacetCounter:
             elif key is None:
                 jobs.append(pool.submit(self.count, searcher, query, sizes))
             else:
-                jobs.append(pool.submit(self._count_and_keep, version, key, searcher, query,
-                                        sizes))
+                jobs.append(pool.submit(self._count_and_keep, version, key, searcher, query, sizes))
         return jobs
 
-    def _count_and_keep(self, version: tuple, key: tuple, searcher, query: Query,
-                        sizes: dict) -> Counts:
+    def _count_and_keep(
+        self, version: tuple, key: tuple, searcher, query: Query, sizes: dict
+    ) -> Counts:
         counted = self.count(searcher, query, sizes)
         with self._kept_lock:
             if version == self._kept_version:
@@ -108,8 +109,11 @@ class FacetCounter:
             # Each segment hands over only its segment_size most frequent values, so a value
             # can miss part of its count. Tantivy bounds that error; a facet whose bound is
             # not 0 is counted again keeping every value of every segment.
-            inexact = {name: size for name, size in sizes.items()
-                       if counted.get(name, {}).get("doc_count_error_upper_bound", 0)}
+            inexact = {
+                name: size
+                for name, size in sizes.items()
+                if counted.get(name, {}).get("doc_count_error_upper_bound", 0)
+            }
             if inexact:
                 counted.update(searcher.aggregate(query, terms_spec(inexact, EVERY_VALUE)))
         out: Counts = {}
@@ -149,13 +153,16 @@ def counting_key(query: Query, sizes: dict[str, int], text: str) -> tuple | None
     return hashlib.blake2b(described, digest_size=16).digest(), tuple(sorted(sizes.items()))
 
 
-def passes(queries: QueryBuilder, core: Query, request: SearchRequest
-           ) -> list[tuple[Query, dict[str, int]]]:
+def passes(
+    queries: QueryBuilder, core: Query, request: SearchRequest
+) -> list[tuple[Query, dict[str, int]]]:
     """(query, {facet: size}) for each counting pass a search needs (see `groups`)."""
     wanted = dict(request.facet_sizes)
     return [
-        (Query.boolean_query([(Occur.Must, core), *queries.filters(request, skip=skip)]),
-         {name: wanted.get(name, request.facet_size) for name in names})
+        (
+            Query.boolean_query([(Occur.Must, core), *queries.filters(request, skip=skip)]),
+            {name: wanted.get(name, request.facet_size) for name in names},
+        )
         for skip, names in groups(request)
     ]
 

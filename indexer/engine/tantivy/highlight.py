@@ -15,8 +15,14 @@ def highlights_asked(ranking: Ranking) -> list[str]:
     return [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights]
 
 
-def highlights(searcher: tantivy.Searcher, core: Query, schema: tantivy.Schema,
-               fields: list[str], max_chars: int, docs: list) -> list[dict[str, str]]:
+def highlights(
+    searcher: tantivy.Searcher,
+    core: Query,
+    schema: tantivy.Schema,
+    fields: list[str],
+    max_chars: int,
+    docs: list,
+) -> list[dict[str, str]]:
     """For each document, its marked fragment of each of `fields` that `core` matches."""
     marks: list[dict[str, str]] = [{} for _ in docs]
     if not docs:
@@ -35,6 +41,7 @@ def highlights(searcher: tantivy.Searcher, core: Query, schema: tantivy.Schema,
 def marked_html(fragment: str, ranges: list) -> str:
     """The fragment HTML-escaped with <mark> around each range (ranges are UTF-8 byte offsets)."""
     if fragment.isascii():  # byte offsets are character offsets: cut the text itself
+
         def cut(start, end=None):
             return fragment[start:end]
     else:
@@ -42,6 +49,7 @@ def marked_html(fragment: str, ranges: list) -> str:
 
         def cut(start, end=None):
             return raw[start:end].decode(errors="replace")
+
     parts, pos = [], 0
     for r in sorted(ranges, key=lambda r: r.start):
         if r.start < pos:

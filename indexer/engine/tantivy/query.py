@@ -165,16 +165,16 @@ class QueryBuilder:
                 self.schema, "year", tantivy.FieldType.Integer, node.start, node.end
             )
         if isinstance(node, AnyOf):
-            options = [
-                q for option in node.options if (q := self.node(option, fuzzy)) is not None
-            ]
+            options = [q for option in node.options if (q := self.node(option, fuzzy)) is not None]
             return _any(options) if options else None
         if isinstance(node, AllOf):
             parts = [q for part in node.parts if (q := self.node(part, fuzzy)) is not None]
             if not parts:
                 return None
-            return parts[0] if len(parts) == 1 else Query.boolean_query(
-                [(Occur.Must, q) for q in parts]
+            return (
+                parts[0]
+                if len(parts) == 1
+                else Query.boolean_query([(Occur.Must, q) for q in parts])
             )
         raise TypeError(f"unknown query node {node!r}")
 

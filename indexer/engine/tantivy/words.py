@@ -99,7 +99,11 @@ class Vocabulary:
         out = self._titles(searcher, text, tokens, per_kind)
         out += self._facet_values(searcher, tokens, "author", ["author_facet"], "author", per_kind)
         out += self._facet_values(
-            searcher, tokens, "subject", ["subject_mesh_facet", "subject_facet"], "subject",
+            searcher,
+            tokens,
+            "subject",
+            ["subject_mesh_facet", "subject_facet"],
+            "subject",
             per_kind,
         )
         return out[:limit]
@@ -116,13 +120,16 @@ class Vocabulary:
             return []
         key = normalise_title(text)
         starts = Query.regex_query(
-            self.schema, "title_exact",
+            self.schema,
+            "title_exact",
             "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in key) + ".*",
         )
-        query = Query.boolean_query([
-            (Occur.Must, self._prefix(self.twins[0], tokens)),
-            (Occur.Should, Query.const_score_query(starts, 10.0)),
-        ])
+        query = Query.boolean_query(
+            [
+                (Occur.Must, self._prefix(self.twins[0], tokens)),
+                (Occur.Should, Query.const_score_query(starts, 10.0)),
+            ]
+        )
         seen: set[str] = set()
         out = []
         for _, addr in searcher.search(query, limit * 4).hits:
@@ -135,8 +142,9 @@ class Vocabulary:
                 break
         return out
 
-    def _facet_values(self, searcher, tokens: list[str], text_field: str, facets: list[str],
-                      kind: str, limit: int) -> list[Suggestion]:
+    def _facet_values(
+        self, searcher, tokens: list[str], text_field: str, facets: list[str], kind: str, limit: int
+    ) -> list[Suggestion]:
         stems = [t for tok in tokens for t in analyse(tok, stem=True)] or tokens
         try:
             query = self._prefix(text_field, stems[:-1] + [tokens[-1]])

@@ -61,8 +61,9 @@ class IndexWriter:
         (self.directory / WRITER_INFO).unlink(missing_ok=True)
 
 
-def _lock(index: tantivy.Index, path: Path, info: Path, heap_size: int,
-          threads: int) -> tantivy.IndexWriter:
+def _lock(
+    index: tantivy.Index, path: Path, info: Path, heap_size: int, threads: int
+) -> tantivy.IndexWriter:
     threads = max(1, threads)
     # Tantivy refuses less than 15 MB of indexing memory per thread.
     heap_size = max(heap_size, MIN_HEAP_PER_THREAD * threads)
@@ -79,6 +80,13 @@ def _lock(index: tantivy.Index, path: Path, info: Path, heap_size: int,
             f"the index at {path} is already open for writing by {holder}; "
             "only one indexing process may write to it at a time"
         ) from exc
-    info.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+    info.write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+        )
+    )
     return writer
