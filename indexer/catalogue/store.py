@@ -5,6 +5,9 @@ each source record's mapped fields and holdings (with a content hash, so reloadi
 record does nothing), the blocking keys the matcher finds candidates by, which cluster (search
 document) each record belongs to, and for every document a datestamp and, once it is gone, a
 tombstone: what the Hub feed reports as deleted.
+
+`CatalogueStore` is one class over one connection; its documents' history (`history`) and its
+queued loads' bookkeeping (`queued`) are written in modules of their own.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+
+from indexer.catalogue.history import DocumentHistory
+from indexer.catalogue.queued import QueuedLoadMarks
+from indexer.catalogue.sql import chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -76,7 +83,7 @@ class StoredRecord:
     doc_id: str | None
 
 
-class CatalogueStore:
+class CatalogueStore(QueuedLoadMarks, DocumentHistory):
     """One SQLite file beside the index. One writer at a time (the index writer's process)."""
 
     def __init__(self, path: str | Path) -> None:
@@ -105,7 +112,7 @@ class CatalogueStore:
 
     def hashes(self, keys: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk in _chunks(keys, 500):
+        for chunk in chunks(keys, 500):
             marks = ",".join("?" * len(chunk))
             found.update(
                 self.db.execute(f"SELECT key, hash FROM records WHERE key IN ({marks})", chunk)
@@ -126,7 +133,7 @@ class CatalogueStore:
             [(key, lib, rid, h, data, now) for key, lib, rid, h, data, _ in rows],
         )
         keys = [row[0] for row in rows]
-        for chunk in _chunks(keys, 500):
+        for chunk in chunks(keys, 500):
             self.db.execute(
                 f"DELETE FROM match_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk
             )
@@ -138,7 +145,7 @@ class CatalogueStore:
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Withdraw records; returns the documents they belonged to."""
         docs: set[str] = set()
-        for chunk in _chunks(list(keys), 500):
+        for chunk in chunks(list(keys), 500):
             marks = ",".join("?" * len(chunk))
             docs.update(
                 d
@@ -162,7 +169,7 @@ class CatalogueStore:
     def raw_records(self, keys: Iterable[str]) -> list[tuple]:
         """(key, library, record_id, data, doc_id) rows, data still serialised (workers decode)."""
         out: list[tuple] = []
-        for chunk in _chunks(sorted(set(keys)), 500):
+        for chunk in chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
             out += self.db.execute(
                 f"SELECT key, library, record_id, data, doc_id FROM records WHERE key IN ({marks})",
@@ -175,7 +182,7 @@ class CatalogueStore:
         documents those belong to (so a cluster is always re-decided whole)."""
         keys = list(keys)
         found: set[str] = set(keys)
-        for chunk in _chunks(keys, 400):
+        for chunk in chunks(keys, 400):
             marks = ",".join("?" * len(chunk))
             found.update(
                 k
@@ -186,7 +193,7 @@ class CatalogueStore:
                 )
             )
         docs = self.doc_ids_of(found)
-        for chunk in _chunks(sorted(docs), 400):
+        for chunk in chunks(sorted(docs), 400):
             marks = ",".join("?" * len(chunk))
             found.update(
                 k
@@ -228,7 +235,7 @@ class CatalogueStore:
 
     def doc_ids_of(self, keys: Iterable[str]) -> set[str]:
         docs: set[str] = set()
-        for chunk in _chunks(list(keys), 500):
+        for chunk in chunks(list(keys), 500):
             marks = ",".join("?" * len(chunk))
             docs.update(
                 d
@@ -241,7 +248,7 @@ class CatalogueStore:
 
     def members_of(self, doc_ids: Iterable[str]) -> set[str]:
         keys: set[str] = set()
-        for chunk in _chunks(sorted(set(doc_ids)), 500):
+        for chunk in chunks(sorted(set(doc_ids)), 500):
             marks = ",".join("?" * len(chunk))
             keys.update(
                 k
@@ -264,199 +271,11 @@ class CatalogueStore:
     def record_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
 
-    # --- queued loads: several writing processes, dirty records, per-load bookkeeping ----------
-
-    def begin_writing(self, busy_timeout: float = 600.0) -> None:
-        """Take SQLite's write lock now, waiting up to `busy_timeout` seconds for it.
-
-        With several writing processes a transaction that reads first and writes later fails
-        when another one committed in between (WAL snapshots); taking the lock first cannot."""
-        self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def mark_dirty(self, keys: Iterable[str] = (), docs: Iterable[str] = ()) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO dirty(kind, value) VALUES (?, ?)",
-            [*(("key", k) for k in keys), *(("doc", d) for d in docs)],
-        )
-
-    def unmark_dirty(self, keys: Iterable[str]) -> None:
-        self.db.executemany(
-            "DELETE FROM dirty WHERE kind = 'key' AND value = ?", [(k,) for k in keys]
-        )
-
-    def dirty(self) -> tuple[set[str], set[str]]:
-        """(record keys, document ids) waiting for a flush."""
-        keys: set[str] = set()
-        docs: set[str] = set()
-        for kind, value in self.db.execute("SELECT kind, value FROM dirty"):
-            (keys if kind == "key" else docs).add(value)
-        return keys, docs
-
-    def dirty_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM dirty").fetchone()[0]
-
-    def oldest_dirty_record(self) -> float | None:
-        """When the longest-waiting dirty record was stored (None: only documents are dirty)."""
-        return self.db.execute(
-            "SELECT min(r.updated) FROM dirty d CROSS JOIN records r ON r.key = d.value "
-            "WHERE d.kind = 'key'"
-        ).fetchone()[0]
-
-    def clear_dirty(self) -> None:
-        self.db.execute("DELETE FROM dirty")
-
-    def seen_batches(self, load_id: str, keys: Iterable[str]) -> dict[str, int]:
-        """The batch of `load_id` that last wrote each of `keys` (keys never seen are absent)."""
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(keys)), 500):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self.db.execute(
-                    f"SELECT key, batch FROM load_seen WHERE load_id = ? AND key IN ({marks})",
-                    [load_id, *chunk],
-                )
-            )
-        return found
-
-    def mark_seen(self, load_id: str, batch: int, keys: Iterable[str]) -> None:
-        self.db.executemany(
-            "INSERT INTO load_seen(load_id, key, batch) VALUES (?, ?, ?) "
-            "ON CONFLICT(load_id, key) DO UPDATE SET batch = max(batch, excluded.batch)",
-            [(load_id, k, batch) for k in keys],
-        )
-
-    def unseen_keys(self, library: str, load_id: str) -> set[str]:
-        """The library's records that no batch of `load_id` wrote (what --replace withdraws)."""
-        return {
-            k
-            for (k,) in self.db.execute(
-                "SELECT key FROM records WHERE library = ? AND key NOT IN "
-                "(SELECT key FROM load_seen WHERE load_id = ?)",
-                (library, load_id),
-            )
-        }
-
-    def load_finished(self, load_id: str) -> float | None:
-        row = self.db.execute(
-            "SELECT finished FROM queued_loads WHERE load_id = ?", (load_id,)
-        ).fetchone()
-        return row[0] if row else None
-
-    def finish_load(self, load_id: str, when: float) -> None:
-        """Mark a queued load done (in the final flush's transaction) and forget what it saw."""
-        self.db.execute(
-            "INSERT OR REPLACE INTO queued_loads(load_id, finished) VALUES (?, ?)", (load_id, when)
-        )
-        self.db.execute("DELETE FROM load_seen WHERE load_id = ?", (load_id,))
-
-    # --- documents: datestamps and tombstones --------------------------------------------------
-
-    def documents_changed(self, built: list[tuple[str, str, str]], now: float) -> list[str]:
-        """Record (re)built documents, (id, content hash, sets) each: for each, "new" (never
-        indexed), "changed" or "same" (same content: its datestamp stays)."""
-        known: dict[str, tuple[str, int]] = {}
-        for chunk in _chunks([doc_id for doc_id, _, _ in built], 500):
-            marks = ",".join("?" * len(chunk))
-            known.update(
-                (i, (h, d))
-                for i, h, d in self.db.execute(
-                    f"SELECT id, hash, deleted FROM documents WHERE id IN ({marks})", chunk
-                )
-            )
-        states, rows = [], []
-        for doc_id, content_hash, sets in built:
-            row = known.get(doc_id)
-            if row is not None and row[0] == content_hash and not row[1]:
-                states.append("same")
-                continue
-            states.append("new" if row is None else "changed")
-            rows.append((doc_id, content_hash, now, sets))
-        self.db.executemany(
-            "INSERT INTO documents(id, hash, datestamp, deleted, sets) VALUES (?, ?, ?, 0, ?) "
-            "ON CONFLICT(id) DO UPDATE SET hash=excluded.hash, datestamp=excluded.datestamp, "
-            "deleted=0, sets=excluded.sets",
-            rows,
-        )
-        return states
-
-    def document_deleted(self, doc_id: str, now: float) -> None:
-        self.db.execute(
-            "INSERT INTO documents(id, hash, datestamp, deleted) VALUES (?, '', ?, 1) "
-            "ON CONFLICT(id) DO UPDATE SET datestamp=excluded.datestamp, deleted=1",
-            (doc_id, now),
-        )
-
-    def changes(
-        self,
-        *,
-        since: float | None = None,
-        until: float | None = None,
-        set_spec: str | None = None,
-        after: tuple[float, str] | None = None,
-        limit: int = 100,
-    ) -> list[tuple[str, float, bool, str]]:
-        """(id, datestamp, deleted, sets) of documents in (datestamp, id) order: a keyset page
-        for the Hub feed, continuing after the `after` position. Deleted ones are tombstones.
-        The keyset is a row value, so SQLite seeks the (datestamp, id) index to the position."""
-        where, args = self._change_filter(since, until, set_spec)
-        if after is not None:
-            where.append("(datestamp, id) > (?, ?)")
-            args += [after[0], after[1]]
-        rows = self.db.execute(
-            f"SELECT id, datestamp, deleted, sets FROM documents WHERE {' AND '.join(where)} "
-            "ORDER BY datestamp, id LIMIT ?",
-            (*args, limit),
-        ).fetchall()
-        return [(i, d, bool(x), s) for i, d, x, s in rows]
-
-    def count_changes(
-        self, *, since: float | None = None, until: float | None = None, set_spec: str | None = None
-    ) -> int:
-        where, args = self._change_filter(since, until, set_spec)
-        return self.db.execute(
-            f"SELECT count(*) FROM documents WHERE {' AND '.join(where)}", args
-        ).fetchone()[0]
-
-    @staticmethod
-    def _change_filter(since, until, set_spec) -> tuple[list[str], list]:
-        where, args = ["1"], []
-        for clause, value in (("datestamp >= ?", since), ("datestamp <= ?", until)):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
-        if set_spec:
-            escaped = set_spec.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append("(' ' || sets || ' ') LIKE ? ESCAPE '\\'")
-            args.append(f"% {escaped} %")
-        return where, args
-
-    def restamp(self, old: float, new: float) -> None:
-        """Move this flush's datestamps to the moment of commit, so a harvest that began while
-        the flush ran cannot have passed them already (see CatalogueWriter.flush)."""
-        self.db.execute("UPDATE documents SET datestamp = ? WHERE datestamp = ?", (new, old))
-
-    def earliest_datestamp(self) -> float | None:
-        return self.db.execute("SELECT min(datestamp) FROM documents").fetchone()[0]
-
-    def document_state(self, doc_id: str) -> tuple[float, bool] | None:
-        row = self.db.execute(
-            "SELECT datestamp, deleted FROM documents WHERE id = ?", (doc_id,)
-        ).fetchone()
-        return (row[0], bool(row[1])) if row else None
-
 
 def decode(row: tuple) -> StoredRecord:
     key, library, record_id, data, doc_id = row
     body = orjson.loads(data)
     return StoredRecord(key, library, record_id, body["mapped"], body["holdings"], doc_id)
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def now() -> float:
