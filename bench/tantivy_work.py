@@ -10,6 +10,7 @@ from indexer.engine.querylang import parse_query
 from indexer.engine.searching import attempt_found, search_attempts
 from indexer.engine.tantivy.engine import TantivyEngine
 from indexer.engine.tantivy.facets import passes
+from indexer.engine.tantivy.plan import plan_search
 
 
 def tantivy_work(
@@ -25,7 +26,7 @@ def tantivy_work(
     searcher = engine._searcher()
     spent, made = 0.0, []
     for options in search_attempts(parsed):
-        plan = engine._plan(parsed, request, **options)
+        plan = plan_search(engine._queries, parsed, request, **options)
         counting = passes(engine._queries, plan.matching, request)
         started = time.process_time()
         found = plan.rank(searcher)

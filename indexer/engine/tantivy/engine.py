@@ -8,7 +8,6 @@ new index directory beside the live one and swaps the index link to it (see inde
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Occur, Order, Query
+from tantivy import Order, Query
 
 from indexer.engine import base
 from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
@@ -36,18 +35,13 @@ from indexer.engine.tantivy.indexdir import (
     schema_on_disk,
     swap_live_index,
 )
-from indexer.engine.tantivy.query import QueryBuilder, with_bonuses
+from indexer.engine.tantivy.plan import plan_search
+from indexer.engine.tantivy.query import QueryBuilder
 from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
 from indexer.engine.tantivy.words import Vocabulary
 from indexer.engine.tantivy.writer import IndexWriter
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
 
-SORT_FIELDS = {
-    "year_desc": ("year", Order.Desc),
-    "year_asc": ("year", Order.Asc),
-    "title": ("title_sort", Order.Asc),
-    "author": ("author_sort", Order.Asc),
-}
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.]+")  # ids the query parser takes unquoted in a range
 
 
@@ -341,7 +335,7 @@ class TantivyEngine:
         relaxed: bool = False,
         fuzzy: bool = False,
     ) -> SearchResult:
-        plan = self._plan(parsed, request, relaxed=relaxed, fuzzy=fuzzy)
+        plan = plan_search(self._queries, parsed, request, relaxed=relaxed, fuzzy=fuzzy)
         counting = self._facet_counter.start(
             searcher, self._queries, plan.matching, request, version=(self._target, self._stamp)
         )
@@ -375,23 +369,6 @@ class TantivyEngine:
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
         )
 
-    def _plan(
-        self,
-        parsed: ParsedQuery,
-        request: SearchRequest,
-        *,
-        relaxed: bool = False,
-        fuzzy: bool = False,
-    ) -> _Plan:
-        qb = self._queries
-        core = qb.core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        query = Query.boolean_query([(Occur.Must, core), *qb.filters(request)])
-        sort = SORT_FIELDS.get(request.sort)
-        if sort is None:
-            query = with_bonuses(query, qb.bonuses(parsed, request))
-        matching = qb.matching().core(parsed, request.text, relaxed=relaxed, fuzzy=fuzzy)
-        return _Plan(core, query, matching, sort, request)
-
 
 def _file_stamp(path: Path | None) -> tuple[int, int] | None:
     if path is None:
@@ -401,27 +378,6 @@ def _file_stamp(path: Path | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_mtime_ns, st.st_size
-
-
-@dataclasses.dataclass(frozen=True)
-class _Plan:
-    """The queries of one search: `core` decides the matches (filters aside), `query` ranks
-    the page (filters and score-only bonuses added), `matching` is core without the weights,
-    for counting."""
-
-    core: Query
-    query: Query
-    matching: Query
-    sort: tuple | None
-    request: SearchRequest
-
-    def rank(self, searcher: tantivy.Searcher):
-        return searcher.search(
-            self.query,
-            max(self.request.limit, 1),  # search(q, 0) panics; limit 0 still wants the count
-            offset=self.request.offset,
-            **({"order_by_field": self.sort[0], "order": self.sort[1]} if self.sort else {}),
-        )
 
 
 def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:
