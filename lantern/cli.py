@@ -1,14 +1,11 @@
-"""The `lantern` command: load, search, serve, demo, export, settings.
-
-Exit statuses of `lantern load`: 0 every record loaded (skipped authority/holdings records are
-fine), 3 some records were rejected (see the load report), 5 our mapping code failed on some
-records (a bug to report; the report has its traceback), 1 the load failed, 2 a usage error.
+"""The `lantern` command: search, serve, demo, export, settings here; the commands that change
+the catalogue (load, status, delete, reindex) in `lantern.catalogue_commands`; exit statuses in
+`lantern.exits`.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -16,14 +13,11 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REJECTED, EXIT_RUNNING = 0, 1, 2, 3, 4
-EXIT_MAPPING_FAILED = 5  # our own mapping code raised on some records: a bug, not bad data
-
-
-def fail(message: str, status: int = EXIT_FAILED) -> None:
-    click.secho(f"lantern: {message}", fg="red", err=True)
-    sys.exit(status)
+from lantern import catalogue_commands
+from lantern.exits import (
+    EXIT_USAGE,
+    fail,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,280 +33,6 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         ctx.obj = load_settings(data_dir=data_dir)
     except IndexerError as exc:
         fail(str(exc), EXIT_USAGE)
-
-
-@main.command()
-@click.option("--library", "-l", "library_code", help="Member library code of the FILES")
-@click.option(
-    "--each",
-    "pairs",
-    multiple=True,
-    nargs=2,
-    type=(str, click.Path(exists=True, dir_okay=False, path_type=Path)),
-    metavar="CODE FILE",
-    help="Load FILE for library CODE; repeat to load several libraries in one run "
-    "(each document is merged once, at the end)",
-)
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "marc-8", "utf-8"]),
-    default=None,
-    help="Override leader/09 for exports that lie about their encoding",
-)
-@click.option("--workers", type=int, default=None, help="Parse/map processes (default: cores)")
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the JSON load report (default DATA_DIR/reports/)",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress line")
-@click.option(
-    "--format",
-    "source",
-    type=click.Choice(["marc", "kbart"]),
-    default="marc",
-    show_default=True,
-    help="marc: MARC21/MARCXML (detected from the content); kbart: KBART title list",
-)
-@click.option(
-    "--replace",
-    is_flag=True,
-    help="The files are the library's whole catalogue: withdraw its records not in them",
-)
-@click.option(
-    "--queue",
-    "queued",
-    is_flag=True,
-    help="Enqueue batches for Celery workers (LANTERN_REDIS_URL) instead of loading here",
-)
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_obj
-def load(
-    settings,
-    library_code,
-    pairs,
-    encoding,
-    workers,
-    report_path,
-    quiet,
-    source,
-    replace,
-    queued,
-    files,
-):
-    """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML, KBART or gzip files for a library.
-
-    Without --replace a load is a delta: new and changed records are indexed, unchanged ones
-    cost nothing, and records with leader/05 'd' are deleted. With --queue the files are split
-    into batches for `celery -A indexer.queue.tasks worker` processes; `lantern status` follows
-    them.
-    A region's first load is fastest as one run: `lantern load --each CODE FILE --each ...`.
-
-    \b
-    Exit status: 0 every record loaded (skipped authority and holdings records are fine),
-    3 some records were rejected as broken (the load report says which and why),
-    5 Lantern's own mapping code failed on some records (a bug, not bad data: the report
-      holds the traceback; please report it); 5 wins over 3,
-    1 the load failed, 2 a usage error.
-    """
-    from indexer.load.runner import load_libraries
-
-    if files and not library_code:
-        fail(
-            "say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
-            EXIT_USAGE,
-        )
-    if library_code and not files:
-        fail(f"no files to load for {library_code}", EXIT_USAGE)
-    wanted: dict[str, list[Path]] = {}
-    if library_code:
-        wanted[library_code] = list(files)
-    for code, path in pairs:
-        wanted.setdefault(code, []).append(path)
-    if not wanted:
-        fail(
-            "nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)", EXIT_USAGE
-        )
-    if queued:
-        for code, paths in wanted.items():
-            enqueue(settings, code, paths, encoding, source, replace)
-        return
-    try:
-        reports = load_libraries(
-            settings,
-            list(wanted.items()),
-            encoding=encoding,
-            workers=workers,
-            report_path=report_path,
-            progress=not quiet,
-            source=source,
-            replace=replace,
-        )
-    except IndexerError as exc:
-        fail(str(exc))
-    sys.exit(load_status(reports))
-
-
-def load_status(reports) -> int:
-    """The exit status of a load, by its worst outcome: our code failing, then bad data."""
-    if any(r.mapping_failed for r in reports):
-        return EXIT_MAPPING_FAILED
-    return EXIT_REJECTED if any(r.rejected or r.failed_files for r in reports) else EXIT_OK
-
-
-def enqueue(settings, library_code, files, encoding, source, replace) -> None:
-    from indexer.queue.plan import plan_load
-    from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
-    from indexer.queue.work import open_registry
-
-    try:
-        registry = open_registry(settings.redis_url)
-        meta = plan_load(
-            settings,
-            library_code,
-            files,
-            registry,
-            source=source,
-            encoding=encoding,
-            replace=replace,
-        )
-        enqueue_load(meta)
-    except IndexerError as exc:
-        fail(str(exc))
-    except Exception as exc:  # Redis unreachable: say where we looked
-        if type(exc).__module__.split(".")[0] not in ("redis", "kombu"):
-            raise
-        fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
-    click.echo(
-        f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
-        f"in {meta['batches']:,} batches."
-    )
-    click.echo(
-        f"  Workers parse and map in parallel (celery -A indexer.queue.tasks worker "
-        f"-Q {MAP_QUEUE}); one worker writes the index (celery -A indexer.queue.tasks "
-        f"worker -Q {WRITE_QUEUE} --pool solo)."
-    )
-    click.echo("  The index takes one writer at a time: the parallelism is in parsing and mapping.")
-    for f in meta["failed_files"]:
-        click.echo(f"  could not read {f['file']}: {f['reason']}")
-    click.echo(f"  Progress: lantern status {meta['id']}")
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the load's state as JSON")
-@click.option("--wait", is_flag=True, help="Wait until the load is finished")
-@click.argument("load_id", required=False)
-@click.pass_obj
-def status(settings, as_json, wait, load_id):
-    """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches).
-
-    Exit status with LOAD_ID: 0 finished, 3 finished with rejected records or failed batches,
-    5 finished but our mapping code failed on some records, 4 still running."""
-    from indexer.queue.work import open_registry
-
-    try:
-        registry = open_registry(settings.redis_url)
-        if load_id is None:
-            click.echo(describe_recent(registry))
-            return
-        progress = registry.progress(load_id)
-        while wait and progress.finished is None:
-            time.sleep(1)
-            progress = registry.progress(load_id)
-    except KeyError as exc:
-        fail(str(exc.args[0]), EXIT_USAGE)
-    except Exception as exc:
-        if type(exc).__module__.split(".")[0] != "redis":
-            raise
-        fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
-    if as_json:
-        click.echo(json.dumps(progress.to_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(describe_load(progress))
-    if progress.finished is None:
-        sys.exit(EXIT_RUNNING)
-    if progress.mapping_failed:
-        sys.exit(EXIT_MAPPING_FAILED)
-    sys.exit(EXIT_REJECTED if progress.rejected or progress.failed else EXIT_OK)
-
-
-def describe_recent(registry) -> str:
-    lines = []
-    for load_id in registry.recent():
-        p = registry.progress(load_id)
-        lines.append(
-            f"{load_id}  {p.state:<12} batches {p.done}/{p.batches} done, "
-            f"{p.failed} failed; {p.loaded:,} loaded, {len(p.rejected):,} rejected"
-        )
-    return "\n".join(lines) or "No queued loads."
-
-
-def describe_load(p) -> str:
-    lines = [
-        f"{p.load_id}: {p.meta['library']}, {p.state}",
-        f"  batches: {p.batches:,} ({p.done:,} done, {p.failed:,} failed, {p.pending:,} pending)",
-        f"  records: {p.loaded:,} loaded ({p.unchanged:,} unchanged), "
-        f"{len(p.rejected):,} rejected, {p.withdrawn:,} withdrawn",
-    ]
-    for reason, n in p.skipped.most_common():
-        lines.append(f"  skipped {n:,}: {reason}")
-    if p.finished and "documents_written" in p.finished:
-        lines.append(
-            f"  indexed: {p.finished['documents_written']:,} documents written, "
-            f"{p.finished['documents_removed']:,} removed"
-        )
-    elif p.pending == 0 and not p.finished:
-        lines.append(
-            "  waiting for the writer (celery -A indexer.queue.tasks worker -Q write --pool solo)"
-        )
-    for b in p.failed_batches:
-        lines.append(
-            f"  FAILED batch {b['batch']}: {Path(b['file']).name} records "
-            f"{b['records']} ({b['where']}): {b['error']}"
-        )
-    for f in p.meta["failed_files"]:
-        lines.append(f"  could not read {f['file']}: {f['reason']}")
-    for r in p.rejected[:10]:
-        where = f"byte {r['byte_offset']}" if r["byte_offset"] is not None else f"line {r['line']}"
-        lines.append(
-            f"  rejected {Path(r['file']).name} record {r['record']} {where}: {r['reason']}"
-        )
-    if len(p.rejected) > 10:
-        lines.append(f"  ... {len(p.rejected) - 10:,} more rejected (--json lists them all)")
-    if p.mapping_failed:
-        lines.append(
-            f"  MAPPING CODE FAILED on {len(p.mapping_failed):,} records (a bug, not "
-            f"bad data: please report it); --json has them and the first traceback"
-        )
-    return "\n".join(lines)
-
-
-@main.command()
-@click.option("--library", "-l", "library_code", required=True, help="Member library code")
-@click.argument("record_ids", nargs=-1, required=True)
-@click.pass_obj
-def delete(settings, library_code, record_ids):
-    """Withdraw a library's records by control number (001)."""
-    from indexer.load.runner import delete_records
-
-    try:
-        delete_records(settings, library_code, list(record_ids))
-    except IndexerError as exc:
-        fail(str(exc))
-
-
-@main.command()
-@click.option("--workers", type=int, default=None, help="Processes that build documents")
-@click.pass_obj
-def reindex(settings, workers):
-    """Rebuild the whole index from the catalogue store beside the live one, then swap it in."""
-    from indexer.load.reindex import reindex as run_reindex
-
-    try:
-        run_reindex(settings, workers=workers)
-    except IndexerError as exc:
-        fail(str(exc))
 
 
 @main.command()
@@ -479,3 +199,7 @@ def show_settings(settings):
 
 if __name__ == "__main__":
     main()
+
+
+for command in catalogue_commands.COMMANDS:
+    main.add_command(command)

@@ -6,7 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from lantern.cli import EXIT_OK, EXIT_REJECTED, main
+from lantern.cli import main
+from lantern.exits import EXIT_OK, EXIT_REJECTED
 from tests.conftest import shared, write_libraries
 
 HEADER = (

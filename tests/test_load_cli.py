@@ -9,7 +9,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from lantern.cli import EXIT_FAILED, EXIT_MAPPING_FAILED, EXIT_OK, EXIT_REJECTED, main
+from lantern.cli import main
+from lantern.exits import EXIT_FAILED, EXIT_MAPPING_FAILED, EXIT_OK, EXIT_REJECTED
 from tests.conftest import REPO, shared, write_libraries
 
 
