@@ -98,22 +98,7 @@ def load(
     """
     from indexer.load.runner import load_libraries
 
-    if files and not library_code:
-        fail(
-            "say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
-            EXIT_USAGE,
-        )
-    if library_code and not files:
-        fail(f"no files to load for {library_code}", EXIT_USAGE)
-    wanted: dict[str, list[Path]] = {}
-    if library_code:
-        wanted[library_code] = list(files)
-    for code, path in pairs:
-        wanted.setdefault(code, []).append(path)
-    if not wanted:
-        fail(
-            "nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)", EXIT_USAGE
-        )
+    wanted = files_by_library(library_code, files, pairs)
     if queued:
         for code, paths in wanted.items():
             enqueue(settings, code, paths, encoding, source, replace)
@@ -132,6 +117,27 @@ def load(
     except IndexerError as exc:
         fail(str(exc))
     sys.exit(load_status(reports))
+
+
+def files_by_library(library_code, files, pairs) -> dict[str, list[Path]]:
+    """The files to load by library: FILES of --library, and every --each CODE FILE."""
+    if files and not library_code:
+        fail(
+            "say whose records the files are: --library CODE FILE... (or --each CODE FILE)",
+            EXIT_USAGE,
+        )
+    if library_code and not files:
+        fail(f"no files to load for {library_code}", EXIT_USAGE)
+    wanted: dict[str, list[Path]] = {}
+    if library_code:
+        wanted[library_code] = list(files)
+    for code, path in pairs:
+        wanted.setdefault(code, []).append(path)
+    if not wanted:
+        fail(
+            "nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)", EXIT_USAGE
+        )
+    return wanted
 
 
 def load_status(reports) -> int:

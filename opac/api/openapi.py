@@ -206,6 +206,102 @@ _ERRORS = {
 }
 
 
+PATHS = {
+    "/api/v1/search": {
+        "get": {
+            "summary": "Search records",
+            "operationId": "search",
+            "parameters": SEARCH_PARAMETERS,
+            "responses": {
+                "200": _ok("A page of results with facets", "SearchResponse"),
+                **_ERRORS,
+            },
+        }
+    },
+    "/api/v1/records/{doc_id}": {
+        "get": {
+            "summary": "One record: description, members and holdings",
+            "operationId": "record",
+            "parameters": [_param("doc_id", "Record id", _STR, where="path", required=True)],
+            "responses": {
+                "200": _ok("The record", "Result"),
+                "301": {
+                    "description": "The id was retired when its record "
+                    "merged into another document; Location names it"
+                },
+                "404": {**_ERRORS["400"], "description": "No such record"},
+            },
+        }
+    },
+    "/api/v1/suggest": {
+        "get": {
+            "summary": "Autocomplete titles, authors and subjects",
+            "operationId": "suggest",
+            "parameters": [
+                _param("q", "What has been typed so far", {"type": "string", "maxLength": 200}),
+                _param(
+                    "format",
+                    "opensearch: [query, [completions]] (browser protocol)",
+                    {"type": "string", "enum": ["opensearch"]},
+                ),
+            ],
+            "responses": {"200": _ok("Completions", "Suggestions")},
+        }
+    },
+    "/api/v1/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "operationId": "openapi",
+            "responses": {"200": _ok("OpenAPI 3 document")},
+        }
+    },
+    "/search.atom": {
+        "get": {
+            "summary": "Any search as an Atom feed",
+            "operationId": "atom",
+            "parameters": SEARCH_PARAMETERS,
+            "responses": {
+                "200": _ok("Atom feed", media="application/atom+xml"),
+                "400": _ERRORS["400"],
+            },
+        }
+    },
+    "/opensearch.xml": {
+        "get": {
+            "summary": "OpenSearch description document",
+            "operationId": "opensearch",
+            "responses": {
+                "200": _ok("OpenSearch description", media="application/opensearchdescription+xml")
+            },
+        }
+    },
+    "/record/{doc_id}/export/{fmt}": {
+        "get": {
+            "summary": "Download a record as RIS, BibTeX, MARCXML or MARC21",
+            "operationId": "export",
+            "parameters": [
+                _param("doc_id", "Record id", _STR, where="path", required=True),
+                _param(
+                    "fmt",
+                    "Format",
+                    {"type": "string", "enum": ["ris", "bib", "xml", "mrc"]},
+                    where="path",
+                    required=True,
+                ),
+            ],
+            "responses": {
+                "200": {"description": "The record in that format"},
+                "301": {
+                    "description": "The id was retired when its record "
+                    "merged into another document; Location names it"
+                },
+                "404": {"description": "No such record or format"},
+            },
+        }
+    },
+}
+
+
 def openapi_document(server: str = "") -> dict:
     return {
         "openapi": "3.0.3",
@@ -216,105 +312,6 @@ def openapi_document(server: str = "") -> dict:
             "shape of the Error schema.",
         },
         "servers": [{"url": server or "/"}],
-        "paths": {
-            "/api/v1/search": {
-                "get": {
-                    "summary": "Search records",
-                    "operationId": "search",
-                    "parameters": SEARCH_PARAMETERS,
-                    "responses": {
-                        "200": _ok("A page of results with facets", "SearchResponse"),
-                        **_ERRORS,
-                    },
-                }
-            },
-            "/api/v1/records/{doc_id}": {
-                "get": {
-                    "summary": "One record: description, members and holdings",
-                    "operationId": "record",
-                    "parameters": [
-                        _param("doc_id", "Record id", _STR, where="path", required=True)
-                    ],
-                    "responses": {
-                        "200": _ok("The record", "Result"),
-                        "301": {
-                            "description": "The id was retired when its record "
-                            "merged into another document; Location names it"
-                        },
-                        "404": {**_ERRORS["400"], "description": "No such record"},
-                    },
-                }
-            },
-            "/api/v1/suggest": {
-                "get": {
-                    "summary": "Autocomplete titles, authors and subjects",
-                    "operationId": "suggest",
-                    "parameters": [
-                        _param(
-                            "q", "What has been typed so far", {"type": "string", "maxLength": 200}
-                        ),
-                        _param(
-                            "format",
-                            "opensearch: [query, [completions]] (browser protocol)",
-                            {"type": "string", "enum": ["opensearch"]},
-                        ),
-                    ],
-                    "responses": {"200": _ok("Completions", "Suggestions")},
-                }
-            },
-            "/api/v1/openapi.json": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "openapi",
-                    "responses": {"200": _ok("OpenAPI 3 document")},
-                }
-            },
-            "/search.atom": {
-                "get": {
-                    "summary": "Any search as an Atom feed",
-                    "operationId": "atom",
-                    "parameters": SEARCH_PARAMETERS,
-                    "responses": {
-                        "200": _ok("Atom feed", media="application/atom+xml"),
-                        "400": _ERRORS["400"],
-                    },
-                }
-            },
-            "/opensearch.xml": {
-                "get": {
-                    "summary": "OpenSearch description document",
-                    "operationId": "opensearch",
-                    "responses": {
-                        "200": _ok(
-                            "OpenSearch description", media="application/opensearchdescription+xml"
-                        )
-                    },
-                }
-            },
-            "/record/{doc_id}/export/{fmt}": {
-                "get": {
-                    "summary": "Download a record as RIS, BibTeX, MARCXML or MARC21",
-                    "operationId": "export",
-                    "parameters": [
-                        _param("doc_id", "Record id", _STR, where="path", required=True),
-                        _param(
-                            "fmt",
-                            "Format",
-                            {"type": "string", "enum": ["ris", "bib", "xml", "mrc"]},
-                            where="path",
-                            required=True,
-                        ),
-                    ],
-                    "responses": {
-                        "200": {"description": "The record in that format"},
-                        "301": {
-                            "description": "The id was retired when its record "
-                            "merged into another document; Location names it"
-                        },
-                        "404": {"description": "No such record or format"},
-                    },
-                }
-            },
-        },
+        "paths": PATHS,
         "components": {"schemas": SCHEMAS},
     }

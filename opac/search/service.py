@@ -241,6 +241,37 @@ class SearchService:
     ) -> dict:
         """A result as the API shows it; copies_per_library: list at most that many copies of
         each library (the most useful ones), as a result list does."""
+        entries = self._copies(display)
+        total = len(entries)
+        if copies_per_library is not None:
+            entries = most_useful_copies(entries, copies_per_library)
+        return {
+            "id": display["id"],
+            "title": display.get("title") or "[no title]",
+            "subtitle": display.get("subtitle") or "",
+            "authors": [a["name"] for a in display.get("authors") or []],
+            "year": display.get("year"),
+            "format": display.get("format") or "Other",
+            "isbn": display.get("isbn_display") or [],
+            "available": bool(display.get("available")),
+            "members": display.get("members") or [],
+            "holdings": entries,
+            "holdings_total": total,
+            "links": [
+                {
+                    "url": a["url"],
+                    "label": link.get("label") or "Online access",
+                    "library": a["library"],
+                }
+                for link in display.get("links") or []
+                for a in link.get("access", [])
+            ],
+            "highlight": highlights or {},
+        }
+
+    def _copies(self, display: dict) -> list[dict]:
+        """Every copy of a result as the API shows it: each item, and one entry for each member
+        record without items (an e-book, a record whose library exports no items)."""
         holdings = display.get("holdings") or []
         entries = [
             {
@@ -271,32 +302,7 @@ class SearchService:
                         "record_id": m["record_id"],
                     }
                 )
-        total = len(entries)
-        if copies_per_library is not None:
-            entries = most_useful_copies(entries, copies_per_library)
-        return {
-            "id": display["id"],
-            "title": display.get("title") or "[no title]",
-            "subtitle": display.get("subtitle") or "",
-            "authors": [a["name"] for a in display.get("authors") or []],
-            "year": display.get("year"),
-            "format": display.get("format") or "Other",
-            "isbn": display.get("isbn_display") or [],
-            "available": bool(display.get("available")),
-            "members": display.get("members") or [],
-            "holdings": entries,
-            "holdings_total": total,
-            "links": [
-                {
-                    "url": a["url"],
-                    "label": link.get("label") or "Online access",
-                    "library": a["library"],
-                }
-                for link in display.get("links") or []
-                for a in link.get("access", [])
-            ],
-            "highlight": highlights or {},
-        }
+        return entries
 
     def record(self, doc_id: str) -> dict | None:
         """The full record: its description, members, holdings (also grouped by library, with
