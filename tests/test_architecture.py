@@ -12,7 +12,7 @@ from tests.conftest import REPO
 
 PACKAGES = ("lantern", "opac", "indexer")  # each may import only those after it
 ENGINE_CLIENTS = {"tantivy": "indexer.engine.tantivy", "opensearchpy": "indexer.engine.opensearch"}
-MAX_MODULE_LINES = 420
+MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
 
