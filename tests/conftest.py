@@ -63,14 +63,19 @@ TEST_LIBRARIES = {
 }
 
 
-def write_libraries(path: Path, *codes: str) -> Path:
-    """Write a libraries file for the "Test network" consortium with these TEST_LIBRARIES."""
+def libraries_toml(*codes: str) -> str:
+    """A libraries file for the "Test network" consortium with these TEST_LIBRARIES."""
     lines = ["[consortium]", 'name = "Test network"', 'code = "TN"']
     for code in codes:
         lines += ["", "[[library]]", f"code = {json.dumps(code)}"]
         lines += [f"{key} = {json.dumps(value)}" for key, value in TEST_LIBRARIES[code].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_libraries(path: Path, *codes: str) -> Path:
+    """Write `libraries_toml(*codes)` to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(libraries_toml(*codes))
     return path
 
 

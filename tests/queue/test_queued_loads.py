@@ -10,9 +10,11 @@ import pytest
 
 from indexer.load.runner import load_library
 from lantern.sample.generate import generate_consortium
-from tests.conftest import shared
+from tests.conftest import libraries_toml, shared
 from tests.queue.conftest import data_dir
-from tests.test_union import LIBRARIES, documents
+from tests.test_union import documents
+
+LIBRARIES = libraries_toml("UVA", "UVB")
 
 
 def in_process(settings, loads: dict[str, list]) -> dict[str, dict]:
