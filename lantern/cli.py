@@ -35,6 +35,10 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         fail(str(exc), EXIT_USAGE)
 
 
+for command in catalogue_commands.COMMANDS:
+    main.add_command(command)
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's search response")
 @click.option("--size", default=10, show_default=True, help="Results to show")
@@ -199,7 +203,3 @@ def show_settings(settings):
 
 if __name__ == "__main__":
     main()
-
-
-for command in catalogue_commands.COMMANDS:
-    main.add_command(command)
