@@ -94,8 +94,6 @@ DESIGN_NOTES = [
     "At most 4 words of a query search as wildcards (`indexer/engine/querylang.py`): each walks "
     "the term dictionary of every field it searches, about 0.1-0.25 s for a two-letter stem "
     "over 1M records; 40 wildcard words took 1.4 s at 1M, 0.5 s with the limit (2026-11-29).",
-    "Feed MARC fields are plain tuples while a record is built: a page of 500 feed records makes "
-    "some 8,000 fields, and a class per field cost a third of the build time.",
 ]
 
 COLUMNS = {
