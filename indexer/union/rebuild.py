@@ -12,6 +12,7 @@ is short and free of hyphens; a document that disappears leaves a tombstone in t
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -63,13 +64,34 @@ def doc_id_for(anchor_key: str) -> str:
     return record_doc_id(library, record_id)
 
 
-def groups(store: CatalogueStore, dirty_keys: set[str], dirty_docs: set[str]) -> list[list[str]]:
-    """Independent groups of record keys around what changed (union of shared blocking keys
-    and shared documents), each sorted; groups sorted by their first key."""
+def groups(
+    store: CatalogueStore,
+    dirty_keys: set[str],
+    dirty_docs: set[str],
+    forced: Iterable[frozenset[str]] = (),
+) -> list[list[str]]:
+    """Independent groups of record keys around what changed (union of shared blocking keys,
+    shared documents and the `forced` pairs of always-merge overrides), each sorted; groups
+    sorted by their first key."""
     if len(dirty_keys) * 2 >= store.record_count():  # most of the catalogue: take it all
-        return all_groups(store)
+        return all_groups(store, forced)
     affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
-    return _union_groups(affected, store.links_among(affected))
+    affected, pairs = _with_partners(store, affected, list(forced))
+    return _union_groups(affected, itertools.chain(store.links_among(affected), pairs))
+
+
+def _with_partners(
+    store: CatalogueStore, affected: set[str], forced: list[frozenset[str]]
+) -> tuple[set[str], list[list[str]]]:
+    """`affected` grown by the stored partners of its always-merge pairs (and their own
+    neighbours, until no pair adds a record), and those pairs as links. A librarian may join
+    records that share no blocking key: only the override puts them in one group."""
+    while True:
+        partners = {k for pair in forced if pair & affected for k in pair} - affected
+        partners = set(store.hashes(sorted(partners)))  # records that exist
+        if not partners:
+            return affected, [sorted(pair) for pair in forced if pair <= affected]
+        affected |= store.neighbours(partners)
 
 
 def _union_groups(keys: set[str], links: Iterable[list[str]]) -> list[list[str]]:
@@ -159,7 +181,7 @@ def rebuild(
         store,
         engine,
         context,
-        groups(store, dirty_keys, dirty_docs),
+        groups(store, dirty_keys, dirty_docs, _always(context)),
         set(dirty_docs),
         run_jobs,
         rewrite_all=False,
@@ -173,11 +195,18 @@ def rebuild_all(
     run_jobs: Callable[[Iterable], Iterable] | None = None,
 ) -> UnionChanges:
     """Every document, written to `engine` (a fresh index) whether or not it changed."""
-    return _apply(store, engine, context, all_groups(store), set(), run_jobs, rewrite_all=True)
+    key_groups = all_groups(store, _always(context))
+    return _apply(store, engine, context, key_groups, set(), run_jobs, rewrite_all=True)
 
 
-def all_groups(store: CatalogueStore) -> list[list[str]]:
-    return _union_groups(store.all_keys(), store.all_links())
+def all_groups(store: CatalogueStore, forced: Iterable[frozenset[str]] = ()) -> list[list[str]]:
+    keys = store.all_keys()
+    pairs = [sorted(pair) for pair in forced if pair <= keys]
+    return _union_groups(keys, itertools.chain(store.all_links(), pairs))
+
+
+def _always(context: BuildContext) -> frozenset[frozenset[str]]:
+    return context.overrides.always if context.overrides and context.merge else frozenset()
 
 
 def _apply(
