@@ -13,7 +13,7 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-from lantern import catalogue_commands
+from lantern import catalogue_commands, relevance_commands
 from lantern.exits import (
     EXIT_USAGE,
     fail,
@@ -35,7 +35,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         fail(str(exc), EXIT_USAGE)
 
 
-for command in catalogue_commands.COMMANDS:
+for command in [*catalogue_commands.COMMANDS, *relevance_commands.COMMANDS]:
     main.add_command(command)
 
 
