@@ -4,8 +4,9 @@ answer it.
 Each topic: the query (lay words first where readers use them: "heart attack", not
 "myocardial infarction"), the heading terms that mean it (MeSH and LCSH forms, matched as whole
 words in a heading, case aside), and for a topic about a group of people ("asthma in
-children") the words that name the group. Extend it with the region's own common searches (the
-search log's top searches say which).
+children") the words that name the group. A term starting "-- " is a subdivision: "Older
+people -- Care" names care of older people, "Child care" does not. Extend the table with the
+region's own common searches (the search log's top searches say which).
 """
 
 from __future__ import annotations
@@ -43,11 +44,17 @@ TOPICS: tuple[Topic, ...] = (
     Topic("nursing", ("nursing", "nurses", "nursing care")),
     Topic("pain relief", ("pain", "pain management", "analgesia", "analgesics")),
     Topic("child health", ("child health", "child health services")),
-    Topic("children's health", ("health",), CHILDREN),
+    Topic(
+        "children's health", ("-- health and hygiene", "-- diseases", "-- medical care"), CHILDREN
+    ),
     Topic("infectious diseases", ("communicable diseases", "infection", "infections")),
     Topic("pregnancy", ("pregnancy", "prenatal care", "obstetrics")),
     Topic("sleep problems", ("sleep disorders", "insomnia", "sleep")),
-    Topic("care of older people", ("care", "health", "nursing", "medical care"), OLDER),
+    Topic(
+        "care of older people",
+        ("-- care", "-- health and hygiene", "-- medical care", "nursing homes", "long-term care"),
+        OLDER,
+    ),
     Topic("medicines", ("drugs", "pharmacology", "drug therapy", "pharmaceutical")),
     Topic("public health", ("public health",)),
     Topic("medical ethics", ("medical ethics", "ethics, medical", "bioethics")),

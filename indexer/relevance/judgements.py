@@ -18,10 +18,17 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import JudgementError
+
+try:
+    import fcntl
+except ImportError:  # Windows: one writer at a time is then the deployment's to ensure
+    fcntl = None  # type: ignore[assignment]
 
 GRADES = (0, 1, 2, 3)
 GRADE_LABELS = {0: "not relevant", 1: "partly relevant", 2: "relevant", 3: "perfect"}
@@ -166,7 +173,22 @@ class JudgementStore:
     def judge(self, name: str, query: str, record_key: str, grade: int, note: str = "") -> QuerySet:
         """Add one judgement to set `name` (created when new) and save it: what a "rate this
         result" control does."""
-        qset = self.load(name) if self.exists(name) else QuerySet(check_set_name(name))
-        qset.judge(query, record_key, grade, note)
-        self.save(qset)
+        with self._locked(name):
+            qset = self.load(name) if self.exists(name) else QuerySet(check_set_name(name))
+            qset.judge(query, record_key, grade, note)
+            self.save(qset)
         return qset
+
+    @contextmanager
+    def _locked(self, name: str) -> Iterator[None]:
+        """One read-change-write of a set at a time, across the OPAC's worker processes, so two
+        librarians rating at once both keep their grade."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / f".{check_set_name(name)}.lock", "a") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(fh, fcntl.LOCK_UN)

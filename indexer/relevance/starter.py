@@ -13,13 +13,13 @@ two editions of one title under different ISBNs grades only the sampled one for 
 
 *Health topics* ("health-topics"): the topics of `health_topics.py`, judged from each record's
 subject headings: its MeSH headings (650 second indicator 2) when it has any, else its LCSH.
-Grade 3 when the record's first heading (the main topic, as cataloguers order them) names the
-topic in its main term (before any " -- " subdivision); grade 2 when another heading, or a
-subdivision, names it; grade 1 when a topic about a group ("asthma in children") is found but
-the group is not. Records whose headings do not name the topic stay unjudged (not judged 0):
-a record with no or sparse headings may still be relevant. The grades follow the
-cataloguers' headings, not a clinician's reading; a topic that no record's headings name is
-left out of the set. Judge the top results by hand to make the set trustworthy.
+Grade 3 when the record's first heading (its main topic, as cataloguers order them) names the
+topic; grade 2 when only another heading names it; grade 1 when a topic about a group ("asthma
+in children") is named but the group is not. Records whose headings do not name the topic
+stay unjudged (not judged 0): a record with no or sparse headings may still be relevant.
+Limits: the grades follow the cataloguers' headings, not a clinician's reading; MARC does not
+mark MeSH's major topics, so "first heading" stands in for them; a topic that no record's
+headings name is left out of the set. Judge the top results by hand to make it trustworthy.
 """
 
 from __future__ import annotations
@@ -104,8 +104,7 @@ def topic_grade(topic: Topic, subject_headings: list[str]) -> int | None:
         return None
     if topic.group and not any(_names(topic.group, h) for h in subject_headings):
         return 1
-    main_term = subject_headings[0].split(" -- ", 1)[0]
-    return 3 if _names(topic.terms, main_term) else 2
+    return 3 if _names(topic.terms, subject_headings[0]) else 2
 
 
 def build_health_topics(documents: Iterable[dict], topics=TOPICS) -> QuerySet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,18 @@ def test_rank_eval_round_trip_and_foreign_requests():
 def test_csv_text_survives_a_spreadsheet_bom():
     text = "\ufeff" + write_csv(sample_set())
     assert read_csv("sample", text).judgements == sample_set().judgements
+
+
+def test_ratings_from_several_processes_at_once_are_all_kept(tmp_path):
+    """The OPAC runs several worker processes: each rating is a read-change-write of the file."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    keys = [f"UVA:u{n}" for n in range(24)]
+    with context.Pool(4) as pool:
+        pool.starmap(_rate, [(str(tmp_path), key) for key in keys])
+    assert JudgementStore(tmp_path).load("shared").judgements == {"anaemia": dict.fromkeys(keys, 2)}
+
+
+def _rate(directory: str, key: str) -> None:
+    JudgementStore(Path(directory)).judge("shared", "anaemia", key, 2)

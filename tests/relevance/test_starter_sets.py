@@ -20,9 +20,13 @@ ASTHMA_IN_CHILDREN = Topic("asthma in children", ("asthma",), ("child", "childre
 def test_topic_grades_from_subject_headings():
     assert topic_grade(ASTHMA_IN_CHILDREN, ["Asthma -- in infancy and childhood", "Child"]) == 3
     assert topic_grade(ASTHMA_IN_CHILDREN, ["Child", "Asthma -- therapy"]) == 2
-    assert topic_grade(ASTHMA_IN_CHILDREN, ["Pediatrics -- Asthma", "Children"]) == 2
+    assert topic_grade(ASTHMA_IN_CHILDREN, ["Pediatrics -- Asthma", "Children"]) == 3
+    assert topic_grade(ASTHMA_IN_CHILDREN, ["Children", "Pediatrics -- Asthma"]) == 2
     assert topic_grade(ASTHMA_IN_CHILDREN, ["Asthma"]) == 1  # the group is not named
     assert topic_grade(ASTHMA_IN_CHILDREN, ["Asthmatic bronchitis", "Children"]) is None
+    older = Topic("care of older people", ("-- care",), ("older people",))
+    assert topic_grade(older, ["Older people -- Care -- Great Britain"]) == 3
+    assert topic_grade(older, ["Child care", "Older people"]) is None
     anaemia = Topic("anaemia", ("anemia", "anaemia"))
     assert topic_grade(anaemia, ["Anemia, Sickle Cell"]) == 3
     assert topic_grade(anaemia, ["Hematology", "ANAEMIA -- diagnosis"]) == 2
