@@ -6,10 +6,11 @@ How the grades are derived, and what that cannot tell:
 gives the same set). Each gives up to three queries a reader who knows the book types: its
 title proper exactly as catalogued, its ISBN (13 digits), and the title with the first
 author's surname. Every member record of the sampled document is judged 3 (perfect) for them;
-so is every member of any other document with the very same title proper or ISBN, since
-the query cannot tell them apart. Nothing else is judged: the set measures whether the known
-item comes first (MRR, nDCG@10), not how the rest of the list is ordered, and a catalogue with
-two editions of one title under different ISBNs grades only the sampled one for its ISBN.
+so is every member of any other document with the very same title proper or ISBN (and, for the
+title with surname, the same first author's surname), since the query cannot tell them apart.
+Nothing else is judged: the set measures whether the known item comes first (MRR, nDCG@10),
+not how the rest of the list is ordered, and of two editions under different ISBNs only the
+sampled one is graded for its ISBN.
 
 *Health topics* ("health-topics"): the topics of `health_topics.py`, judged from each record's
 subject headings: its MeSH headings (650 second indicator 2) when it has any, else its LCSH.
@@ -67,23 +68,29 @@ def known_item_queries(display: dict) -> list[str]:
     return queries
 
 
+def _title(display: dict) -> str:
+    return " ".join((display.get("title") or "").split())
+
+
 def build_known_items(documents: Iterable[dict], count: int, seed: int = SEED) -> QuerySet:
     documents = list(documents)
-    same_title: dict[str, list[dict]] = {}
+    # Documents a query names just as well: the same title proper, the same ISBN.
+    same: dict[str, list[dict]] = {}
     for d in documents:
-        same_title.setdefault(" ".join((d.get("title") or "").split()).casefold(), []).append(d)
+        same.setdefault(_title(d).casefold(), []).append(d)
         for isbn in d.get("isbn_display") or []:
-            same_title.setdefault(isbn, []).append(d)
+            same.setdefault(isbn, []).append(d)
     candidates = [d for d in documents if known_item_queries(d)]
     sample = random.Random(seed).sample(candidates, min(count, len(candidates)))
     qset = QuerySet(KNOWN_ITEMS)
     for display in sample:
+        title, name = _title(display), surname(display)
         for query in known_item_queries(display):
-            for key in member_keys(display):
-                qset.judge(query, key, 3)
-            # Only the title proper and the ISBN name other documents just as well.
-            for twin in same_title.get(query.casefold(), []):
-                for key in member_keys(twin):
+            twins = same.get(query.casefold(), [])
+            if name and query == f"{title} {name}":  # the same title by the same author
+                twins = [t for t in same.get(title.casefold(), []) if surname(t) == name]
+            for doc in [display, *twins]:
+                for key in member_keys(doc):
                     qset.judge(query, key, 3)
     return qset
 
