@@ -68,3 +68,7 @@ class BadTokenError(RequestError):
 
 class AvailabilityRequestError(RequestError):
     """An availability request names no ids, too many, or an id_type other than bib or item."""
+
+
+class JudgementError(ConfigError):
+    """A query set (relevance judgements) file or import cannot be read; says where."""

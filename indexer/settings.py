@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
+    Setting(
+        "relevance_dir",
+        "",
+        "Query sets of relevance judgements, one CSV each (default: DATA_DIR/relevance)",
+    ),
     Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
     Setting(
         "oai_host",
@@ -93,6 +98,7 @@ class Settings:
     host: str
     port: int
     base_url: str
+    relevance_dir: Path
     secret_key: str
     oai_host: str
     oai_admin_email: str
@@ -122,6 +128,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     raw.update({k: v for k, v in overrides.items() if v is not None})
     data_dir = Path(str(raw["data_dir"])).expanduser()
     libraries = str(raw["libraries"]) or str(data_dir / "libraries.toml")
+    raw["relevance_dir"] = str(raw["relevance_dir"]) or str(data_dir / "relevance")
     values: dict[str, object] = {}
     for f in fields(Settings):
         value = raw[f.name]

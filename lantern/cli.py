@@ -13,7 +13,12 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-from lantern import catalogue_commands, collections_commands, merge_commands
+from lantern import (
+    catalogue_commands,
+    collections_commands,
+    merge_commands,
+    relevance_commands,
+)
 from lantern.exits import (
     EXIT_USAGE,
     fail,
@@ -39,6 +44,7 @@ for command in [
     *catalogue_commands.COMMANDS,
     *collections_commands.COMMANDS,
     *merge_commands.COMMANDS,
+    *relevance_commands.COMMANDS,
 ]:
     main.add_command(command)
 
