@@ -13,7 +13,7 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-from lantern import catalogue_commands, collections_commands, merge_commands
+from lantern import catalogue_commands, collections_commands, merge_commands, tuning_commands
 from lantern.exits import (
     EXIT_USAGE,
     fail,
@@ -39,6 +39,7 @@ for command in [
     *catalogue_commands.COMMANDS,
     *collections_commands.COMMANDS,
     *merge_commands.COMMANDS,
+    *tuning_commands.COMMANDS,
 ]:
     main.add_command(command)
 

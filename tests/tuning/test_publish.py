@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.engine import SearchRequest, open_engine
 from indexer.errors import InvalidTuningError, StaleEditError, TuningError
 from indexer.tuning import history
 from indexer.tuning.files import digest
 from indexer.tuning.publish import current, publish, rollback
+from opac.search.service import SearchParams, open_search_service
 from tests.tuning.conftest import search
 
 RULE = "matoaka => pocahontas\n"
@@ -16,24 +18,27 @@ RULE = "matoaka => pocahontas\n"
 
 def test_publish_writes_the_file_and_the_next_search_sees_it(tuned):
     path = tuned.synonyms_dir / "health.txt"
-    assert search(tuned, "matoaka").total == 0
+    service = open_search_service(tuned)  # one open service, as the OPAC's: no restart
+    assert service.search(SearchParams(q="matoaka"))["total"] == 0
     opened = current(tuned, "health.txt")
     done = publish(tuned, "health.txt", opened.text + RULE, opened.sha256, "alice", "Pocahontas")
     assert path.read_text() == opened.text + RULE
     assert done.version.number == 2 and done.version.by == "alice"
     # no temporary file is left beside it for the engines to read
     assert sorted(p.name for p in tuned.synonyms_dir.iterdir()) == ["boosts.toml", "health.txt"]
-    found = search(tuned, "matoaka")
-    assert found.total >= 1 and "ocahontas" in str(found.hits[0].display)
+    found = service.search(SearchParams(q="matoaka"))
+    assert found["total"] >= 1 and "ocahontas" in found["results"][0]["title"].lower()
 
 
 def test_boosts_published_change_the_order_on_the_next_search(tuned):
-    before = search(tuned, "history")
+    engine = open_engine(tuned)  # one open engine: boosts.toml is re-read without a restart
+    before = engine.search(SearchRequest(text="history", limit=20))
     opened = current(tuned, "boosts.toml")
     heavier = opened.text.replace("subject = 2.5", "subject = 100.0")
     heavier = heavier.replace("title = 10.0", "title = 0.1").replace("exact = 200.0", "exact = 0.0")
     publish(tuned, "boosts.toml", heavier, opened.sha256, "alice", "subjects first")
-    after = search(tuned, "history")
+    after = engine.search(SearchRequest(text="history", limit=20))
+    engine.close()
     assert after.total == before.total
     assert [h.id for h in after.hits] != [h.id for h in before.hits]
 
