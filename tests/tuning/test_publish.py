@@ -8,7 +8,7 @@ import pytest
 from indexer.engine import SearchRequest, open_engine
 from indexer.errors import InvalidTuningError, StaleEditError, TuningError
 from indexer.tuning import history
-from indexer.tuning.files import digest
+from indexer.tuning.files import digest, editable_names
 from indexer.tuning.publish import current, publish, rollback
 from opac.search.service import SearchParams, open_search_service
 from tests.tuning.conftest import search
@@ -21,8 +21,10 @@ def test_publish_writes_the_file_and_the_next_search_sees_it(tuned):
     service = open_search_service(tuned)  # one open service, as the OPAC's: no restart
     assert service.search(SearchParams(q="matoaka"))["total"] == 0
     opened = current(tuned, "health.txt")
+    inode = path.stat().st_ino
     done = publish(tuned, "health.txt", opened.text + RULE, opened.sha256, "alice", "Pocahontas")
     assert path.read_text() == opened.text + RULE
+    assert path.stat().st_ino != inode  # a new file renamed over the old, never half-written
     assert done.version.number == 2 and done.version.by == "alice"
     # no temporary file is left beside it for the engines to read
     assert sorted(p.name for p in tuned.synonyms_dir.iterdir()) == ["boosts.toml", "health.txt"]
@@ -107,7 +109,9 @@ def test_names_outside_the_synonym_files_are_refused(tuned, name):
 
 
 def test_a_new_synonym_file_can_be_created(tuned):
+    assert editable_names(tuned) == ["health.txt", "boosts.toml"]
     done = publish(tuned, "local.txt", "matoaka, pocahontas\n", None, "alice", "new file")
     assert done.version.number == 1
     assert (tuned.synonyms_dir / "local.txt").read_text() == "matoaka, pocahontas\n"
     assert search(tuned, "matoaka").total >= 1
+    assert editable_names(tuned) == ["health.txt", "local.txt", "boosts.toml"]
