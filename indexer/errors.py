@@ -72,3 +72,26 @@ class AvailabilityRequestError(RequestError):
 
 class JudgementError(ConfigError):
     """A query set (relevance judgements) file or import cannot be read; says where."""
+
+
+class TuningError(RequestError):
+    """A synonym or boosts edit that cannot be published or previewed as asked (a bad name,
+    an unknown version)."""
+
+
+class InvalidTuningError(TuningError):
+    """The text has errors (`report` names each by line); nothing was written."""
+
+    def __init__(self, message: str, report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class StaleEditError(TuningError):
+    """The file changed on disk since the editor opened it: `diff` shows what changed there,
+    `live_hash` is the text on disk now. Nothing was written."""
+
+    def __init__(self, message: str, diff: str, live_hash: str) -> None:
+        super().__init__(message)
+        self.diff = diff
+        self.live_hash = live_hash

@@ -18,6 +18,7 @@ from lantern import (
     collections_commands,
     merge_commands,
     relevance_commands,
+    tuning_commands,
 )
 from lantern.exits import (
     EXIT_USAGE,
@@ -45,6 +46,7 @@ for command in [
     *collections_commands.COMMANDS,
     *merge_commands.COMMANDS,
     *relevance_commands.COMMANDS,
+    *tuning_commands.COMMANDS,
 ]:
     main.add_command(command)
 
