@@ -68,3 +68,8 @@ class BadTokenError(RequestError):
 
 class AvailabilityRequestError(RequestError):
     """An availability request names no ids, too many, or an id_type other than bib or item."""
+
+
+class StaffAccountError(IndexerError):
+    """A staff account cannot be created or changed as asked: a bad username, role or password,
+    an account that already exists or does not exist (the message says which)."""

@@ -1,6 +1,6 @@
 """The `lantern` command: search, serve, demo, export, settings here; the commands that change
-the catalogue (load, status, delete, reindex) in `lantern.catalogue_commands`; exit statuses in
-`lantern.exits`.
+the catalogue (load, status, delete, reindex) in `lantern.catalogue_commands`, the staff
+console's accounts in `lantern.staff_commands`; exit statuses in `lantern.exits`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-from lantern import catalogue_commands
+from lantern import catalogue_commands, staff_commands
 from lantern.exits import (
     EXIT_USAGE,
     fail,
@@ -199,6 +199,10 @@ def show_settings(settings):
     for s in SETTINGS:
         value = getattr(settings, s.name)
         click.echo(f"{env_name(s.name):<{width}} {str(value):<40} {s.help}")
+
+
+for command in staff_commands.COMMANDS:
+    main.add_command(command)
 
 
 if __name__ == "__main__":
