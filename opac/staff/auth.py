@@ -48,7 +48,7 @@ def _from_session() -> Account | None:
         or account.session_epoch != held.get("epoch")
     ):
         session.pop(SESSION_KEY, None)
-        g.staff_signed_out = True  # the login page says why
+        g.staff_signed_out = True
         return None
     if idle >= _REFRESH_SECONDS:
         held["seen"] = now
@@ -93,7 +93,9 @@ def staff_required(role: str | object = "viewer"):
                 if wants_json():
                     body = {"ok": False, "status": 401, "error": "Sign in to the staff console."}
                     return jsonify(body), 401
-                return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+                ended = 1 if g.get("staff_signed_out") else None  # the login page says why
+                here = request.full_path.rstrip("?")
+                return redirect(url_for("staff.login", next=here, ended=ended))
             if not account.may(role):
                 abort(403, f"This needs the {role} role; you are signed in as {account.role}.")
             return view(*args, **kwargs)

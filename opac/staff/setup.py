@@ -4,10 +4,18 @@ checks for the staff area, the sign-in throttle, the headers of staff responses,
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.staff.secret import persistent_secret
 from indexer.staff.throttle import LoginThrottle
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+csrf = CSRFProtect()  # checks only where staff_csrf asks (WTF_CSRF_CHECK_DEFAULT is off)
+
+
+def in_staff_area() -> bool:
+    return request.path == "/staff" or request.path.startswith("/staff/")
 
 
 def staff_config(settings) -> dict:
@@ -33,7 +41,7 @@ def staff_config(settings) -> dict:
 
 def init_staff(app: Flask, settings) -> None:
     from opac.staff.auth import current_staff
-    from opac.staff.views import bp, csrf
+    from opac.staff.views import bp
 
     if settings.proxy_hops:
         # request.remote_addr (the throttle's key) and is_secure from X-Forwarded-For/-Proto,
@@ -47,11 +55,19 @@ def init_staff(app: Flask, settings) -> None:
     app.register_blueprint(bp)
     app.context_processor(lambda: {"current_staff": current_staff})
 
+    @app.before_request
+    def staff_csrf():
+        # Every state-changing request under /staff/, whichever blueprint serves it (sign-in
+        # included: a forged sign-in would put a librarian in an attacker's account), needs the
+        # form's csrf_token or an X-CSRFToken header; flask-wtf answers 400 without one.
+        if request.method not in SAFE_METHODS and in_staff_area():
+            csrf.protect()
+
     @app.after_request
     def staff_headers(response):
         # Staff pages, and any public page shown to a signed-in librarian (it may carry staff
         # controls), are neither cached by browsers and proxies nor indexed.
-        if request.path == "/staff" or request.path.startswith("/staff/") or g.get("staff"):
+        if in_staff_area() or g.get("staff"):
             response.headers["Cache-Control"] = "no-store"
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
             response.vary.add("Cookie")
