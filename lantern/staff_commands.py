@@ -1,4 +1,4 @@
-"""`lantern staff`: the staff console's accounts (add, list, remove, password), made on the
+"""`lantern staff`: the staff console's accounts (add, list, remove, role, password), made on the
 server; every change is written to the audit log as actor "cli"."""
 
 from __future__ import annotations
@@ -76,6 +76,19 @@ def remove(settings, username):
     except StaffAccountError as exc:
         fail(str(exc), EXIT_FAILED)
     click.echo(f"Removed {username.strip().lower()}")
+
+
+@staff.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(accounts.ROLES))
+@click.pass_obj
+def role(settings, username, role):
+    """Give an account another role (in force from its next request)."""
+    try:
+        accounts.set_role(settings.data_dir, username, role, actor=ACTOR)
+    except StaffAccountError as exc:
+        fail(str(exc), EXIT_FAILED)
+    click.echo(f"{username.strip().lower()} is now {role}")
 
 
 @staff.command("password")

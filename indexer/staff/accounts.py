@@ -129,6 +129,19 @@ def remove(data_dir: Path, username: str, *, actor: str) -> None:
         audit.append(db, actor, "account.remove", name, f"role: {role} -> (removed)")
 
 
+def set_role(data_dir: Path, username: str, role: str, *, actor: str) -> None:
+    """A new role, in force from the account's next request (each request reads the role)."""
+    role = check_role(role)
+    with connect(data_dir, write=True) as db:
+        name = _existing(db, username)
+        old = db.execute("SELECT role FROM accounts WHERE username = ?", (name,)).fetchone()[0]
+        db.execute(
+            "UPDATE accounts SET role = ?, updated = ? WHERE username = ?",
+            (role, audit.utc_now(), name),
+        )
+        audit.append(db, actor, "account.role", name, f"role: {old} -> {role}")
+
+
 def set_password(data_dir: Path, username: str, password: str, *, actor: str) -> None:
     """A new password; every session signed in with the old one ends."""
     hashed = _hasher.hash(check_password(password))

@@ -9,15 +9,31 @@ place, which fails if another worker got there first: then that worker's key is 
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
 
 FILE_NAME = "secret_key"
+log = logging.getLogger(__name__)
 
 
 def persistent_secret(data_dir: Path) -> str:
-    path = Path(data_dir) / FILE_NAME
+    try:
+        return _read_or_create(Path(data_dir) / FILE_NAME)
+    except OSError as exc:
+        # A read-only data directory: the OPAC still serves readers; staff sign-in then holds
+        # only on the process that signed the cookie, so say how to fix it.
+        log.warning(
+            "cannot keep a secret key in %s (%s): set LANTERN_SECRET_KEY, or staff sessions "
+            "will not be shared by the OPAC's processes",
+            data_dir,
+            exc,
+        )
+        return secrets.token_hex(32)
+
+
+def _read_or_create(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     path.parent.mkdir(parents=True, exist_ok=True)

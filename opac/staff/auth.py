@@ -23,7 +23,9 @@ def current_staff() -> Account | None:
     """The signed-in staff account of this request, or None. Looked up once per request; an
     account removed, or whose password changed, or that signed out elsewhere, is None at once."""
     if "staff" not in g:
-        g.staff = _from_proxy_header() or _from_session()
+        g.staff = _from_proxy_header()
+        g.staff_by_proxy = g.staff is not None  # signed in by the proxy: no sign-out here
+        g.staff = g.staff or _from_session()
     return g.staff
 
 

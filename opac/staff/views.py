@@ -19,10 +19,14 @@ def _data_dir():
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only (never //host or a scheme)."""
-    parts = urlsplit(target or "")
-    if target and target.startswith("/") and not parts.scheme and not parts.netloc:
-        if not target.startswith(("//", "/\\")):
+    """Where to go after signing in: a path on this site only: never //host or a scheme, and no
+    space, control character or backslash (browsers drop tabs and read \\ as /, so "/<tab>/host"
+    or "/\\host" would lead to another site)."""
+    target = target or ""
+    plain = target.isascii() and target.isprintable() and " " not in target
+    parts = urlsplit(target)
+    if plain and target.startswith("/") and not parts.scheme and not parts.netloc:
+        if not target.startswith("//") and "\\" not in target:
             return target
     return url_for("staff.home")
 

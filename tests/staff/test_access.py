@@ -159,6 +159,9 @@ def test_a_trusted_proxy_header_signs_in_existing_accounts_only(settings):
     client = app.test_client()
     home = client.get("/staff/", headers={"X-Remote-User": "Ann.Admin"})
     assert home.status_code == 200 and "ann.admin" in home.get_data(as_text=True)
+    # signed in by the organisation's sign-on: nothing to sign out of here
+    assert "Sign out" not in home.get_data(as_text=True)
+    assert "by your organisation" in home.get_data(as_text=True)
     assert client.get("/staff/", headers={"X-Remote-User": "mallory"}).status_code == 302
     assert client.get("/staff/").status_code == 302
     # off by default: the header means nothing

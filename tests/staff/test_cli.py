@@ -143,3 +143,23 @@ def test_an_account_made_on_the_command_line_can_sign_in(settings):
     client = create_app(settings=settings).test_client()
     assert sign_in(client, "new.librarian", PASSWORD).status_code == 303
     assert "new.librarian" in client.get("/staff/").get_data(as_text=True)
+
+
+def test_role_gives_another_role_at_the_next_request(settings):
+    cli = ["--data-dir", str(settings.data_dir), "staff"]
+    runner = CliRunner()
+    made = runner.invoke(
+        main, [*cli, "add", "rita.role", "--role", "viewer", "--password-stdin"], input=PASSWORD
+    )
+    assert made.exit_code == 0, made.output
+    client = create_app(settings=settings).test_client()
+    sign_in(client, "rita.role", PASSWORD)
+    assert client.get("/staff/audit").status_code == 403
+    promoted = runner.invoke(main, [*cli, "role", "rita.role", "admin"])
+    assert promoted.exit_code == 0 and promoted.output == "rita.role is now admin\n"
+    assert client.get("/staff/audit").status_code == 200
+    (entry,) = [
+        e for e in audit.entries(settings.data_dir, limit=1000) if e.action == "account.role"
+    ]
+    assert (entry.actor, entry.target, entry.diff) == ("cli", "rita.role", "role: viewer -> admin")
+    assert runner.invoke(main, [*cli, "role", "nobody", "admin"]).exit_code == 1

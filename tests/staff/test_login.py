@@ -80,7 +80,14 @@ def test_after_signing_in_the_librarian_goes_back_where_they_were_sent_from(clie
 
 
 def test_next_never_leads_off_the_site(app):
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x"):
+    for target in (
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "javascript:x",
+    ):
         client = app.test_client()
         response = sign_in(client, "ann.admin", form={"next": target})
         assert response.headers["Location"] == "/staff/", target
@@ -132,3 +139,9 @@ def test_behind_a_trusted_proxy_the_throttle_keys_on_the_forwarded_address(setti
     assert sign_in(client, "ann.admin", **again).status_code == 429
     other = {"headers": {"X-Forwarded-For": "203.0.113.6"}}
     assert sign_in(app.test_client(), "ann.admin", **other).status_code == 303
+
+
+def test_next_may_be_any_page_of_this_site(app):
+    client = app.test_client()
+    response = sign_in(client, "vic.viewer", form={"next": "/search?q=asthma&page=2"})
+    assert response.headers["Location"] == "/search?q=asthma&page=2"
