@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -33,9 +34,14 @@ MIN_PASSWORD, MAX_PASSWORD = 12, 1024  # long passphrases welcome; the cap bound
 USERNAME = re.compile(r"[a-z0-9](?:[a-z0-9._@-]{0,62}[a-z0-9])?")
 
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so a wrong username takes as long as a wrong password
-# and the time taken does not tell which accounts exist.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a wrong username takes as long as a wrong
+    password and the time taken does not tell which accounts exist. Made on first use: every
+    `lantern` command imports this module, and a hash costs 64 MiB and some milliseconds."""
+    return _hasher.hash("not a real password, only for timing")
 
 
 @dataclass(frozen=True)
@@ -173,11 +179,12 @@ def authenticate(data_dir: Path, username: str, password: str) -> Account | None
         name = ""
     with connect(data_dir) as db:
         row = db.execute("SELECT * FROM accounts WHERE username = ?", (name,)).fetchone()
+    too_long = len(password) > MAX_PASSWORD  # no account has one; hash no more than the cap
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        _hasher.verify(row["password_hash"] if row else _dummy_hash(), password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         return None
-    if row is None:
+    if row is None or too_long:
         return None
     if _hasher.check_needs_rehash(row["password_hash"]):
         with connect(data_dir, write=True) as db:

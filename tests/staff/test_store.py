@@ -79,3 +79,10 @@ def test_usernames_within_the_rules(tmp_path):
     accounts.add(tmp_path, "J.Smith", "viewer", "twelve chars!", actor="cli")
     assert accounts.authenticate(tmp_path, "J.SMITH", "twelve chars!").username == "j.smith"
     assert accounts.authenticate(tmp_path, "j.smith", "twelve chars") is None
+
+
+def test_a_password_longer_than_any_account_may_have_never_matches(tmp_path):
+    exact = "p" * accounts.MAX_PASSWORD
+    accounts.add(tmp_path, "long.one", "viewer", exact, actor="cli")
+    assert accounts.authenticate(tmp_path, "long.one", exact) is not None
+    assert accounts.authenticate(tmp_path, "long.one", exact + "and more") is None
