@@ -34,5 +34,8 @@ def visible_parts(account: Account) -> list[ConsolePart]:
 
 
 add_console_part(
-    "staff.audit", "Audit log", "Every change made in the console and by `lantern staff`.", "admin"
+    "staff.audit",
+    "Audit log",
+    "Every change made in the console and by the lantern staff command.",
+    "admin",
 )

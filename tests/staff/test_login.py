@@ -22,7 +22,7 @@ def test_the_right_password_signs_in_and_leads_to_the_console(client):
     response = sign_in(client, "ed.editor")
     assert response.status_code == 303 and response.headers["Location"] == "/staff/"
     home = client.get("/staff/").get_data(as_text=True)
-    assert "ed.editor" in home and "editor" in home
+    assert "<strong>ed.editor</strong>" in home and "Your role is <strong>editor</strong>" in home
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client):
