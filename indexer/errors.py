@@ -95,3 +95,8 @@ class StaleEditError(TuningError):
         super().__init__(message)
         self.diff = diff
         self.live_hash = live_hash
+
+
+class StaffAccountError(IndexerError):
+    """A staff account cannot be created or changed as asked: a bad username, role or password,
+    an account that already exists or does not exist (the message says which)."""

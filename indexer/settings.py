@@ -48,7 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Query sets of relevance judgements, one CSV each (default: DATA_DIR/relevance)",
     ),
-    Setting("secret_key", "", "Flask secret key (a random one per process when empty)"),
+    Setting(
+        "secret_key",
+        "",
+        "Key signing the staff session cookie (empty: a random key kept in DATA_DIR/secret_key)",
+    ),
     Setting(
         "oai_host",
         "",
@@ -56,6 +60,32 @@ SETTINGS: tuple[Setting, ...] = (
         "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable",
     ),
     Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
+    # The staff console's (/staff/).
+    Setting(
+        "staff_idle_minutes", "30", "Minutes without a request after which staff are signed out"
+    ),
+    Setting(
+        "staff_login_limit",
+        "5 per minute; 20 per hour",
+        "Failed staff sign-ins allowed from one client address (any usernames) before 429",
+    ),
+    Setting(
+        "staff_limit_storage",
+        "memory://",
+        "Where failed sign-ins are counted: memory:// (each OPAC process its own count) or "
+        "a redis:// URL (one count for every process)",
+    ),
+    Setting(
+        "staff_trusted_header",
+        "",
+        "Header set by an authenticating reverse proxy naming the staff user (e.g. "
+        "X-Remote-User); empty: off. The proxy must strip it from clients' requests",
+    ),
+    Setting(
+        "proxy_hops",
+        "0",
+        "Reverse proxies in front of the OPAC whose X-Forwarded-For/-Proto to trust (0: none)",
+    ),
     # The queue's (workers and `lantern load --queue`).
     Setting(
         "queue_prefix",
@@ -102,6 +132,11 @@ class Settings:
     secret_key: str
     oai_host: str
     oai_admin_email: str
+    staff_idle_minutes: float
+    staff_login_limit: str
+    staff_limit_storage: str
+    staff_trusted_header: str
+    proxy_hops: int
     queue_prefix: str
     queue_visibility_timeout: int
     queue_flush_records: int

@@ -1,6 +1,6 @@
 """The `lantern` command: search, serve, demo, export, settings here; the commands that change
-the catalogue (load, status, delete, reindex) in `lantern.catalogue_commands`; exit statuses in
-`lantern.exits`.
+the catalogue (load, status, delete, reindex) in `lantern.catalogue_commands`, the staff
+console's accounts in `lantern.staff_commands`; exit statuses in `lantern.exits`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from lantern import (
     collections_commands,
     merge_commands,
     relevance_commands,
+    staff_commands,
     tuning_commands,
 )
 from lantern.exits import (
@@ -47,6 +48,7 @@ for command in [
     *merge_commands.COMMANDS,
     *relevance_commands.COMMANDS,
     *tuning_commands.COMMANDS,
+    *staff_commands.COMMANDS,
 ]:
     main.add_command(command)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
-from flask import Flask, jsonify, render_template, request
+from flask import Flask
 
 from indexer.errors import EngineError, EngineUnavailableError, RequestError
 from indexer.settings import load_settings
+from opac.responses import error_response
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -17,13 +16,14 @@ CSP = (
 
 def create_app(settings=None, test_config: dict | None = None) -> Flask:
     from opac.search.service import open_search_service
+    from opac.staff.setup import init_staff, staff_config
 
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key or secrets.token_hex(16),
         JSON_SORT_KEYS=False,
         LANTERN_SETTINGS=settings,
+        **staff_config(settings),  # the secret key and session cookie flags
     )
     if test_config:
         app.config.update(test_config)
@@ -41,6 +41,7 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(oai_bp)
     app.register_blueprint(ilsdi_bp)
+    init_staff(app, settings)
     register_error_handlers(app)
 
     @app.after_request
@@ -53,16 +54,6 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
         return response
 
     return app
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def error_response(status: int, message: str):
-    if wants_json():
-        return jsonify({"ok": False, "status": status, "error": message}), status
-    return render_template("ui/error.html", status=status, message=message), status
 
 
 def register_error_handlers(app: Flask) -> None:

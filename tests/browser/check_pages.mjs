@@ -1,27 +1,31 @@
 // Drives Debian's Chromium with playwright-core: axe-core on each page, then a keyboard-only
-// journey. Usage: node check_pages.mjs BASE_URL PAGES_JSON  -> prints one JSON report.
+// journey. Usage: node check_pages.mjs BASE_URL PAGES_JSON [STAFF_PAGES_JSON] -> prints one JSON
+// report. STAFF_PAGES are checked signed in with the session cookie in $STAFF_COOKIE; the staff
+// journey signs in by keyboard as $STAFF_USER / $STAFF_PASSWORD.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const [base, pagesJson] = process.argv.slice(2);
+const [base, pagesJson, staffJson] = process.argv.slice(2);
 const pages = JSON.parse(pagesJson);
+const staffPages = staffJson ? JSON.parse(staffJson) : [];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
-const report = { axe: {}, journey: [], errors: [] };
+const report = { axe: {}, landed: {}, journey: [], errors: [] };
 try {
   // axe is injected by the test, so this context lets it past the CSP; the journey below
   // runs with the site's own CSP in force.
   const axeContext = await browser.newContext({ bypassCSP: true });
   const page = await axeContext.newPage();
-  for (const path of pages) {
+  async function checkAxe(path) {
     await page.goto(base + path);
+    report.landed[path] = new URL(page.url()).pathname;  // a signed-out staff page redirects
     await page.evaluate(axeSource);
     const result = await page.evaluate(() => window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
@@ -29,6 +33,18 @@ try {
     report.axe[path] = result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
     }));
+  }
+  for (const path of pages) { await checkAxe(path); }
+  if (staffPages.length) {
+    await axeContext.addCookies([{ name: "lantern_session", value: process.env.STAFF_COOKIE, url: base }]);
+    for (const path of staffPages) { await checkAxe(path); }
+    // The console works on a phone: at 320 px nothing makes the page scroll sideways.
+    report.widthAt320 = {};
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const path of staffPages) {
+      await page.goto(base + path);
+      report.widthAt320[path] = await page.evaluate(() => document.documentElement.scrollWidth);
+    }
   }
   await axeContext.close();
 
@@ -42,6 +58,7 @@ try {
     const el = document.activeElement;
     const style = getComputedStyle(el);
     return { tag: el.tagName, id: el.id, cls: el.className, value: el.value || "",
+      text: (el.textContent || "").trim(),
       href: el.getAttribute("href") || "", outline: style.outlineStyle + " " + style.outlineWidth };
   });
   async function tabUntil(test, limit = 600) {
@@ -77,6 +94,28 @@ try {
   step("e-book link reached", !!online, online ? online.href : "");
   await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
   step("e-book opened through the proxy", tab.url().includes("openathens") || tab.url().includes("redirector"), tab.url());
+
+  if (process.env.STAFF_USER) {
+    // A librarian signs in to the console with the keyboard alone.
+    await tab.goto(base + "/staff/login");
+    const user = await tabUntil((f) => f.id === "username", 30);
+    step("staff username field reached", !!user);
+    await tab.keyboard.type(process.env.STAFF_USER);
+    await tab.keyboard.press("Tab");
+    const password = await focused();
+    step("password field is the next stop", password.id === "password", password.id);
+    await tab.keyboard.type(process.env.STAFF_PASSWORD);
+    await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
+    step("signed in to the console", new URL(tab.url()).pathname === "/staff/", tab.url());
+    const audit = await tabUntil((f) => f.href === "/staff/audit", 40);
+    step("audit log link reached", !!audit);
+    await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
+    step("audit log opened", tab.url().endsWith("/staff/audit"), tab.url());
+    const signOut = await tabUntil((f) => f.tag === "BUTTON" && f.text === "Sign out", 40);
+    step("sign-out button reached", !!signOut);
+    await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
+    step("signed out", tab.url().includes("/staff/login?signed_out=1"), tab.url());
+  }
 } catch (err) {
   report.errors.push(String(err && err.stack || err));
 } finally {

@@ -52,6 +52,22 @@ def server(tmp_path_factory):
     httpd.shutdown()
 
 
+STAFF = ("axe.admin", "a passphrase for the browser")
+STAFF_PAGES = ["/staff/", "/staff/audit"]
+
+
+def _staff_session(app) -> str:
+    """An admin account, and the session cookie of its sign-in through the app's own form."""
+    from indexer.staff import accounts
+    from tests.staff.conftest import sign_in
+
+    data_dir = app.config["LANTERN_SETTINGS"].data_dir
+    accounts.add(data_dir, STAFF[0], "admin", STAFF[1], actor="cli")
+    client = app.test_client()
+    assert sign_in(client, *STAFF).status_code == 303
+    return client.get_cookie("lantern_session").value
+
+
 @pytest.fixture(scope="module")
 def report(server):
     node, base, app = server
@@ -62,6 +78,7 @@ def report(server):
         )
     )["results"][0]["id"]
     library = next(iter(service.consortium.libraries))
+    staff_cookie = _staff_session(app)
     pages = [
         "/",
         "/search?q=nursing",
@@ -70,26 +87,35 @@ def report(server):
         f"/library/{library}/?q=nursing",
         f"/library/{library}/",
         "/accessibility",
+        "/staff/login",
     ]
+    staff_env = {"STAFF_COOKIE": staff_cookie, "STAFF_USER": STAFF[0], "STAFF_PASSWORD": STAFF[1]}
     done = subprocess.run(
-        [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages)],
+        [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages), json.dumps(STAFF_PAGES)],
         capture_output=True,
         text=True,
         timeout=240,
         cwd=HERE,
-        env={**os.environ, "CHROMIUM": CHROMIUM},
+        env={**os.environ, "CHROMIUM": CHROMIUM, **staff_env},
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
 
 def test_no_axe_violations_on_any_page_type(report):
-    assert len(report["axe"]) == 7
+    assert len(report["axe"]) == 8 + len(STAFF_PAGES)
+    # the staff pages were checked signed in, not as the login page they redirect to
+    assert {path: report["landed"][path] for path in STAFF_PAGES} == {p: p for p in STAFF_PAGES}
+
+
+def test_the_staff_pages_fit_a_320_pixel_screen(report):
+    assert report["widthAt320"] == {path: 320 for path in STAFF_PAGES}
     bad = {path: v for path, v in report["axe"].items() if v}
     assert not bad, json.dumps(bad, indent=1)
 
 
-def test_keyboard_only_journey_from_search_to_ebook(report):
+def test_keyboard_only_journey_from_search_to_ebook_and_through_the_staff_sign_in(report):
+    assert any(s["what"] == "signed out" for s in report["journey"])
     failed = [s for s in report["journey"] if not s["ok"]]
     assert report["journey"] and not failed, json.dumps(report["journey"], indent=1)
     assert not report["errors"], report["errors"]
