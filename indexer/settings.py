@@ -50,6 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
         "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable",
     ),
+    Setting(
+        "search_log_days",
+        "90",
+        "Days the search log (DATA_DIR/searchlog.sqlite) keeps readers' searches; 0 turns it off",
+    ),
     Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
     # The queue's (workers and `lantern load --queue`).
     Setting(
@@ -95,6 +100,7 @@ class Settings:
     base_url: str
     secret_key: str
     oai_host: str
+    search_log_days: int
     oai_admin_email: str
     queue_prefix: str
     queue_visibility_timeout: int
@@ -109,6 +115,10 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def search_log_path(self) -> Path:
+        return self.data_dir / "searchlog.sqlite"
 
 
 def env_name(setting: str) -> str:

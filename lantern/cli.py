@@ -13,7 +13,7 @@ import click
 
 from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
-from lantern import catalogue_commands
+from lantern import catalogue_commands, searchlog_commands
 from lantern.exits import (
     EXIT_USAGE,
     fail,
@@ -199,6 +199,10 @@ def show_settings(settings):
     for s in SETTINGS:
         value = getattr(settings, s.name)
         click.echo(f"{env_name(s.name):<{width}} {str(value):<40} {s.help}")
+
+
+for command in searchlog_commands.COMMANDS:
+    main.add_command(command)
 
 
 if __name__ == "__main__":
