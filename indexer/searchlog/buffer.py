@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.searchlog import store
-from indexer.searchlog.redact import clean_query
+from indexer.searchlog.redact import clean_query, redact
 
 log = logging.getLogger("lantern.searchlog")
 
@@ -49,7 +49,9 @@ class SearchEvent:
             at=self.at,
             query=clean_query(self.query),
             scope=self.scope.upper(),
-            filters=tuple(clean_query(f) for f in self.filters),
+            # Facet values keep their case (format:Book); a hand-made URL can still put
+            # anything in one, so they are redacted too.
+            filters=tuple(redact(" ".join(f.split())) for f in self.filters),
             hits=self.hits,
             suggestion=clean_query(self.suggestion or ""),
             from_suggestion=self.from_suggestion,

@@ -97,6 +97,10 @@ def connect_readonly(path: Path) -> sqlite3.Connection | None:
         return None
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     conn.row_factory = sqlite3.Row
+    # The first OPAC write creates the file a moment before its table.
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'searches'").fetchone():
+        conn.close()
+        return None
     return conn
 
 
