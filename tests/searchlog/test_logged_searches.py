@@ -189,3 +189,12 @@ def test_lantern_search_in_the_terminal_is_not_logged(app, client, loaded):
     )
     assert "results" in run.stdout
     assert logged(app) == before
+
+
+def test_the_api_takes_the_suggestion_marker_and_ignores_any_other_from(app, client):
+    assert client.get("/api/v1/search?q=asthma&from=suggestion").status_code == 200
+    assert client.get("/api/v1/search?q=asthma&from=elsewhere").status_code == 200
+    assert [r["from_suggestion"] for r in logged(app)] == [1, 0]
+    documented = client.get("/api/v1/openapi.json").get_json()
+    names = {p["name"] for p in documented["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert "from" in names
