@@ -113,9 +113,17 @@ class SearchLog:
             try:
                 return self._write(batch)
             except Exception as exc:  # noqa: BLE001 - dropped, said once, and the server goes on
-                self._conn = None
                 self._warn(exc)
+                self._close()  # the next batch tries a fresh connection
                 return 0
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001, S110 - a broken connection is dropped either way
+                pass
 
     def _write(self, batch: list[SearchEvent]) -> int:
         if self._conn is None:
