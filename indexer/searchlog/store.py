@@ -87,9 +87,7 @@ def connect(path: Path) -> sqlite3.Connection:
     )
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "PRAGMA synchronous=NORMAL"
-        )  # a power cut may lose the last second
+        conn.execute("PRAGMA synchronous=NORMAL")  # a power cut may lose the last second
         conn.executescript(SCHEMA)
     except BaseException:
         conn.close()
