@@ -52,7 +52,9 @@ PEERS = {
         "itself could answer on this machine, whatever the OPAC around it did. 'Machine "
         "speed' is pymarc's parse-only CPU per record over 6,000 generated records of 12 "
         "libraries, measured in the same run (the load table's yardstick): this machine's "
-        "speed varies from day to day, and rows of different days compare only beside it."
+        "speed varies from day to day, and rows of different days compare only beside it. "
+        "'Search log': the server logs every search (the default) or, in the rows marked off, "
+        "keeps no log (`--search-log off`); the issue's bar is at most 3% fewer req/s with it."
     ),
     "Queued load throughput": (
         "`python -m bench.queue_bench`: the same generated files through Redis and Celery, "
@@ -149,6 +151,7 @@ COLUMNS = {
         ("tantivy_cpu_ms", "Tantivy alone: CPU ms per search"),
         ("tantivy_ceiling_rps", "Tantivy alone: most req/s on these cores"),
         ("pymarc_cpu_us", "machine speed: pymarc CPU µs/record"),
+        ("search_log", "search log"),
         ("code", "code"),
     ],
     "Queued load throughput": [
@@ -192,6 +195,8 @@ def record_row(section: str, machine: str, result: dict) -> None:
         key += f" {result['together']}"
     if result.get("facet_cache"):
         key += f" facet cache {result['facet_cache']}"
+    if result.get("search_log") == "off":  # the row to compare with: logging costs this much
+        key += " search log off"
     if result.get("code"):
         key += f" code {result['code']}"
     rows[key] = {

@@ -3,6 +3,7 @@
     python -m bench.search_bench                     # 100k records (quick)
     python -m bench.search_bench --records 1000000   # the real figure
     python -m bench.search_bench --data-dir DIR --libraries-file TOML   # a catalogue loaded already
+    python -m bench.search_bench --search-log off    # the server keeps no search log (compare)
 
 Generates (once) and loads a sample consortium with lantern.sample, then runs a realistic mix
 of queries (one word, several words, a phrase, fielded, ISBN, with facets selected), every one
@@ -230,12 +231,18 @@ def free_port() -> int:
 
 
 def start_server(
-    settings, port: int, server: str = "gunicorn", workers: int | None = None
+    settings,
+    port: int,
+    server: str = "gunicorn",
+    workers: int | None = None,
+    search_log: bool = True,
 ) -> subprocess.Popen:
     env = {
         **os.environ,
         "LANTERN_LIBRARIES": str(settings.libraries),
         "LANTERN_FACET_CACHE": str(settings.facet_cache),
+        # on: the default retention, as a deployment runs; off: 0 days, nothing logged
+        "LANTERN_SEARCH_LOG_DAYS": str(settings.search_log_days) if search_log else "0",
     }
     command = [
         sys.executable,
@@ -262,6 +269,13 @@ def start_server(
             time.sleep(0.1)
     proc.terminate()
     raise RuntimeError("the OPAC server did not start")
+
+
+def search_log_entries(settings) -> int:
+    """Searches in the data directory's search log (to show the server did log, or did not)."""
+    from indexer.searchlog.store import count
+
+    return count(settings.search_log_path)
 
 
 def summary(times: list[float]) -> dict:
@@ -301,6 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         "every search counts its facets; the generated titles repeat "
         "more than readers' searches do)",
     )
+    parser.add_argument(
+        "--search-log",
+        choices=["on", "off"],
+        default="on",
+        help="The server logs every search (LANTERN_SEARCH_LOG_DAYS as set, default 90; "
+        "into DATA_DIR/searchlog.sqlite) or not (0): run both to measure what logging costs",
+    )
     parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
     parser.add_argument(
         "--code",
@@ -325,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     time_engine(service, warm)
     engine_ms = time_engine(service, queries)
     port = free_port()
-    server = start_server(settings, port, args.server, args.workers)
+    logged_before = search_log_entries(settings)
+    server = start_server(settings, port, args.server, args.workers, args.search_log == "on")
     try:
         time_http(port, warm, 1)
         single, _ = time_http(port, queries, 1)
@@ -335,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(10)
+    logged = search_log_entries(settings) - logged_before  # each worker writes at its exit
     server_cpu = (cpu_after - cpu_before) * 1000 / len(loaded)
     # The 16 clients' searches once more, in Tantivy alone (no kept counts: it counts them all).
     tantivy_cpu = time_tantivy(service, busy_queries)
@@ -364,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
             cores * 1000 / statistics.fmean(tantivy_cpu) if tantivy_cpu else None
         ),
         "pymarc_cpu_us": machine_yardstick(),
+        "search_log": args.search_log,
+        "search_log_entries": logged,
         "code": args.code,
     }
     by_kind: dict[str, list[float]] = {}

@@ -59,6 +59,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Host name of the OAI-PMH identifiers oai:HOST:ID (default: the "
         "host of LANTERN_BASE_URL); a harvester keys records by it, so keep it stable",
     ),
+    Setting(
+        "search_log_days",
+        "90",
+        "Days the search log (DATA_DIR/searchlog.sqlite) keeps readers' searches; 0 turns it off",
+    ),
     Setting("oai_admin_email", "", "The OAI-PMH Identify adminEmail (default: library@HOST)"),
     # The staff console's (/staff/).
     Setting(
@@ -131,6 +136,7 @@ class Settings:
     relevance_dir: Path
     secret_key: str
     oai_host: str
+    search_log_days: int
     oai_admin_email: str
     staff_idle_minutes: float
     staff_login_limit: str
@@ -150,6 +156,10 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def search_log_path(self) -> Path:
+        return self.data_dir / "searchlog.sqlite"
 
 
 def env_name(setting: str) -> str:

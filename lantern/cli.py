@@ -18,6 +18,7 @@ from lantern import (
     collections_commands,
     merge_commands,
     relevance_commands,
+    searchlog_commands,
     staff_commands,
     tuning_commands,
 )
@@ -49,6 +50,7 @@ for command in [
     *relevance_commands.COMMANDS,
     *tuning_commands.COMMANDS,
     *staff_commands.COMMANDS,
+    *searchlog_commands.COMMANDS,
 ]:
     main.add_command(command)
 

@@ -27,7 +27,7 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["lantern"] = open_search_service(settings)
+    app.extensions["lantern"] = open_search_service(settings, log_searches=True)
 
     from opac.api.views import bp as api_bp
     from opac.feeds.views import bp as feeds_bp

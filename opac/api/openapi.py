@@ -68,6 +68,12 @@ SEARCH_PARAMETERS = [
     ),
     _param("year_from", "Published in or after this year.", {"type": "integer"}),
     _param("year_to", "Published in or before this year.", {"type": "integer"}),
+    _param(
+        "from",
+        '`suggestion` when this search is a "did you mean" suggestion the reader took (the '
+        "search log counts them); any other value is ignored.",
+        {"type": "string"},
+    ),
 ]
 
 _STR = {"type": "string"}

@@ -30,7 +30,7 @@ def search():
         params = parse_search_args(request.args)
     except ValueError as exc:
         abort(400, str(exc))
-    return json_response(service().search(params))
+    return json_response(service().search(params, log="api"))
 
 
 @bp.get("/records/<doc_id>")

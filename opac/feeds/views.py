@@ -29,6 +29,8 @@ def atom():
     except ValueError as exc:
         abort(400, str(exc))
     service = current_app.extensions["lantern"]
+    # Not a reader's search for the search log: a feed reader polls a subscribed search on its
+    # own, every hour or so, and would drown the searches people type.
     page = service.search(dataclasses.replace(params, size=min(params.size, FEED_SIZE), facets=()))
     query = changed(request.args)
     body = render_template(

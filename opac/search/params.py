@@ -58,6 +58,9 @@ def parse_search_args(args) -> SearchParams:
         scope=data["scope"],
         year_from=data["year_from"],
         year_to=data["year_to"],
+        # The results page's "did you mean" link says so: the search log counts suggestions
+        # taken. Anything else in `from` is ignored, like any parameter the API does not know.
+        from_suggestion=args.get("from") == "suggestion",
         notices=(f"Only the first {MAX_QUERY_CHARS:,} characters of your search were used.",)
         if len(q) > MAX_QUERY_CHARS
         else (),

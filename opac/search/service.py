@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections import Counter
+import time
 from dataclasses import dataclass, field
 
 from indexer.engine import SORTS, SearchRequest, open_engine
@@ -17,6 +17,9 @@ from indexer.errors import UnknownFieldError
 from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
+from indexer.searchlog.buffer import open_search_log
+from opac.search.copies import RESULT_COPIES_PER_LIBRARY, most_useful_copies
+from opac.search.searchlog import log_search
 
 MAX_PAGE_SIZE = 100
 MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the results page)
@@ -51,6 +54,7 @@ class SearchParams:
     year_to: int | None = None
     facets: tuple[str, ...] = field(default_factory=lambda: tuple(FACETS))
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
+    from_suggestion: bool = False  # the reader took a "did you mean" (for the search log)
 
 
 def year_ranges(this_year: int | None = None) -> list[tuple[str, int | None, int | None]]:
@@ -85,9 +89,10 @@ def _years(value: str) -> list[str]:
 
 
 class SearchService:
-    def __init__(self, engine, consortium) -> None:
+    def __init__(self, engine, consortium, search_log=None) -> None:
         self.engine = engine
         self.consortium = consortium
+        self.search_log = search_log  # indexer.searchlog SearchLog, or None: nothing logged
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
@@ -128,7 +133,10 @@ class SearchService:
             highlight=True,
         )
 
-    def search(self, params: SearchParams) -> dict:
+    def search(self, params: SearchParams, *, log: str | None = None) -> dict:
+        """One page of results. log: "page" or "api" when this is a reader's search, which goes
+        to the search log (never a staff preview, a feed or the terminal's `lantern search`)."""
+        started = time.perf_counter()
         size = max(1, min(params.size, MAX_PAGE_SIZE))
         page = max(1, min(params.page, MAX_RESULT_DEPTH // size))
         result = self.engine.search(self.request(params, page, size))
@@ -136,7 +144,7 @@ class SearchService:
         if page > last:  # past the end (an old link, a hand-made URL): show the last page
             page = last
             result = self.engine.search(self.request(params, page, size))
-        return {
+        out = {
             "total": result.total,
             "page": page,
             "size": size,
@@ -154,6 +162,9 @@ class SearchService:
             "suggestion": getattr(result, "suggestion", None),
             "notices": [*params.notices, *result.notes],
         }
+        if log and self.search_log is not None:
+            log_search(self.search_log, params, out, started, log)
+        return out
 
     def count(self, params: SearchParams) -> int:
         """How many records a search finds (for "widen to the region" links)."""
@@ -366,33 +377,8 @@ class SearchService:
         return open_provider(settings, self.engine, self.consortium, base_url, page_size)
 
 
-# A result lists at most this many copies of each library: enough to say where the title is
-# and whether it can be borrowed now, without a journal's 1,400 volumes in every result (200 KB
-# of JSON each). The record (`/api/v1/records/ID`, the record page) lists every copy.
-RESULT_COPIES_PER_LIBRARY = 5
-# Which copies a result keeps when it must choose: the ones a reader can have soonest.
-_USEFULNESS = {"available": 0, "online": 1, "on_loan": 2, "reference": 3}
-
-
-def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
-    """At most `per_library` of each library's copies, available ones first, in their order."""
-    counts = Counter(e["library"] for e in entries)
-    if max(counts.values(), default=0) <= per_library:
-        return entries
-    ranked = sorted(
-        range(len(entries)),
-        key=lambda i: (_USEFULNESS.get(entries[i]["status"], len(_USEFULNESS)), i),
-    )
-    taken: Counter = Counter()
-    kept = []
-    for i in ranked:
-        library = entries[i]["library"]
-        if taken[library] < per_library:
-            taken[library] += 1
-            kept.append(i)
-    return [entries[i] for i in sorted(kept)]
-
-
-def open_search_service(settings) -> SearchService:
+def open_search_service(settings, *, log_searches: bool = False) -> SearchService:
+    """The search service; log_searches: keep readers' searches in the search log (the OPAC)."""
     engine = open_engine(settings)
-    return SearchService(engine, load_consortium(settings.libraries, settings.schemas_dir))
+    consortium = load_consortium(settings.libraries, settings.schemas_dir)
+    return SearchService(engine, consortium, open_search_log(settings) if log_searches else None)

@@ -66,7 +66,7 @@ def _results(view: View):
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(_scoped(params, view))
+    page = service().search(_scoped(params, view), log="page")
     wider = None
     if view.kind == "library" and view.within == "library" and view.region:
         widened = dataclasses.replace(view, within="region")
