@@ -3,6 +3,8 @@ checks for the staff area, the sign-in throttle, the headers of staff responses,
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,6 +13,14 @@ from indexer.staff.secret import persistent_secret
 from indexer.staff.throttle import LoginThrottle
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# The console's parts, each a blueprint `bp` in its own module (see opac.staff's docstring).
+CONSOLE_PARTS = (
+    "opac.staff.searches",
+    "opac.staff.tuning",
+    "opac.staff.relevance",
+    "opac.staff.merges",
+    "opac.staff.collections",
+)
 csrf = CSRFProtect()  # checks only where staff_csrf asks (WTF_CSRF_CHECK_DEFAULT is off)
 
 
@@ -53,6 +63,8 @@ def init_staff(app: Flask, settings) -> None:
         settings.staff_login_limit, settings.staff_limit_storage
     )
     app.register_blueprint(bp)
+    for part in CONSOLE_PARTS:
+        app.register_blueprint(importlib.import_module(part).bp)
     app.context_processor(lambda: {"current_staff": current_staff})
 
     @app.before_request
