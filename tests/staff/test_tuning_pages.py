@@ -13,6 +13,7 @@ import pytest
 
 from indexer.relevance.judgements import JudgementStore
 from indexer.staff import audit
+from opac.search.service import SearchParams
 from tests.staff.conftest import CSRF_FIELD, make_app, sign_in
 
 REPO = Path(__file__).resolve().parents[2]
@@ -190,17 +191,18 @@ def test_preview_shows_live_and_draft_side_by_side_and_writes_nothing(client, tu
     assert empty.status_code == 422
 
 
-def test_evaluate_a_draft_on_a_query_set(client, tuned):
-    store = JudgementStore(tuned.relevance_dir)
-    hit = tuned.data_dir  # any record key of the demo: read one from the service
-    del hit
-    store.judge("demo", "dermatology", "X:1", 3)
+def test_evaluate_a_draft_on_a_query_set(client, app, tuned):
+    hit = app.extensions["lantern"].search(SearchParams(q='"dermatology made easy"', size=1))
+    member = hit["results"][0]["members"][0]
+    key = f"{member['library']}:{member['record_id']}"
+    JudgementStore(tuned.relevance_dir).judge("demo", "psoriasis", key, 3)
     as_editor(client)
     form = editor_form(client, "/staff/synonyms/health.txt")
     form["content"] += "psoriasis, dermatology\n"
     shown = client.post("/staff/synonyms/health.txt/evaluate", data={**form, "set": "demo"})
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "Evaluation on" in page and "nDCG@10" in page
+    assert "The draft is better" in page and "psoriasis" in page  # the query it changes
     missing = client.post("/staff/synonyms/health.txt/evaluate", data={**form, "set": "nope"})
     assert missing.status_code == 422
 
