@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 from indexer.relevance.judgements import JudgementStore
-from indexer.tuning.boosts import boost_for, labelled
+from indexer.tuning.boosts import BOOSTS, LISTS, boost_for, labelled
 from indexer.tuning.files import BOOSTS_NAME, check_name
 
 FIELD_PREFIX = "w."  # the name of a weight's number input: "w.fields.title"
@@ -35,7 +35,8 @@ def boost_fields(text: str) -> tuple[list[dict], str | None]:
                 "key": key,
                 "input": FIELD_PREFIX + key,
                 "id": "w-" + key.replace(".", "-").replace("_", "-"),
-                "label": label,
+                # "Weight of a match in this field: title" for the settings of every field
+                "label": f"{label}: {name}" if key not in BOOSTS and key not in LISTS else label,
                 "value": _number(value) if numeric else ", ".join(map(str, value)),
                 "allowed": allowed,
                 "numeric": numeric,

@@ -53,7 +53,14 @@ def server(tmp_path_factory):
 
 
 STAFF = ("axe.admin", "a passphrase for the browser")
-STAFF_PAGES = ["/staff/", "/staff/audit"]
+STAFF_PAGES = [
+    "/staff/",
+    "/staff/audit",
+    "/staff/synonyms",
+    "/staff/synonyms/health.txt",
+    "/staff/boosts",
+    "/staff/synonyms/health.txt/history",
+]
 
 
 def _staff_session(app) -> str:
