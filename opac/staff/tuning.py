@@ -17,11 +17,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from indexer.errors import IndexerError, InvalidTuningError, StaleEditError, TuningError
 from indexer.tuning import history, preview
 from indexer.tuning import publish as tuning
-from indexer.tuning.files import BOOSTS_NAME, check_name, editable_names
+from indexer.tuning.files import BOOSTS_NAME, check_name, editable_names, live_path
 from indexer.tuning.report import Report
 from opac.staff import add_console_part, current_staff, record_change, staff_required
 from opac.staff import tuning_drafts as drafts
-from opac.staff.tuning_history import history_page, rollback_version
+from opac.staff.tuning_history import history_page, rollback_version, version_diff
 
 bp = Blueprint("staff_tuning", __name__)
 MAX_TEXT = 2_000_000  # characters of a draft; a synonym file is far smaller
@@ -96,12 +96,29 @@ def _field_problems(report: Report, fields: list[dict]) -> dict[str, str]:
 @bp.get("/staff/synonyms")
 @staff_required
 def index():
+    return _index_page()
+
+
+def _index_page(error: str = "", status: int = 200):
     settings = _settings()
     files = []
     for name in editable_names(settings):
         versions = history.versions(settings, name)
         files.append({"name": name, "latest": versions[-1] if versions else None})
-    return render_template("staff/tuning_index.html", files=files)
+    return render_template("staff/tuning_index.html", files=files, error=error), status
+
+
+@bp.get("/staff/synonyms/new", endpoint="new")
+@staff_required
+def new_file():
+    """The "new synonym file" form: a name like local.txt opens an empty editor."""
+    name = request.args.get("name", "").strip()
+    name = name if name.endswith(".txt") else name + ".txt"
+    try:
+        check_name(name)
+    except TuningError as exc:
+        return _index_page(str(exc), 422)
+    return redirect(url_for("staff_tuning.edit", name=name))
 
 
 @bp.get("/staff/synonyms/<name>", endpoint="edit")
@@ -114,14 +131,17 @@ def edit(name: str):
 
 
 def _open(name: str, add: str = ""):
-    opened = tuning.current(_settings(), name)
+    settings = _settings()
+    opened = tuning.current(settings, name)
+    # A synonym file not created yet is based on nothing ("" is what publish expects then).
+    based_on = opened.sha256 if live_path(settings, name).exists() else ""
     text = opened.text
     add = " ".join(add.split())[:200]
     if add:
         # From a zero-result search: a new last line for the librarian to finish.
         text = (text if not text or text.endswith("\n") else text + "\n") + f"{add}, "
     reason = f"readers search for {add!r}" if add else ""
-    return _render(Editor(name, text, opened.sha256, reason=reason))
+    return _render(Editor(name, text, based_on, reason=reason))
 
 
 @bp.get("/staff/boosts")
@@ -180,7 +200,7 @@ def _publish(editor: Editor):
     editor.report = tuning.check(settings, editor.name, editor.text, share)
     if not editor.report.ok:
         return _render(editor, 422)
-    if editor.report.warnings and not request.form.get("confirm"):
+    if _new_warnings(settings, editor) and not request.form.get("confirm"):
         editor.need_confirm = True
         return _render(editor)
     try:
@@ -202,13 +222,25 @@ def _publish(editor: Editor):
         flash(f"{editor.name} already has this text: nothing was published.")
     else:
         number = done.version.number
-        diff = history.diff(settings, editor.name, number - 1, number) if number > 1 else ""
+        diff = version_diff(settings, editor.name, number)
         action = "boosts.publish" if editor.name == BOOSTS_NAME else "synonyms.publish"
         record_change(action, editor.name, diff)
         flash(f"Published {editor.name} as version {number}. Readers see it on their next search.")
     if editor.name == BOOSTS_NAME:
         return redirect(url_for("staff_tuning.boosts"), 303)
     return redirect(url_for("staff_tuning.edit", name=editor.name), 303)
+
+
+def _new_warnings(settings, editor: Editor) -> list:
+    """Warnings on lines the live file does not have: those the librarian must confirm (a rule
+    already published with its warning is not asked about again at every save)."""
+    live = set(tuning.current(settings, editor.name).text.splitlines())
+    lines = editor.text.splitlines()
+    return [
+        w
+        for w in editor.report.warnings
+        if w.line is None or w.line > len(lines) or lines[w.line - 1] not in live
+    ]
 
 
 @bp.post("/staff/synonyms/<name>/preview", endpoint="preview")

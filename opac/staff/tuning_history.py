@@ -60,8 +60,17 @@ def rollback_version(name: str):
         flash(f"{name} already has the text of version {number}: nothing changed.")
     else:
         new = done.version.number
-        diff = history.diff(settings, name, new - 1, new)
+        diff = version_diff(settings, name, new)
         action = "boosts.rollback" if name == BOOSTS_NAME else "synonyms.rollback"
         record_change(action, name, diff)
         flash(f"Rolled {name} back to the text of version {number}, as version {new}.")
     return redirect(url_for("staff_tuning.history", name=name), 303)
+
+
+def version_diff(settings, name: str, number: int) -> str:
+    """What version `number` changed (for the audit log): from the version before, or from
+    nothing for a file's first version."""
+    if number > 1:
+        return history.diff(settings, name, number - 1, number)
+    text = history.version_bytes(settings, name, number)
+    return history.unified_diff(b"", text, "/dev/null", f"{name} v{number}")

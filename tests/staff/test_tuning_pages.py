@@ -175,6 +175,10 @@ def test_a_common_word_warning_needs_confirming(client, tuned):
     done = client.post("/staff/synonyms/health.txt", data={**form, "confirm": "1"})
     assert done.status_code == 303
     assert "care, attention" in (tuned.synonyms_dir / "health.txt").read_text()
+    # A rule published with its warning is not asked about again at the next save.
+    later = editor_form(client, "/staff/synonyms/health.txt")
+    later["content"] += "rosacea, dermatology\n"
+    assert client.post("/staff/synonyms/health.txt", data=later).status_code == 303
 
 
 def test_preview_shows_live_and_draft_side_by_side_and_writes_nothing(client, tuned):
@@ -236,3 +240,60 @@ def test_unknown_file_names_are_not_found(client):
     as_editor(client)
     assert client.get("/staff/synonyms/..%2Fetc.txt").status_code == 404
     assert client.get("/staff/synonyms/notes.md").status_code == 404
+
+
+def test_a_new_synonym_file_is_created_on_its_first_publish(client, tuned):
+    as_editor(client)
+    bad = client.get("/staff/synonyms/new", query_string={"name": "../../etc/passwd"})
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    opened = client.get("/staff/synonyms/new", query_string={"name": "local"})
+    assert opened.status_code == 302 and opened.location.endswith("/staff/synonyms/local.txt")
+    form = editor_form(client, "/staff/synonyms/local.txt")
+    assert form["based_on"] == "" and form["content"] == ""
+    form.update(content="psoriasis, dermatology\n", reason="our own")
+    assert client.post("/staff/synonyms/local.txt", data=form).status_code == 303
+    assert (tuned.synonyms_dir / "local.txt").read_text() == "psoriasis, dermatology\n"
+    last = audit.entries(tuned.data_dir, limit=1)[0]
+    assert last.target == "local.txt" and "+psoriasis, dermatology" in last.diff
+    assert "local.txt" in client.get("/staff/synonyms").get_data(as_text=True)
+
+
+def test_after_a_stale_refusal_publishing_the_kept_text_replaces_the_file_on_disk(client, tuned):
+    as_editor(client)
+    form = editor_form(client, "/staff/synonyms/health.txt")
+    path = tuned.synonyms_dir / "health.txt"
+    path.write_text(path.read_text() + "second, hand\n")
+    form["content"] += "merged, by hand\n"
+    refused = client.post("/staff/synonyms/health.txt", data=form)
+    assert refused.status_code == 409
+    again = editor_form_from(refused.get_data(as_text=True))
+    assert again["content"] == form["content"] and again["based_on"] != form["based_on"]
+    assert client.post("/staff/synonyms/health.txt", data=again).status_code == 303
+    assert "merged, by hand" in path.read_text()
+
+
+def editor_form_from(text: str) -> dict:
+    import re
+
+    content = re.search(r'<textarea id="content"[^>]*>(.*?)</textarea>', text, re.S).group(1)
+    return {
+        "csrf_token": CSRF_FIELD.search(text).group(1),
+        "based_on": re.search(BASED_ON, text).group(1),
+        "content": html.unescape(content),
+    }
+
+
+def test_hostile_queries_and_titles_are_escaped_in_the_preview(client):
+    as_editor(client)
+    form = editor_form(client, "/staff/synonyms/health.txt")
+    shown = client.post("/staff/synonyms/health.txt/preview", data={**form, "query": HOSTILE})
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and HOSTILE not in page and html.escape(HOSTILE) in page
+
+
+def test_enter_in_a_text_field_never_publishes(client):
+    """Browsers submit a form's first button on Enter: it must be Preview, not Publish."""
+    as_editor(client)
+    for path in ("/staff/synonyms/health.txt", "/staff/boosts"):
+        page = client.get(path).get_data(as_text=True)
+        assert page.index("Preview: live and draft") < page.index(">Publish</button>")
