@@ -103,6 +103,7 @@ def _index_page(error: str = "", status: int = 200):
     settings = _settings()
     files = []
     for name in editable_names(settings):
+        tuning.current(settings, name)  # a change made in git or by hand shows as a version
         versions = history.versions(settings, name)
         files.append({"name": name, "latest": versions[-1] if versions else None})
     return render_template("staff/tuning_index.html", files=files, error=error), status

@@ -71,7 +71,7 @@ def test_signed_out_pages_redirect_to_the_sign_in(client):
 def test_the_list_shows_every_file_with_its_last_change(client):
     sign_in(client, "vic.viewer")
     page = client.get("/staff/synonyms").get_data(as_text=True)
-    assert "health.txt" in page and "boosts.toml" in page
+    assert "health.txt" in page and "boosts.toml" in page and "v1, found" in page
     assert client.get("/staff/").get_data(as_text=True).count("Synonyms and boosts") == 1
 
 
