@@ -233,3 +233,15 @@ def test_hostile_reasons_are_escaped_in_the_list(app, settings):
 def test_the_console_home_lists_merge_decisions(app):
     page = _viewer(app).get("/staff/").get_data(as_text=True)
     assert 'href="/staff/merges"' in page
+
+
+def test_hostile_text_in_an_error_is_escaped_on_the_record_page(app, settings):
+    (first, _), _ = single_docs(settings)[:2]
+    client = editor(app)
+    hostile = "X:<script>alert(1)</script>"
+    form = {"doc": first, "other": hostile, "reason": "why"}
+    form["csrf_token"] = token_on(client, f"/record/{first}")
+    response = client.post("/staff/merges/merge", data=form)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "X:&lt;script&gt;alert(1)&lt;/script&gt;" in page
