@@ -137,6 +137,9 @@ def test_split_of_the_anchor_redirects_to_the_members_new_record(app, settings):
     location = response.headers["Location"]
     shown = next(i for i, k in members(settings).items() if others[0] in k)
     assert location.startswith(f"/record/{doc_id}")  # the page it came from still exists
+    left = len(keys) - 1  # the page shows the split at once: one form fewer
+    shown_forms = editor(app).get(location).get_data(as_text=True).count("merges/split")
+    assert shown_forms == (left if left > 1 else 0)
     page = editor(app).get(f"/record/{shown}").get_data(as_text=True)
     assert html.escape(others[0]) in page
 
