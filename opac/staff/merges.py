@@ -21,7 +21,6 @@ from flask import (
 )
 
 from indexer.catalogue import merges
-from indexer.engine import SearchRequest
 from indexer.errors import ConfigError, IndexLockedError, RequestError
 from opac.staff import add_console_part, current_staff, record_change, staff_required
 
@@ -50,10 +49,14 @@ def _service():
 
 
 def document_of(key: str) -> str | None:
-    """The id of the document that holds the member record `key` now."""
-    request_ = SearchRequest(filters=(("record_key", (key,)),), limit=1)
-    found = _service().engine.search(request_)
-    return found.hits[0].id if found.hits else None
+    """The id of the document that holds the member record `key` now (a document's id is
+    its anchor record's LIB.CONTROLNUMBER; moved_to finds it when `key` is not the anchor)."""
+    library, _, record_id = key.partition(":")
+    named = f"{library}.{record_id}"
+    moved = _service().moved_to(named)
+    if moved:
+        return moved
+    return named if _service().record(named) is not None else None
 
 
 def _back_to(doc_id: str, key: str | None = None) -> str:
