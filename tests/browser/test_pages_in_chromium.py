@@ -147,6 +147,7 @@ def test_the_staff_pages_fit_a_320_pixel_screen(report):
 
 def test_keyboard_only_journey_from_search_to_ebook_and_through_the_staff_sign_in(report):
     assert any(s["what"] == "signed out" for s in report["journey"])
+    assert any(s["what"] == "result rated, back at it" for s in report["journey"])
     failed = [s for s in report["journey"] if not s["ok"]]
     assert report["journey"] and not failed, json.dumps(report["journey"], indent=1)
     assert not report["errors"], report["errors"]
