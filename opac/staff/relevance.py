@@ -23,6 +23,7 @@ from flask import (
 from indexer.errors import JudgementError
 from indexer.relevance import formats, pending
 from indexer.relevance.catalogue_ids import CatalogueIds, opensearch_query
+from indexer.relevance.evaluate import evaluate
 from indexer.relevance.judgements import (
     GRADE_LABELS,
     JudgementStore,
@@ -30,7 +31,7 @@ from indexer.relevance.judgements import (
     check_set_name,
     write_csv,
 )
-from opac.search.evaluation import evaluate_live
+from opac.search.evaluation import evaluate_live, results_page_search
 from opac.staff import add_console_part, current_staff, record_change, staff_required
 from opac.staff.rating import judge_result, rater_context, remember_set
 from opac.staff.views import safe_next
@@ -62,16 +63,24 @@ def _ids() -> CatalogueIds:
 
 
 def _set_summaries() -> list[dict]:
+    """Each set with its counts and the live search's mean scores on it (one search service
+    for them all: the same search the results page runs)."""
     store, directory = _store(), _settings().relevance_dir
+    search = None
     out = []
     for name in pending.names(directory):
         qset = store.load(name) if store.exists(name) else QuerySet(name)
+        report = None
+        if qset.judgements:
+            search = search or results_page_search(_settings())
+            report = evaluate(qset, search, "live")
         out.append(
             {
                 "name": name,
                 "queries": len(qset.queries),
                 "judgements": len(qset),
                 "waiting": len(pending.waiting(directory, name)),
+                "report": report,
             }
         )
     return out
