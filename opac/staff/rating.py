@@ -11,7 +11,13 @@ from flask import current_app, g, request, session
 
 from indexer.errors import JudgementError
 from indexer.relevance import pending
-from indexer.relevance.judgements import GRADE_LABELS, JudgementStore, check_grade, check_set_name
+from indexer.relevance.judgements import (
+    GRADE_LABELS,
+    JudgementStore,
+    QuerySet,
+    check_grade,
+    check_set_name,
+)
 from opac.staff.auth import current_staff
 
 CHOSEN_SET = "staff_rate_set"
@@ -59,9 +65,13 @@ def judge_result(
     keys = [f"{m['library']}:{m['record_id']}" for m in display.get("members") or ()]
     if not keys:
         return None
-    for key in keys:
-        store.judge(set_name, query, key, value)
+    with store._locked(set_name):  # one read-change-write for all the members
+        qset = store.load(set_name) if store.exists(set_name) else QuerySet(set_name)
+        for key in keys:
+            qset.judge(query, key, value)
+        store.save(qset)
     remember_set(set_name)
     query = " ".join(query.split())
     lines = [f"query: {query}", *(f"{key} = {value} ({GRADE_LABELS[value]})" for key in keys)]
-    return {"set": set_name, "doc": doc_id, "grade": value, "keys": keys, "diff": "\n".join(lines)}
+    diff = "\n".join(lines)
+    return {"set": set_name, "doc": doc_id, "grade": value, "members": len(keys), "diff": diff}

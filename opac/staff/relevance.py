@@ -242,5 +242,5 @@ def rate():
     if outcome is None:
         abort(404, "That result is no longer in the catalogue.")
     record_change("relevance.rate", f"{outcome['set']}.csv", outcome["diff"])
-    session["staff_rated"] = {k: outcome[k] for k in ("doc", "grade", "set", "keys")}
+    session["staff_rated"] = {k: outcome[k] for k in ("doc", "grade", "set", "members")}
     return redirect(f"{back}#rate-{outcome['doc']}", 303)

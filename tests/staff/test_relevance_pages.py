@@ -99,6 +99,9 @@ def test_rating_is_refused_to_viewers_without_a_token_and_for_bad_input(client, 
     assert rate(client, word, result["id"], "7", token=token).status_code == 400
     assert rate(client, word, result["id"], "2", "../etc", token=token).status_code == 400
     assert rate(client, word, "NOPE.404", "2", token=token).status_code == 404
+    data = {"csrf_token": token, "set": "ratings", "q": word, "doc": result["id"], "grade": "2"}
+    offsite = client.post("/staff/relevance/rate", data={**data, "next": "//evil.example/x"})
+    assert offsite.status_code == 303 and offsite.headers["Location"].startswith("/staff/#rate-")
 
 
 def test_the_index_lists_sets_and_a_set_page_scores_the_live_search(client, first_result):
