@@ -59,7 +59,7 @@ def _store() -> JudgementStore:
 
 
 def _ids() -> CatalogueIds:
-    return CatalogueIds(current_app.extensions["lantern"].engine)
+    return current_app.extensions["lantern"].catalogue_ids()
 
 
 def _set_summaries() -> list[dict]:
