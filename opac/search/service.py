@@ -356,6 +356,13 @@ class SearchService:
         """The display document of `doc_id` as indexed (what record downloads render)."""
         return self.engine.get(doc_id)
 
+    def catalogue_ids(self):
+        """Between judgements' member record keys and the index's current documents (the
+        staff console's relevance imports and exports; indexer.relevance.catalogue_ids)."""
+        from indexer.relevance.catalogue_ids import CatalogueIds
+
+        return CatalogueIds(self.engine)
+
     def moved_to(self, doc_id: str) -> str | None:
         """The id of the document that now holds the record `doc_id` was named after, if any
         (its anchor record merged into, or split off as, another document since)."""

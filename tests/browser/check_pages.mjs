@@ -111,6 +111,15 @@ try {
     step("audit log link reached", !!audit);
     await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
     step("audit log opened", tab.url().endsWith("/staff/audit"), tab.url());
+    // An editor (or admin) rates a result on the ordinary results page by keyboard.
+    await tab.goto(base + "/search?q=nursing");
+    const grade = await tabUntil((f) => f.tag === "BUTTON" && f.text === "2 relevant", 200);
+    step("rate-this-result button reached", !!grade);
+    await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
+    const rated = await tab.locator(".rate-done").first().textContent().catch(() => "");
+    step("result rated, back at it", tab.url().includes("/search?q=nursing#rate-") &&
+      rated.startsWith("Rated 2 (relevant)"), tab.url() + " " + rated);
+    await tab.goto(base + "/staff/");
     const signOut = await tabUntil((f) => f.tag === "BUTTON" && f.text === "Sign out", 40);
     step("sign-out button reached", !!signOut);
     await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
