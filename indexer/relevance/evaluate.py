@@ -24,6 +24,10 @@ class Result:
 
 
 Search = Callable[[str], Sequence[Result]]
+# Judged member records -> the grades of the documents that hold them now (each by its best
+# member). The ideal ranking nDCG divides by is one of documents, as the results are: graded by
+# record, a title merged from three judged records would count three times in the ideal.
+Regroup = Callable[[dict[str, int]], dict[str, int]]
 
 
 @dataclass
@@ -93,12 +97,15 @@ class Report:
         }
 
 
-def score_query(query: str, graded: dict[str, int], results: Sequence[Result]) -> QueryScore:
+def score_query(
+    query: str, graded: dict[str, int], results: Sequence[Result], regroup: Regroup | None = None
+) -> QueryScore:
     top = list(results[: metrics.K])
     grades = [metrics.document_grade(r.member_keys, graded) for r in top]
+    ideal = (regroup(graded) if regroup else graded).values()
     return QueryScore(
         query=query,
-        ndcg=metrics.ndcg(grades, graded.values()),
+        ndcg=metrics.ndcg(grades, ideal),
         reciprocal_rank=metrics.reciprocal_rank(grades),
         precision=metrics.precision(grades),
         unjudged=metrics.unjudged(grades),
@@ -107,9 +114,12 @@ def score_query(query: str, graded: dict[str, int], results: Sequence[Result]) -
     )
 
 
-def evaluate(qset: QuerySet, search: Search, label: str = "live") -> Report:
-    """Every judged query of `qset` searched once and scored."""
-    scores = [score_query(q, graded, search(q)) for q, graded in qset.judgements.items()]
+def evaluate(
+    qset: QuerySet, search: Search, label: str = "live", regroup: Regroup | None = None
+) -> Report:
+    """Every judged query of `qset` searched once and scored (the ideal ranking of documents
+    when `regroup` is given, else of judged records)."""
+    scores = [score_query(q, graded, search(q), regroup) for q, graded in qset.judgements.items()]
     return Report(qset.name, label, scores)
 
 
@@ -161,5 +171,9 @@ class Comparison:
         }
 
 
-def compare(qset: QuerySet, live: Search, draft: Search, max_drop: float) -> Comparison:
-    return Comparison(evaluate(qset, live, "live"), evaluate(qset, draft, "draft"), max_drop)
+def compare(
+    qset: QuerySet, live: Search, draft: Search, max_drop: float, regroup: Regroup | None = None
+) -> Comparison:
+    return Comparison(
+        evaluate(qset, live, "live", regroup), evaluate(qset, draft, "draft", regroup), max_drop
+    )

@@ -52,13 +52,22 @@ def check_draft(draft_dir: Path) -> Path:
     return draft_dir
 
 
+def documents_regrouped(settings):
+    """Judged records -> grades of the documents holding them now (the ideal nDCG divides by)."""
+    return open_search_service(settings).catalogue_ids().doc_grades
+
+
 def evaluate_live(settings, qset: QuerySet) -> Report:
-    return evaluate(qset, results_page_search(settings), "live")
+    return evaluate(qset, results_page_search(settings), "live", documents_regrouped(settings))
 
 
 def evaluate_draft(settings, qset: QuerySet, draft_dir: Path, max_drop: float) -> Comparison:
     """The live configuration and the draft in `draft_dir`, on the same index and queries."""
     draft = dataclasses.replace(settings, synonyms_dir=check_draft(draft_dir))
     return compare(
-        qset, results_page_search(settings), results_page_search(draft), max_drop=max_drop
+        qset,
+        results_page_search(settings),
+        results_page_search(draft),
+        max_drop=max_drop,
+        regroup=documents_regrouped(settings),
     )

@@ -165,6 +165,12 @@ def test_judgements_still_match_after_the_documents_re_merge(runner, catalogue, 
     after = {q["query"]: q for q in eval_json(runner)["per_query"]}
     top = after["Crime and justice"]["top"][0]
     assert after["Crime and justice"]["rr"] == 1.0 and top["grade"] == 3
+    # Both libraries' records of it judged: they are one document now, so that document first
+    # is the ideal ranking (the ideal is of documents, as results are, not of records judged).
+    with (settings.relevance_dir / "uva.csv").open("a") as fh:
+        fh.write("Crime and justice,UVA:u21,3,\n")
+    both = {q["query"]: q for q in eval_json(runner)["per_query"]}["Crime and justice"]
+    assert both["judged"] == 2 and both["ndcg@10"] == 1.0
     assert after["crime"]["rr"] == 1.0  # judged by UVA's key, merged with UVB's record
     page = json.loads(run(runner, "search", "--json", "Crime and justice").stdout)
     assert {m["library"] for m in page["results"][0]["members"]} == {"UVA", "UVB"}
