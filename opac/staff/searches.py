@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from indexer.errors import ConfigError
 from indexer.relevance import pending
@@ -50,14 +50,8 @@ def _filters() -> tuple[dict, list[str]]:
 
 
 def synonym_editor_url(query: str) -> str:
-    """The synonym editor (opac.staff.tuning, route /staff/synonyms/<name>) with `query` to
-    add filled in. A plain path until that part is merged; then url_for("staff_tuning.edit",
-    name=SYNONYM_FILE, add=query) says the same."""
-    if "staff_tuning.edit" in current_app.view_functions:
-        from flask import url_for
-
-        return url_for("staff_tuning.edit", name=SYNONYM_FILE, add=query)
-    return f"/staff/synonyms/{quote(SYNONYM_FILE)}?add={quote(query, safe='')}"
+    """The synonym editor (opac.staff.tuning) with `query` to add filled in."""
+    return url_for("staff_tuning.edit", name=SYNONYM_FILE, add=query)
 
 
 @bp.get("/searches")
