@@ -32,6 +32,10 @@ def test_a_title_match_is_explained_as_a_title_match_with_the_hit_score(engine):
     assert any(line.startswith("title matched 'clinical' (score ") for line in lines)
     assert any(line.startswith("title matched 'medicine' (score ") for line in lines)
     assert not any("author matched" in line for line in lines)
+    # The very word in the title counts fully; the stemmed title by the tie breaker (dis_max).
+    assert lines[0].startswith("title (the very word) matched 'clinical' (score ")
+    assert lines[1].startswith("title matched 'clinical' (score ")
+    assert lines[1].endswith(", counted at 20%)")
 
 
 def test_the_exact_title_and_title_prefix_bonuses_are_named(engine):
@@ -100,3 +104,14 @@ def test_a_synonym_that_does_not_match_a_record_is_said_so(with_synonyms):
         in lines
     )
     assert any(line.startswith("title matched 'nursing'") for line in lines)
+
+
+def test_the_filters_decide_which_attempt_is_explained(engine):
+    # "oxford medicine" has every word only in books: among journals the search falls back to
+    # any word, and the journals it shows are explained with that attempt.
+    result, why = explained(engine, "oxford medicine", filters=(("format", ("Journal",)),))
+    assert result.relaxed and result.hits
+    for hit in result.hits:
+        assert why[hit.id].matched
+        assert why[hit.id].lines[0] == "any of the words: no record had every word"
+        assert why[hit.id].score == pytest.approx(hit.score, rel=1e-4)

@@ -77,3 +77,20 @@ def test_a_synonym_from_the_synonyms_directory_is_shown_as_fired(settings, tmp_p
         "matched here"
     ) in html
     assert first["id"] in html
+
+
+def test_lantern_search_explain_prints_the_lines_under_each_result(
+    settings, title_word, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from lantern.cli import main
+
+    word, first = title_word
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(settings.data_dir))
+    result = CliRunner().invoke(main, ["search", "--explain", word], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"id {first['id']}" in result.output
+    assert f"       - title matched '{word}' (score " in result.output
+    plain = CliRunner().invoke(main, ["search", word], catch_exceptions=False)
+    assert "matched" not in plain.output

@@ -77,7 +77,8 @@ def _plan_that_found(searcher, queries, parsed: ParsedQuery, request: SearchRequ
     """The plan of the attempt whose results the reader saw (as run_search tries them)."""
     for options in search_attempts(parsed):
         plan: SearchPlan = plan_search(queries, parsed, request, **options)
-        if attempt_found(searcher.search(plan.core, 1).count, parsed):
+        # plan.query: the filters decide, as in search() (the bonuses never change a match).
+        if attempt_found(searcher.search(plan.query, 1).count, parsed):
             break
     return plan, options
 
@@ -104,6 +105,7 @@ def _leaves(node: Node):
 
 def _word_lines(searcher, queries: QueryBuilder, expanded: ParsedQuery, address, fuzzy: bool):
     lines = []
+    tie = float(queries.ranking.get("matching", "tie_breaker", 0.2))
     for top in expanded.required:
         for leaf in _leaves(top):
             if isinstance(leaf, Identifier):
@@ -115,10 +117,16 @@ def _word_lines(searcher, queries: QueryBuilder, expanded: ParsedQuery, address,
             wildcard = isinstance(leaf, Word) and leaf.wildcard
             per_field = queries.field_queries(leaf.text, leaf.field, wildcard, fuzzy)
             shown = leaf.text + ("*" if wildcard else "") + ("', a typo allowed" if fuzzy else "'")
-            for name, weight, query in per_field:
-                score = _score(Query.boost_query(query, weight), searcher, address)
-                if score is not None:
-                    lines.append(f"{_field_words(name)} matched '{shown} (score {score:.1f})")
+            scores = [
+                (_score(Query.boost_query(query, weight), searcher, address), name)
+                for name, weight, query in per_field
+            ]
+            found = [(score, name) for score, name in scores if score is not None]
+            found.sort(reverse=True)
+            for n, (score, name) in enumerate(found):
+                # The best field counts fully, each other one by the tie breaker (dis_max).
+                part = "" if n == 0 else f", counted at {tie:.0%}"
+                lines.append(f"{_field_words(name)} matched '{shown} (score {score:.1f}{part})")
     return lines
 
 
