@@ -59,12 +59,14 @@ for command in [
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON API's search response")
 @click.option("--size", default=10, show_default=True, help="Results to show")
 @click.option("--scope", default=None, help="Library code: search as that library's view")
+@click.option("--explain", is_flag=True, help="Under each result, why it scored what it did")
 @click.argument("query", nargs=-1)
 @click.pass_obj
-def search(settings, as_json, size, scope, query):
+def search(settings, as_json, size, scope, explain, query):
     """Search the index from the terminal."""
     from werkzeug.datastructures import MultiDict
 
+    from indexer.engine.base import EXPLAIN
     from opac.search.params import parse_search_args
     from opac.search.service import open_search_service
 
@@ -75,7 +77,13 @@ def search(settings, as_json, size, scope, query):
     except ValueError as exc:  # parameters the endpoint refuses too (a page size of 5000)
         fail(str(exc))
     try:
-        page = open_search_service(settings).search(params)
+        service = open_search_service(settings)
+        page = service.search(params)
+        why = {}
+        if explain and EXPLAIN not in service.engine.capabilities:
+            fail(f"the {service.engine.name} engine does not explain scores")
+        if explain:
+            why = service.explain(params, [r["id"] for r in page["results"]])
     except IndexerError as exc:
         fail(str(exc))
     if as_json:
@@ -89,6 +97,10 @@ def search(settings, as_json, size, scope, query):
         title = r["title"] + (f" : {r['subtitle']}" if r.get("subtitle") else "")
         click.echo(f"{n:>3}. {title}")
         click.echo(f"     {r['format']} {r.get('year') or ''}  [{libs}]  id {r['id']}")
+        if r["id"] in why:
+            click.echo(f"     score {why[r['id']].score:.1f}")
+            for line in why[r["id"]].lines:
+                click.echo(f"       - {line}")
 
 
 @main.command()

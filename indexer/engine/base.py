@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol, runtime_checkable
 
+from indexer.engine.explain import Explanation
 from indexer.engine.query import SearchRequest, SearchResult, Suggestion
 
 # Capability flags an engine may advertise; callers hide features an engine lacks.
@@ -23,6 +24,7 @@ RELAXED = "relaxed"  # all-words queries fall back to any-word when nothing matc
 PREFER_LIBRARY = "prefer_library"  # SearchRequest.prefer_library boosts that library's holdings
 SUGGEST = "suggest"  # suggest() completes titles, authors and subjects
 SPELLING = "spelling"  # SearchResult.suggestion ("did you mean") and typo-tolerant matching
+EXPLAIN = "explain"  # explain() says in words why each result scored what it did
 
 
 @runtime_checkable
@@ -67,6 +69,10 @@ class Engine(Protocol):
         is under way."""
 
     def search(self, request: SearchRequest) -> SearchResult: ...
+
+    def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict[str, Explanation]:
+        """Each of `doc_ids` found by the search `request` -> its score in words (engines with
+        EXPLAIN; others raise EngineError). Ids not in the index are left out."""
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """Autocomplete: titles, authors and subjects that start with what was typed."""

@@ -166,6 +166,11 @@ class SearchService:
             log_search(self.search_log, params, out, started, log)
         return out
 
+    def explain(self, params: SearchParams, doc_ids: list[str]) -> dict:
+        """id -> engine.Explanation of its score, for the search `search(params)` runs."""
+        size = max(1, min(params.size, MAX_PAGE_SIZE))
+        return self.engine.explain(self.request(params, 1, size), doc_ids)
+
     def count(self, params: SearchParams) -> int:
         """How many records a search finds (for "widen to the region" links)."""
         request = self.request(dataclasses.replace(params, facets=()), 1, 1)

@@ -5,6 +5,7 @@ signed-in editors see on the ordinary results page (opac.staff.rating)."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 
@@ -19,7 +20,9 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
+from indexer.engine.base import EXPLAIN
 from indexer.errors import JudgementError
 from indexer.relevance import formats, pending
 from indexer.relevance.catalogue_ids import CatalogueIds, opensearch_query
@@ -29,9 +32,11 @@ from indexer.relevance.judgements import (
     JudgementStore,
     QuerySet,
     check_set_name,
+    normalise_query,
     write_csv,
 )
 from opac.search.evaluation import evaluate_live, results_page_search
+from opac.search.params import parse_search_args
 from opac.staff import add_console_part, current_staff, record_change, staff_required
 from opac.staff.rating import judge_result, rater_context, remember_set
 from opac.staff.views import safe_next
@@ -124,6 +129,45 @@ def query_set(name: str):
         report=report,
         waiting=pending.waiting(directory, name),
         formats=FORMATS,
+        grade_labels=GRADE_LABELS,
+    )
+
+
+@bp.get("/explain")
+@staff_required("viewer")
+def explain():
+    """A query's top ten as the results page ranks them, each score explained in words, with
+    the grades of a query set when one is chosen (?set=NAME)."""
+    query = request.args.get("q", "")[:500]
+    set_name = request.args.get("set", "")
+    graded: dict[str, int] = {}
+    if set_name:
+        try:
+            graded = _store().load(check_set_name(set_name)).judgements
+            graded = graded.get(normalise_query(query), {})
+        except JudgementError:
+            set_name = ""
+    service = current_app.extensions["lantern"]
+    results, explained = [], {}
+    offered = EXPLAIN in service.engine.capabilities
+    if query.strip():
+        params = parse_search_args(MultiDict({"q": query, "size": "10"}))
+        params = dataclasses.replace(params, facets=())
+        results = service.search(params)["results"]
+        if offered:
+            explained = service.explain(params, [r["id"] for r in results])
+    for r in results:
+        grades = [
+            graded[k] for m in r["members"] if (k := f"{m['library']}:{m['record_id']}") in graded
+        ]
+        r["grade"] = max(grades) if grades else None
+    return render_template(
+        "staff/relevance_explain.html",
+        query=query,
+        set_name=set_name,
+        results=results,
+        explained=explained,
+        offered=offered,
         grade_labels=GRADE_LABELS,
     )
 

@@ -65,6 +65,7 @@ STAFF_PAGES = [
     "/staff/searches",
     "/staff/relevance",
     "/staff/relevance/sets/browser-set",
+    "/staff/relevance/explain?q=nursing&set=browser-set",
     "/search?q=nursing+care",  # as an editor: with the "rate this result" controls
 ]
 

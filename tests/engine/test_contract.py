@@ -332,3 +332,20 @@ def test_an_aborted_rebuild_leaves_the_live_index_untouched(backend):
     finally:
         reader.close()
         backend.close(engine)
+
+
+def test_explain_says_why_each_result_scored(loaded):
+    """Engines with EXPLAIN: an explanation per result found, with the result's score and the
+    field that matched; ids not found are left out. Others: skipped."""
+    from indexer.engine.base import EXPLAIN
+
+    if EXPLAIN not in loaded.capabilities:
+        pytest.skip(f"{loaded.name} does not offer EXPLAIN")
+    request = SearchRequest(text="clinical medicine")
+    result = loaded.search(request)
+    why = loaded.explain(request, [*ids(result), "no-such-id"])
+    assert set(why) == set(ids(result))
+    for hit in result.hits:
+        assert why[hit.id].matched
+        assert why[hit.id].score == pytest.approx(hit.score, rel=1e-3)
+        assert any("matched 'clinical'" in line for line in why[hit.id].lines)

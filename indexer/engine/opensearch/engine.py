@@ -298,6 +298,10 @@ class OpenSearchEngine:
             hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
         return [display_of(h["_source"]) for h in hits]
 
+    def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict:
+        """Not offered here (no base.EXPLAIN): the staff console explains with Tantivy."""
+        raise EngineError("OpenSearch does not explain scores in Lantern (no EXPLAIN capability)")
+
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with engine_errors("suggest"):
             return suggest_titles_and_names(self.client, self.alias, text[:200], max(1, limit))

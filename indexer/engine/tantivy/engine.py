@@ -18,11 +18,13 @@ import tantivy
 from tantivy import Order, Query
 
 from indexer.engine import base
+from indexer.engine.explain import Explanation
 from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
+from indexer.engine.tantivy.explain import explain
 from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter
 from indexer.engine.tantivy.failures import engine_errors
 from indexer.engine.tantivy.highlight import highlights, highlights_asked
@@ -57,6 +59,7 @@ class TantivyEngine:
             base.PREFER_LIBRARY,
             base.SUGGEST,
             base.SPELLING,
+            base.EXPLAIN,
         }
     )
 
@@ -322,6 +325,11 @@ class TantivyEngine:
                 return self._vocabulary.respell(searcher, parsed, request.text)
 
             return run_search(request, self.fields, attempt, respell)
+
+    def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict[str, Explanation]:
+        self._refresh_ranking()
+        with engine_errors("explain"):
+            return explain(self._searcher(), self._queries, request, doc_ids)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with engine_errors("suggest"):

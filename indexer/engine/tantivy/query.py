@@ -104,11 +104,12 @@ class QueryBuilder:
             self.schema, field, token, distance=distance, transposition_cost_one=True
         )
 
-    def _across_fields(
+    def field_queries(
         self, text: str, prefix: str | None, wildcard: bool, fuzzy: bool = False
-    ) -> Query | None:
-        """One word or phrase searched in every weighted field: the best field counts."""
-        per_field = []
+    ) -> list[tuple[str, float, Query]]:
+        """One word or phrase as a query per weighted field (and unstemmed twin), with the
+        field's name and weight: what _across_fields combines, and what explain reports."""
+        out = []
         unstemmed_factor = float(self.ranking.get("matching", "unstemmed", 1.5))
         for field in self._text_fields(prefix):
             weight = self.ranking.weights.get(field, 1.0)
@@ -126,7 +127,17 @@ class QueryBuilder:
                 else:
                     q = self._tokens_query(name, analyse(text, stem=stem))
                 if q is not None:
-                    per_field.append(Query.boost_query(q, w) if self.scored else q)
+                    out.append((name, w, q))
+        return out
+
+    def _across_fields(
+        self, text: str, prefix: str | None, wildcard: bool, fuzzy: bool = False
+    ) -> Query | None:
+        """One word or phrase searched in every weighted field: the best field counts."""
+        per_field = [
+            Query.boost_query(q, w) if self.scored else q
+            for _, w, q in self.field_queries(text, prefix, wildcard, fuzzy)
+        ]
         if not per_field:
             return None
         if not self.scored:
@@ -238,35 +249,42 @@ class QueryBuilder:
 
     def bonuses(self, parsed: ParsedQuery, request: SearchRequest) -> list[tuple]:
         """Score-only clauses: they reorder the matches, never add or remove one."""
+        return [(Occur.Should, q) for _, q in self.named_bonuses(parsed, request)]
+
+    def named_bonuses(self, parsed: ParsedQuery, request: SearchRequest) -> list[tuple[str, Query]]:
+        """bonuses() with a name for each: "exact_title", "title_prefix", "title_phrase",
+        "availability:VALUE", "recency", "prefer_library"."""
         r = self.ranking
-        out: list[Query] = []
+        out: list[tuple[str, Query]] = []
         title = normalise_title(plain_text(parsed))
         if title:
             exact = Query.term_query(self.schema, "title_exact", title)
-            out.append(_const(exact, r.get("title_ladder", "exact", 200.0)))
+            out.append(("exact_title", _const(exact, r.get("title_ladder", "exact", 200.0))))
             if int(r.get("title_ladder", "min_chars", 3)) <= len(title) <= MAX_PREFIX_CHARS:
                 # " .*" rather than " .+": the same terms (a normalised title never ends in a
                 # space), and the automaton for one any-character builds in a third of the time.
                 prefix = Query.regex_query(self.schema, "title_exact", _regex_escape(title) + " .*")
-                out.append(_const(prefix, r.get("title_ladder", "prefix", 40.0)))
+                out.append(("title_prefix", _const(prefix, r.get("title_ladder", "prefix", 40.0))))
             tokens = analyse(title)
             if len(tokens) > 1 and "title" in r.weights:
                 phrase = Query.phrase_query(
                     self.schema, "title", tokens, int(r.get("phrase", "slop", 2))
                 )
-                out.append(Query.boost_query(phrase, float(r.get("phrase", "title", 20.0))))
+                boosted = Query.boost_query(phrase, float(r.get("phrase", "title", 20.0)))
+                out.append(("title_phrase", boosted))
         if "availability" in self.fields:
             for value, boost in r.config.get("availability", {}).items():
-                out.append(_const(Query.term_query(self.schema, "availability", value), boost))
+                q = _const(Query.term_query(self.schema, "availability", value), boost)
+                out.append((f"availability:{value}", q))
         years = int(r.get("recency", "years", 0))
         if years > 0 and "year" in self.fields:
             since = datetime.date.today().year - years
             recent = Query.range_query(self.schema, "year", tantivy.FieldType.Integer, since, None)
-            out.append(_const(recent, r.get("recency", "boost", 2.0)))
+            out.append(("recency", _const(recent, r.get("recency", "boost", 2.0))))
         if request.prefer_library and "library" in self.fields:
             mine = Query.term_query(self.schema, "library", request.prefer_library)
-            out.append(_const(mine, r.get("scope", "prefer_library", 1000.0)))
-        return [(Occur.Should, q) for q in out]
+            out.append(("prefer_library", _const(mine, r.get("scope", "prefer_library", 1000.0))))
+        return out
 
 
 def with_bonuses(query: Query, bonuses: list[tuple]) -> Query:
