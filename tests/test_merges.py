@@ -124,3 +124,14 @@ def test_a_running_load_is_not_raced(region):
     assert result.exit_code == 1 and "one indexing process may write" in result.output
     assert not (region.data_dir / "merge-overrides.toml").exists()
     assert doc_of(region, sorted(merged)[1]) == merged
+
+
+def test_a_merge_takes_the_record_from_a_member_it_must_never_merge_with(region):
+    """Merging a record into a document one of whose members it must never merge with: the
+    decision named holds, and that member leaves the document (no silent refusal)."""
+    first, second = sorted(next(keys for keys in members(region).values() if len(keys) == 2))
+    lone = next(next(iter(k)) for k in members(region).values() if len(k) == 1)
+    assert run(region, "never", lone, second, "-r", "different editions").exit_code == 0
+    assert run(region, "always", lone, first, "-r", "same title").exit_code == 0
+    assert doc_of(region, lone) == {lone, first}
+    assert doc_of(region, second) == {second}
