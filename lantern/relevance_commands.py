@@ -62,14 +62,17 @@ def evaluate(settings, set_name, draft, as_json, max_drop, details):
     """Score the live configuration on every judged query; with --draft, the draft beside it,
     query by query. Relevant means grade 2 or 3; unjudged results count as not relevant."""
     from opac.search.evaluation import evaluate_draft, evaluate_live
+    from opac.search.service import open_search_service
 
     try:
         qsets = _sets(settings, set_name)
         if draft is None:
-            reports = [evaluate_live(settings, q) for q in qsets]
+            service = open_search_service(settings)
+            reports = [evaluate_live(settings, q, service) for q in qsets]
             _print_live(reports, as_json, details)
             return
-        comparisons = [evaluate_draft(settings, q, draft, max_drop) for q in qsets]
+        service = open_search_service(settings)
+        comparisons = [evaluate_draft(settings, q, draft, max_drop, service) for q in qsets]
     except IndexerError as exc:
         fail(str(exc))
     _print_comparisons(comparisons, as_json, details)

@@ -144,16 +144,10 @@ class CatalogueStore(QueuedLoadMarks, DocumentHistory):
 
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Withdraw records; returns the documents they belonged to."""
-        docs: set[str] = set()
-        for chunk in chunks(list(keys), 500):
+        keys = list(keys)
+        docs = self.doc_ids_of(keys)
+        for chunk in chunks(keys, 500):
             marks = ",".join("?" * len(chunk))
-            docs.update(
-                d
-                for (d,) in self.db.execute(
-                    f"SELECT doc_id FROM records WHERE key IN ({marks})", chunk
-                )
-                if d
-            )
             self.db.execute(f"DELETE FROM records WHERE key IN ({marks})", chunk)
             self.db.execute(f"DELETE FROM match_keys WHERE key IN ({marks})", chunk)
         return docs

@@ -8,6 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def record_outcomes(report) -> dict:
+    """The records' outcomes as the JSON report gives them: shared by a load's report and a
+    queued load's progress (`indexer.queue.registry.LoadProgress`)."""
+    return {
+        "skipped": dict(report.skipped),
+        "rejected_count": len(report.rejected),
+        "rejected": report.rejected,
+        "mapping_failed_count": len(report.mapping_failed),
+        "mapping_failed": report.mapping_failed,
+        "mapping_traceback": report.mapping_traceback,
+        "warnings": dict(report.warnings),
+    }
+
+
 @dataclass
 class LoadReport:
     library: str
@@ -38,13 +52,7 @@ class LoadReport:
             "library_known": self.library_known,
             "files": self.files,
             "loaded": self.loaded,
-            "skipped": dict(self.skipped),
-            "rejected_count": len(self.rejected),
-            "rejected": self.rejected,
-            "mapping_failed_count": len(self.mapping_failed),
-            "mapping_failed": self.mapping_failed,
-            "mapping_traceback": self.mapping_traceback,
-            "warnings": dict(self.warnings),
+            **record_outcomes(self),
             "failed_files": self.failed_files,
             "unchanged": self.unchanged,
             "withdrawn": self.withdrawn,

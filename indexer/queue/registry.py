@@ -20,6 +20,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from indexer.load.report import record_outcomes
+
 KEEP_SECONDS = 30 * 24 * 3600  # a finished load's record stays this long
 
 
@@ -66,13 +68,7 @@ class LoadProgress:
             "loaded": self.loaded,
             "unchanged": self.unchanged,
             "withdrawn": self.withdrawn,
-            "skipped": dict(self.skipped),
-            "rejected_count": len(self.rejected),
-            "rejected": self.rejected,
-            "mapping_failed_count": len(self.mapping_failed),
-            "mapping_failed": self.mapping_failed,
-            "mapping_traceback": self.mapping_traceback,
-            "warnings": dict(self.warnings),
+            **record_outcomes(self),
             "failed_batches": self.failed_batches,
             "failed_files": self.meta["failed_files"],
             "finished": self.finished,

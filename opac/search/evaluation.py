@@ -22,9 +22,9 @@ from opac.search.params import parse_search_args
 from opac.search.service import open_search_service
 
 
-def results_page_search(settings) -> Search:
-    """query -> its first K results, as the results page ranks them."""
-    service = open_search_service(settings)
+def results_page_search(service) -> Search:
+    """query -> its first K results, as the results page ranks them with `service` (searched
+    without `log`: an evaluation is not a reader's search)."""
 
     def search(query: str) -> list[Result]:
         params = parse_search_args(MultiDict({"q": query, "size": str(K)}))
@@ -52,22 +52,23 @@ def check_draft(draft_dir: Path) -> Path:
     return draft_dir
 
 
-def documents_regrouped(settings):
-    """Judged records -> grades of the documents holding them now (the ideal nDCG divides by)."""
-    return open_search_service(settings).catalogue_ids().doc_grades
+def evaluate_live(settings, qset: QuerySet, service=None) -> Report:
+    """`qset` scored on the live configuration (`service`: one already open for `settings`).
+    The ideal ranking is of the documents holding the judged records now."""
+    service = service or open_search_service(settings)
+    return evaluate(qset, results_page_search(service), "live", service.catalogue_ids().doc_grades)
 
 
-def evaluate_live(settings, qset: QuerySet) -> Report:
-    return evaluate(qset, results_page_search(settings), "live", documents_regrouped(settings))
-
-
-def evaluate_draft(settings, qset: QuerySet, draft_dir: Path, max_drop: float) -> Comparison:
+def evaluate_draft(
+    settings, qset: QuerySet, draft_dir: Path, max_drop: float, service=None
+) -> Comparison:
     """The live configuration and the draft in `draft_dir`, on the same index and queries."""
+    live = service or open_search_service(settings)
     draft = dataclasses.replace(settings, synonyms_dir=check_draft(draft_dir))
     return compare(
         qset,
-        results_page_search(settings),
-        results_page_search(draft),
+        results_page_search(live),
+        results_page_search(open_search_service(draft)),
         max_drop=max_drop,
-        regroup=documents_regrouped(settings),
+        regroup=live.catalogue_ids().doc_grades,
     )

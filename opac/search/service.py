@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from indexer.engine import SORTS, SearchRequest, open_engine
+from indexer.engine.base import EXPLAIN
 from indexer.engine.fields import load_facets, load_sorts
 from indexer.errors import UnknownFieldError
 from indexer.feed.availability import availability
@@ -165,6 +166,10 @@ class SearchService:
         if log and self.search_log is not None:
             log_search(self.search_log, params, out, started, log)
         return out
+
+    @property
+    def explains(self) -> bool:
+        return EXPLAIN in self.engine.capabilities
 
     def explain(self, params: SearchParams, doc_ids: list[str]) -> dict:
         """id -> engine.Explanation of its score, for the search `search(params)` runs."""
@@ -362,8 +367,7 @@ class SearchService:
         return self.engine.get(doc_id)
 
     def catalogue_ids(self):
-        """Between judgements' member record keys and the index's current documents (the
-        staff console's relevance imports and exports; indexer.relevance.catalogue_ids)."""
+        """Between judged member record keys and the index's current documents."""
         from indexer.relevance.catalogue_ids import CatalogueIds
 
         return CatalogueIds(self.engine)

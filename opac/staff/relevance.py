@@ -22,11 +22,9 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from indexer.engine.base import EXPLAIN
 from indexer.errors import JudgementError
 from indexer.relevance import formats, pending
 from indexer.relevance.catalogue_ids import CatalogueIds, opensearch_query
-from indexer.relevance.evaluate import evaluate
 from indexer.relevance.judgements import (
     GRADE_LABELS,
     JudgementStore,
@@ -35,7 +33,7 @@ from indexer.relevance.judgements import (
     normalise_query,
     write_csv,
 )
-from opac.search.evaluation import evaluate_live, results_page_search
+from opac.search.evaluation import evaluate_live
 from opac.search.params import parse_search_args
 from opac.staff import add_console_part, current_staff, record_change, staff_required
 from opac.staff.rating import judge_result, rater_context, remember_set
@@ -59,6 +57,11 @@ def _settings():
     return current_app.config["LANTERN_SETTINGS"]
 
 
+def _service():
+    """The app's search service: the one the results page searches with."""
+    return current_app.extensions["lantern"]
+
+
 def _store() -> JudgementStore:
     return JudgementStore(_settings().relevance_dir)
 
@@ -71,14 +74,12 @@ def _set_summaries() -> list[dict]:
     """Each set with its counts and the live search's mean scores on it (one search service
     for them all: the same search the results page runs)."""
     store, directory = _store(), _settings().relevance_dir
-    search = None
     out = []
     for name in pending.names(directory):
         qset = store.load(name) if store.exists(name) else QuerySet(name)
         report = None
         if qset.judgements:
-            search = search or results_page_search(_settings())
-            report = evaluate(qset, search, "live")
+            report = evaluate_live(_settings(), qset, _service())
         out.append(
             {
                 "name": name,
@@ -122,7 +123,7 @@ def query_set(name: str):
         abort(404)
     store = _store()
     qset = store.load(name) if store.exists(name) else QuerySet(name)
-    report = evaluate_live(_settings(), qset) if qset.judgements else None
+    report = evaluate_live(_settings(), qset, _service()) if qset.judgements else None
     return render_template(
         "staff/relevance_set.html",
         qset=qset,
@@ -149,7 +150,7 @@ def explain():
             set_name = ""
     service = current_app.extensions["lantern"]
     results, explained = [], {}
-    offered = EXPLAIN in service.engine.capabilities
+    offered = service.explains
     if query.strip():
         params = parse_search_args(MultiDict({"q": query, "size": "10"}))
         params = dataclasses.replace(params, facets=())

@@ -10,6 +10,7 @@ import pytest
 from indexer.load.runner import load_library
 from opac import create_app
 from opac.search.evaluation import results_page_search
+from opac.search.service import open_search_service
 from tests.conftest import shared
 
 QUERIES = ["history", "american", "education", "crime and justice", "9780892324293", "histroy"]
@@ -28,7 +29,7 @@ def loaded(tmp_path_factory):
 @pytest.mark.parametrize("query", QUERIES)
 def test_evaluation_ranks_as_the_results_page_and_the_api(loaded, query):
     client = create_app(settings=dataclasses.replace(loaded)).test_client()
-    evaluated = [r.id for r in results_page_search(loaded)(query)]
+    evaluated = [r.id for r in results_page_search(open_search_service(loaded))(query)]
     assert evaluated, query  # "histroy": found through the typo the page allows too
     api = client.get("/api/v1/search", query_string={"q": query, "size": 10}).get_json()
     assert [r["id"] for r in api["results"]] == evaluated
