@@ -29,3 +29,62 @@ def most_useful_copies(entries: list[dict], per_library: int) -> list[dict]:
             taken[library] += 1
             kept.append(i)
     return [entries[i] for i in sorted(kept)]
+
+
+def copies_of(display: dict, consortium) -> list[dict]:
+    """Every copy of a result as the API shows it: each item, and one entry for each member
+    record without items (an e-book, a record whose library exports no items)."""
+    holdings = display.get("holdings") or []
+    entries = [
+        {
+            "library": h["library"],
+            "library_name": h.get("library_name", h["library"]),
+            "site": h.get("site_name") or h.get("site") or "",
+            "location": h.get("location") or "",
+            "call_number": h.get("call_number") or "",
+            "status": h.get("status") or "unknown",
+            "due_date": h.get("due_date"),
+            "record_id": h["record_id"],
+        }
+        for h in holdings
+    ]
+    with_items = {h["record_id"] for h in holdings}
+    for m in display.get("members") or []:
+        if m["record_id"] not in with_items:  # one entry per member record without items
+            lib = consortium.libraries.get(m["library"])
+            entries.append(
+                {
+                    "library": m["library"],
+                    "library_name": lib.name if lib else m["library"],
+                    "site": "",
+                    "location": "",
+                    "call_number": "",
+                    "status": "online" if display.get("links") else "unknown",
+                    "due_date": None,
+                    "record_id": m["record_id"],
+                }
+            )
+    return entries
+
+
+def copies_by_library(entries: list[dict], consortium) -> list[dict]:
+    """The copies grouped by library, in order: each with its items, whether one is available now
+    and the library's own catalogue page for the record."""
+    groups: dict[str, dict] = {}
+    for h in entries:
+        group = groups.setdefault(
+            h["library"],
+            {
+                "library": h["library"],
+                "library_name": h["library_name"],
+                "items": [],
+                "available": False,
+                "catalogue_link": None,
+            },
+        )
+        group["items"].append(h)
+        group["available"] = group["available"] or h["status"] == "available"
+        lib = consortium.libraries.get(h["library"])
+        if lib and not group["catalogue_link"]:
+            group["catalogue_link"] = lib.record_link(h["record_id"])
+    return list(groups.values())

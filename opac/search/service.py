@@ -7,19 +7,30 @@ return exactly the same thing.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import time
 from dataclasses import dataclass, field
 
 from indexer.engine import SORTS, SearchRequest, open_engine
 from indexer.engine.base import EXPLAIN
-from indexer.engine.fields import load_facets, load_sorts
+from indexer.engine.fields import load_sorts
 from indexer.errors import UnknownFieldError
 from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
 from indexer.searchlog.buffer import open_search_log
-from opac.search.copies import RESULT_COPIES_PER_LIBRARY, most_useful_copies
+from opac.search.copies import (
+    RESULT_COPIES_PER_LIBRARY,
+    copies_by_library,
+    copies_of,
+    most_useful_copies,
+)
+from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API describes them)
+    FACETS,
+    PSEUDO_FILTERS,
+    facet_entries,
+    facet_label,
+    years_of,
+)
 from opac.search.searchlog import log_search
 
 MAX_PAGE_SIZE = 100
@@ -27,19 +38,6 @@ MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the r
 SORT_LABELS = load_sorts()  # the sort menu; the names are indexer.engine.SORTS
 FACET_SIZE = 30  # values per facet: the page shows a few and "more" shows the rest
 SUGGEST_SIZE = 8
-
-# Public facet names -> index fields, and their headings (schemas/fields.toml [facet.*]).
-FACETS = {name: facet.field for name, facet in load_facets().items()}
-FACET_LABELS = {name: facet.label for name, facet in load_facets().items()}
-# Filters that are not counted as facets: region:CODE means "any library of that region".
-PSEUDO_FILTERS = ("region",)
-OLDEST_YEAR = 1000
-AVAILABILITY_LABELS = {
-    "available": "Available now",
-    "on_loan": "On loan",
-    "online": "Online",
-    "reference": "Reference only",
-}
 
 
 @dataclass(frozen=True)
@@ -56,37 +54,6 @@ class SearchParams:
     facets: tuple[str, ...] = field(default_factory=lambda: tuple(FACETS))
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
     from_suggestion: bool = False  # the reader took a "did you mean" (for the search log)
-
-
-def year_ranges(this_year: int | None = None) -> list[tuple[str, int | None, int | None]]:
-    """The year facet's buckets, newest first: (value, first year, last year); decades back to
-    the 1980s, then everything older."""
-    this_year = this_year or datetime.date.today().year
-    decade = this_year // 10 * 10
-    out: list[tuple[str, int | None, int | None]] = [(f"{decade}-", decade, None)]
-    for low in range(decade - 10, 1979, -10):
-        out.append((f"{low}-{low + 9}", low, low + 9))
-    out.append(("-1979", None, 1979))
-    return out
-
-
-def parse_year_range(value: str) -> tuple[int | None, int | None] | None:
-    first, sep, last = value.partition("-")
-    if not sep or not (first or last) or not (first + last).isdigit():
-        return None
-    return (int(first) if first else None, int(last) if last else None)
-
-
-def _years(value: str) -> list[str]:
-    """A year facet value ("2010-2019", "-1979", "2022-", "2015") as the years it covers."""
-    if value.isdigit():
-        return [value]
-    bounds = parse_year_range(value)
-    if bounds is None:
-        return []
-    low = max(bounds[0] or OLDEST_YEAR, OLDEST_YEAR)
-    high = min(bounds[1] or datetime.date.today().year + 1, datetime.date.today().year + 1)
-    return [str(y) for y in range(low, high + 1)]
 
 
 class SearchService:
@@ -107,7 +74,7 @@ class SearchService:
             if name == "region":
                 grouped.setdefault("library", []).extend(self.region_libraries(value) or ["-"])
             elif name == "year":
-                grouped.setdefault("year", []).extend(_years(value))
+                grouped.setdefault("year", []).extend(years_of(value))
             elif name in FACETS:
                 grouped.setdefault(FACETS[name], []).append(value)
             else:
@@ -182,72 +149,10 @@ class SearchService:
         return self.engine.search(dataclasses.replace(request, limit=0)).total
 
     def facets(self, params: SearchParams, counted: dict) -> dict:
-        selected = set(params.filters)
-        excluded = set(params.excludes)
-        out = {}
-        for name, index_field in FACETS.items():
-            if index_field not in counted:
-                continue
-            values = [(fv.value, fv.count) for fv in counted[index_field]]
-            if name == "year":
-                values = self._year_buckets(values)
-            out[name] = [
-                {
-                    "value": value,
-                    "label": self.facet_label(name, value),
-                    "count": count,
-                    "selected": (name, value) in selected,
-                    **({"excluded": True} if (name, value) in excluded else {}),
-                }
-                for value, count in values
-            ]
-            # A value the reader chose stays visible even when it counts nothing now.
-            shown = {v["value"] for v in out[name]}
-            for facet, value in params.filters:
-                if facet == name and value not in shown:
-                    out[name].append(
-                        {
-                            "value": value,
-                            "label": self.facet_label(name, value),
-                            "count": 0,
-                            "selected": True,
-                        }
-                    )
-        return out
-
-    @staticmethod
-    def _year_buckets(values: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        by_year = {int(v): c for v, c in values if v.lstrip("-").isdigit()}
-        out = []
-        for value, low, high in year_ranges():
-            count = sum(
-                c
-                for y, c in by_year.items()
-                if (low is None or y >= low) and (high is None or y <= high)
-            )
-            if count:
-                out.append((value, count))
-        return out
+        return facet_entries(params, counted, self.consortium)
 
     def facet_label(self, facet: str, value) -> str:
-        if facet == "library":
-            lib = self.consortium.libraries.get(value)
-            return lib.name if lib else str(value)
-        if facet == "site":
-            code, _, site = str(value).partition("/")
-            lib = self.consortium.libraries.get(code)
-            return (lib.site_name(site) if lib and site else None) or str(value)
-        if facet == "availability":
-            return AVAILABILITY_LABELS.get(value, str(value))
-        if facet == "year":
-            bounds = parse_year_range(str(value))
-            if bounds is None:
-                return str(value)
-            low, high = bounds
-            if low is None:
-                return f"Before {high + 1}"
-            return f"{low} onwards" if high is None else f"{low} to {high}"
-        return str(value)
+        return facet_label(self.consortium, facet, value)
 
     def suggest(self, text: str, limit: int = SUGGEST_SIZE) -> dict:
         found = self.engine.suggest(text, limit) if text.strip() else []
@@ -262,7 +167,7 @@ class SearchService:
     ) -> dict:
         """A result as the API shows it; copies_per_library: list at most that many copies of
         each library (the most useful ones), as a result list does."""
-        entries = self._copies(display)
+        entries = copies_of(display, self.consortium)
         total = len(entries)
         if copies_per_library is not None:
             entries = most_useful_copies(entries, copies_per_library)
@@ -290,41 +195,6 @@ class SearchService:
             "highlight": highlights or {},
         }
 
-    def _copies(self, display: dict) -> list[dict]:
-        """Every copy of a result as the API shows it: each item, and one entry for each member
-        record without items (an e-book, a record whose library exports no items)."""
-        holdings = display.get("holdings") or []
-        entries = [
-            {
-                "library": h["library"],
-                "library_name": h.get("library_name", h["library"]),
-                "site": h.get("site_name") or h.get("site") or "",
-                "location": h.get("location") or "",
-                "call_number": h.get("call_number") or "",
-                "status": h.get("status") or "unknown",
-                "due_date": h.get("due_date"),
-                "record_id": h["record_id"],
-            }
-            for h in holdings
-        ]
-        with_items = {h["record_id"] for h in holdings}
-        for m in display.get("members") or []:
-            if m["record_id"] not in with_items:  # one entry per member record without items
-                lib = self.consortium.libraries.get(m["library"])
-                entries.append(
-                    {
-                        "library": m["library"],
-                        "library_name": lib.name if lib else m["library"],
-                        "site": "",
-                        "location": "",
-                        "call_number": "",
-                        "status": "online" if display.get("links") else "unknown",
-                        "due_date": None,
-                        "record_id": m["record_id"],
-                    }
-                )
-        return entries
-
     def record(self, doc_id: str) -> dict | None:
         """The full record: its description, members, holdings (also grouped by library, with
         where it is available now) and online links through each library's proxy."""
@@ -332,31 +202,15 @@ class SearchService:
         if display is None:
             return None
         entry = self.result_entry(display)
-        groups: dict[str, dict] = {}
-        for h in entry["holdings"]:
-            group = groups.setdefault(
-                h["library"],
-                {
-                    "library": h["library"],
-                    "library_name": h["library_name"],
-                    "items": [],
-                    "available": False,
-                    "catalogue_link": None,
-                },
-            )
-            group["items"].append(h)
-            group["available"] = group["available"] or h["status"] == "available"
-            lib = self.consortium.libraries.get(h["library"])
-            if lib and not group["catalogue_link"]:
-                group["catalogue_link"] = lib.record_link(h["record_id"])
+        groups = copies_by_library(entry["holdings"], self.consortium)
         for link in entry["links"]:
             lib = self.consortium.libraries.get(link["library"])
             link["library_name"] = lib.name if lib else link["library"]
         return {
             **display,
             **entry,
-            "holdings_by_library": list(groups.values()),
-            "available_at": [g["library_name"] for g in groups.values() if g["available"]],
+            "holdings_by_library": groups,
+            "available_at": [g["library_name"] for g in groups if g["available"]],
             "other_formats": display.get("other_formats") or [],
         }
 

@@ -19,7 +19,8 @@ from opac.collections.compare import (
     libraries_csv,
     overlap_csv,
 )
-from opac.search.service import FACET_LABELS, SearchParams
+from opac.search.facets import FACET_LABELS
+from opac.search.service import SearchParams
 from opac.staff import add_console_part, staff_required
 
 bp = Blueprint("staff_collections", __name__)

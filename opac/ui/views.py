@@ -7,8 +7,9 @@ import dataclasses
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
+from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
-from opac.search.service import FACET_LABELS, SORT_LABELS, SearchParams
+from opac.search.service import SORT_LABELS, SearchParams
 from opac.ui import links
 
 bp = Blueprint("ui", __name__)

@@ -95,7 +95,8 @@ def test_a_librarian_asking_to_highlight_another_field_never_breaks_the_index(tm
 def test_facets_and_sorts_readers_see_come_from_the_fields_file():
     from indexer.engine import SORTS
     from indexer.engine.fields import load_facets, load_sorts
-    from opac.search.service import FACET_LABELS, FACETS, SORT_LABELS
+    from opac.search.facets import FACET_LABELS, FACETS
+    from opac.search.service import SORT_LABELS
 
     facets = load_facets()
     fields = load_fields()
