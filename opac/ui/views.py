@@ -24,10 +24,16 @@ def service():
 def page_helpers():
     return {
         "changed": links.changed,
+        "record_url": record_url,
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "consortium": service().consortium,
     }
+
+
+def record_url(doc_id: str, position: int | None = None) -> str:
+    """The record page of a result; `position`: its number in the current result list."""
+    return url_for("ui.record", doc_id=doc_id)
 
 
 @dataclasses.dataclass(frozen=True)
