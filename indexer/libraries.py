@@ -230,12 +230,6 @@ def _library(
     priority = entry.get("priority", 100)
     if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
         raise fail("priority must be a whole number, 0 or more (lower wins)")
-    sites = entry.get("sites", {})
-    if not isinstance(sites, dict):
-        raise fail('sites must be a table of SITE-CODE = "Site name"')
-    for site, site_name in sites.items():
-        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
-            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
     return Library(
         code=code,
         name=text("name", required=True),
@@ -245,9 +239,19 @@ def _library(
         opac_link=opac_link,
         proxy=proxy,
         priority=priority,
-        sites=dict(sites),
+        sites=_sites(entry, fail),
         locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
     )
+
+
+def _sites(entry: dict, fail) -> dict[str, str]:
+    sites = entry.get("sites", {})
+    if not isinstance(sites, dict):
+        raise fail('sites must be a table of SITE-CODE = "Site name"')
+    for site, site_name in sites.items():
+        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
+            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
+    return dict(sites)
 
 
 def _locations(entry: dict, fail) -> dict[str, str]:

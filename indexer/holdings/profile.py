@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -195,7 +196,6 @@ def _compile(path: Path) -> HoldingsProfile:
         raise RuleError(f"{path}: cannot read holdings profile: {exc}") from exc
     check = _Checker(path)
     check.keys(data, {"profile", "detect", "fields", "status", "items", "locations"}, "")
-    locations = check.names(data, "locations")
     head = check.table(data, "profile", required=True)
     check.keys(head, _PROFILE_KEYS, "profile.")
     name = check.string(head, "name", "profile.", required=True)
@@ -212,8 +212,8 @@ def _compile(path: Path) -> HoldingsProfile:
                     f"{path}: profile.candidates[{i}]: no holdings profile {candidate!r} beside it"
                 )
         picked = tuple(load_profile(c, path.parent.parent) for c in candidates)
-        for candidate in picked:  # auto names a code as the first candidate that does
-            locations = {**candidate.locations, **locations}
+        # auto's own names, then the first candidate's that names a code
+        locations = dict(ChainMap(check.names(data, "locations"), *(c.locations for c in picked)))
         return HoldingsProfile(
             name,
             description,
@@ -247,7 +247,7 @@ def _compile(path: Path) -> HoldingsProfile:
         default_status=default,
         note_public_prefixes=tuple(check.string_list(head, "note_public_prefixes", "profile.")),
         note_private_prefixes=tuple(check.string_list(head, "note_private_prefixes", "profile.")),
-        locations=locations,
+        locations=check.names(data, "locations"),
     )
 
 

@@ -40,7 +40,7 @@ class SearchContext:
         pairs = list(self.args.items(multi=True)) + [("n", str(position))]
         if self.kind != "search":
             pairs.append(("in", f"{self.kind}:{self.code}"))
-        return "?" + urlencode(pairs)
+        return "?" + urlencode(pairs, safe=":")
 
 
 def _kept_args(args) -> MultiDict:
