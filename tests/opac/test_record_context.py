@@ -174,7 +174,7 @@ def test_shelving_locations_are_shown_by_name(demo):
     assert any(h["location"] == "Main collection" and h["location_code"] == "GEN" for h in coded)
     doc = next(r["id"] for r in found["results"] if any(h["location"] for h in r["holdings"]))
     record = demo.get(f"/api/v1/records/{doc}").get_json()
-    shown = page(demo, f"/record/{doc}").xpath("//table[contains(@class, 'copies')]//td[2]")
+    shown = page(demo, f"/record/{doc}").xpath("//article/table[@class='holdings']//td[2]")
     assert [td.text_content() for td in shown] == [h["location"] or "–" for h in record["holdings"]]
     assert "GEN" not in [td.text_content() for td in shown]
 
