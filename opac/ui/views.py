@@ -1,19 +1,17 @@
-"""The reader's pages: home, results, record, per-library and regional views, accessibility."""
+"""The reader's pages: home, results, record, library, site and region pages, accessibility."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
-from opac.search.service import SORT_LABELS, SearchParams
-from opac.ui import links
+from opac.search.service import SORT_LABELS
+from opac.ui import links, places
+from opac.ui.places import View
 
 bp = Blueprint("ui", __name__)
-WITHIN = ("library", "region", "all")
 
 
 def service():
@@ -28,6 +26,7 @@ def page_helpers():
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "consortium": service().consortium,
+        "site_url": places.site_url,
     }
 
 
@@ -36,64 +35,29 @@ def record_url(doc_id: str, position: int | None = None) -> str:
     return url_for("ui.record", doc_id=doc_id)
 
 
-@dataclasses.dataclass(frozen=True)
-class View:
-    """Which part of the consortium a page searches: everything, one library, or a region."""
-
-    kind: str = "all"  # all | library | region
-    code: str = ""
-    name: str = ""
-    region: str = ""
-    within: str = "all"
-
-    @property
-    def action(self) -> str:
-        if self.kind == "library":
-            return url_for("ui.library", code=self.code)
-        if self.kind == "region":
-            return url_for("ui.region", code=self.code)
-        return url_for("ui.search")
-
-
-def _scoped(params: SearchParams, view: View) -> SearchParams:
-    if view.kind == "library":
-        extra = {
-            "library": (("library", view.code),),
-            "region": (("region", view.region),),
-            "all": (),
-        }[view.within]
-        return dataclasses.replace(params, scope=view.code, filters=extra + params.filters)
-    if view.kind == "region":
-        return dataclasses.replace(params, filters=(("region", view.code),) + params.filters)
-    return params
-
-
 def _results(view: View):
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(_scoped(params, view), log="page")
-    wider = None
-    if view.kind == "library" and view.within == "library" and view.region:
-        widened = dataclasses.replace(view, within="region")
-        wider = {
-            "count": service().count(_scoped(params, widened)),
-            "href": view.action + links.changed(request.args, within="region"),
-        }
+    page = service().search(view.scoped(params), log="page")
     return render_template(
         "ui/results.html",
         params=params,
         page=page,
         view=view,
-        wider=wider,
+        wider=places.wider(service(), params, view, page["total"], request.args, links.changed),
         has_search="q" in request.args or bool(request.args.getlist("filter")),
     )
 
 
+def _searched() -> bool:
+    return "q" in request.args or bool(request.args.getlist("filter"))
+
+
 @bp.get("/")
 def home():
-    return render_template("ui/home.html", view=View())
+    return render_template("ui/home.html", view=View(), overview=places.overview(service(), View()))
 
 
 @bp.get("/search")
@@ -106,13 +70,36 @@ def library(code: str):
     lib = service().consortium.libraries.get(code.upper())
     if lib is None:
         abort(404, "There is no member library with that code.")
-    within = request.args.get("within", "library")
-    view = View(
-        "library", lib.code, lib.name, lib.region or "", within if within in WITHIN else "library"
-    )
-    if "q" not in request.args and not request.args.getlist("filter"):
-        return render_template("ui/home.html", view=view)
-    return _results(view)
+    view = View("library", lib.code, lib.name, lib.region or "", "library", lib)
+    view = places.within_of(view, request.args.get("within"))
+    if _searched():
+        return _results(view)
+    return _place_page(view)
+
+
+@bp.get("/site/<site>/")
+def site(site: str):
+    found = service().consortium.sites_named(site)
+    if not found:
+        abort(404, "There is no site with that code.")
+    return _site(*found[0])
+
+
+@bp.get("/library/<code>/site/<site>/")
+def library_site(code: str, site: str):
+    lib = service().consortium.libraries.get(code.upper())
+    found = [s for s in lib.sites if s.upper() == site.upper()] if lib else []
+    if not found:
+        abort(404, "That library has no site with that code.")
+    return _site(lib, found[0])
+
+
+def _site(lib, site: str):
+    view = View("site", site, lib.site_name(site), lib.region or "", "site", lib)
+    view = places.within_of(view, request.args.get("within"))
+    if _searched():
+        return _results(view)
+    return _place_page(view)
 
 
 @bp.get("/region/<code>/")
@@ -121,9 +108,25 @@ def region(code: str):
     if not members:
         abort(404, "There is no region with that code.")
     view = View("region", code.upper(), f"Region {code.upper()}", code.upper(), "region")
-    if "q" not in request.args and not request.args.getlist("filter"):
-        return render_template("ui/home.html", view=view, members=members)
-    return _results(view)
+    if _searched():
+        return _results(view)
+    return _place_page(view, members)
+
+
+def _place_page(view: View, members: list[str] | None = None):
+    """A library's, site's or region's own page: what it is and what it holds."""
+    consortium = service().consortium
+    if view.kind == "region":
+        members = [consortium.libraries[code] for code in members or ()]
+    else:
+        members = [view.library]
+    return render_template(
+        "ui/place.html",
+        view=view,
+        members=members,
+        overview=places.overview(service(), view),
+        details=view.library.details_of(view.code) if view.kind == "site" else None,
+    )
 
 
 @bp.get("/record/<doc_id>")
