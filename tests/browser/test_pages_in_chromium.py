@@ -124,6 +124,9 @@ def report(server):
         f"/record/{record}",
         f"/library/{library}/?q=nursing",
         f"/library/{library}/",
+        "/site/RDENDD/",
+        "/site/RDENDD/?q=nursing",
+        "/region/SW/",
         "/accessibility",
         "/staff/login",
     ]
