@@ -47,7 +47,7 @@ def _results(view: View):
         page=page,
         view=view,
         wider=places.wider(service(), params, view, page["total"], request.args, links.changed),
-        has_search="q" in request.args or bool(request.args.getlist("filter")),
+        has_search=_searched(),
     )
 
 

@@ -96,6 +96,11 @@ def test_site_results_are_scoped_to_the_site_and_widen_to_library_and_region(dem
     widened = page(demo, widen[0].get("href"))
     assert re.search(rf"\b{library:,} results\b", widened.xpath("//main")[0].text_content())
     assert "Back to North Devon District Hospital Library only" in links(widened)
+    # Searching again or ticking a filter keeps the widened view.
+    kept = widened.xpath('//form[.//input[@name="within"]]')
+    assert len(kept) >= 2 and all(
+        f.xpath('.//input[@name="within"]/@value') == ["library"] for f in kept
+    )
 
 
 def test_widen_to_the_region_only_when_the_region_finds_more(demo_app, demo):
