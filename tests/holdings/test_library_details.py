@@ -86,3 +86,13 @@ def test_wrong_details_name_the_library_and_key(tmp_path, entry, message):
     with pytest.raises(ConfigError, match=message) as caught:
         load_consortium(path)
     assert str(path) in str(caught.value)
+
+
+def test_every_key_of_the_libraries_file_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from indexer.libraries import _LIBRARY_KEYS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Loading your own library's export", 1)[1].split("2. Load", 1)[0]
+    assert [key for key in sorted(_LIBRARY_KEYS) if f"\n   {key} = " not in example] == []
