@@ -21,6 +21,10 @@ GEN = "Main collection"
 SL = "Short loan"
 ```
 
+A library (and a site, as a table instead of a name) may also say where it is and how to reach
+it: address, opening hours, phone, email, website, its own catalogue, how to request an item and
+how to ask a librarian (see indexer.library_details). The library's page shows them.
+
 Library codes are compared in upper case. A code that is not in the file still loads (with the
 `auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
 
@@ -42,6 +46,7 @@ from urllib.parse import quote
 
 from indexer.errors import ConfigError
 from indexer.holdings import available_profiles, load_profile
+from indexer.library_details import DETAIL_KEYS, Details, is_web, read_details
 
 ENCODINGS = ("auto", "marc-8", "utf-8")
 # Unknown libraries sort after every listed one when merged records pick a display record.
@@ -60,6 +65,7 @@ _LIBRARY_KEYS = {
     "priority",
     "sites",
     "locations",
+    *DETAIL_KEYS,
 }
 
 
@@ -78,6 +84,8 @@ class Library:
     # Shelving location code (upper case) -> name: the file's [library.locations] over the
     # holdings profile's [locations]; filled by load_consortium.
     locations: Mapping[str, str] = field(default_factory=dict, hash=False)
+    details: Details = field(default_factory=Details, hash=False)
+    site_details: Mapping[str, Details] = field(default_factory=dict, hash=False)
     # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
     # Library can be pickled to worker processes.
 
@@ -92,6 +100,20 @@ class Library:
         if not location:
             return ""
         return self.locations.get(location.strip().upper(), location)
+
+    def details_of(self, site: str) -> Details:
+        """A site's own details, or the library's when the file gives it none."""
+        return self.site_details.get(site) or self.details
+
+    @property
+    def catalogue_home(self) -> str | None:
+        """The front page of the library's own catalogue: `catalogue`, else opac_link's site."""
+        if self.details.catalogue:
+            return self.details.catalogue
+        if not self.opac_link:
+            return None
+        scheme, _, rest = self.opac_link.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}/"
 
     def record_link(self, record_id: str) -> str | None:
         """The library's own catalogue page for `record_id`, or None without an opac_link."""
@@ -133,6 +155,17 @@ class Consortium:
         if not _CODE.fullmatch(key):
             raise ConfigError(f"library code {code!r} must be letters and digits only")
         return Library(code=key, name=key, priority=ADHOC_PRIORITY, adhoc=True), False
+
+    def sites_named(self, site: str) -> list[tuple[Library, str]]:
+        """(library, site code) of every library with a site of that code (case-insensitive;
+        codes are the keys of [library.sites], usually unique across the consortium)."""
+        key = site.strip().upper()
+        return [
+            (lib, code)
+            for lib in self.libraries.values()
+            for code in lib.sites
+            if code.upper() == key
+        ]
 
     def get(self, code: str) -> Library:
         return self.resolve(code)[0]
@@ -222,14 +255,15 @@ def _library(
     if encoding not in ENCODINGS:
         raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
     opac_link = text("opac_link")
-    if opac_link and (not _is_web(opac_link) or "{record_id}" not in opac_link):
+    if opac_link and (not is_web(opac_link) or "{record_id}" not in opac_link):
         raise fail("opac_link must be an http(s) URL containing {record_id}")
     proxy = text("proxy")
-    if proxy and not _is_web(proxy):
+    if proxy and not is_web(proxy):
         raise fail("proxy must be an http(s) URL prefix")
     priority = entry.get("priority", 100)
     if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
         raise fail("priority must be a whole number, 0 or more (lower wins)")
+    sites, site_details = _sites(entry.get("sites", {}), fail)
     return Library(
         code=code,
         name=text("name", required=True),
@@ -239,19 +273,35 @@ def _library(
         opac_link=opac_link,
         proxy=proxy,
         priority=priority,
-        sites=_sites(entry, fail),
+        sites=sites,
+        details=read_details(entry, fail),
+        site_details=site_details,
         locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
     )
 
 
-def _sites(entry: dict, fail) -> dict[str, str]:
-    sites = entry.get("sites", {})
-    if not isinstance(sites, dict):
+def _sites(table: object, fail) -> tuple[dict[str, str], dict[str, Details]]:
+    """[library.sites]: SITE = "Name", or SITE = { name = "Name", address = ..., ... }."""
+    if not isinstance(table, dict):
         raise fail('sites must be a table of SITE-CODE = "Site name"')
-    for site, site_name in sites.items():
-        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
+    names: dict[str, str] = {}
+    details: dict[str, Details] = {}
+    for site, value in table.items():
+        name = value.get("name") if isinstance(value, dict) else value
+        if not _SITE_CODE.fullmatch(site) or not isinstance(name, str) or not name.strip():
             raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
-    return dict(sites)
+        names[site] = name.strip()
+        if isinstance(value, dict):
+            unknown = set(value) - {"name", *DETAIL_KEYS}
+            if unknown:
+                raise fail(
+                    f"site {site}: unknown key(s) {', '.join(sorted(unknown))} "
+                    f"(allowed: name, {', '.join(DETAIL_KEYS)})"
+                )
+            found = read_details(value, lambda problem, s=site: fail(f"site {s}: {problem}"))
+            if found:
+                details[site] = found
+    return names, details
 
 
 def _locations(entry: dict, fail) -> dict[str, str]:
@@ -263,7 +313,3 @@ def _locations(entry: dict, fail) -> dict[str, str]:
         if not code.strip() or not isinstance(name, str) or not name.strip():
             raise fail(f"location {code!r} needs a code and a name")
     return {code.strip().upper(): name.strip() for code, name in locations.items()}
-
-
-def _is_web(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://")) and len(url) > len("https://")

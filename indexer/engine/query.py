@@ -19,6 +19,9 @@ class SearchRequest:
 
     `filters`: field -> values; values of one field are ORed, different fields ANDed.
     `excludes`: same shape; a document with any of these values is left out.
+    `within`: same shape, each pair a filter of its own that every count obeys, facets too: the
+    part of the index a page searches (one library, one site, a region), which a reader's own
+    selections narrow but never widen.
     `facets`: fields to count; each facet is counted with every filter except its own
     (multi-select faceting), so a reader can widen a facet they already narrowed.
     `limit` may be 0 for counts (total and facets) only.
@@ -27,6 +30,7 @@ class SearchRequest:
     text: str = ""
     filters: FieldValues = ()
     excludes: FieldValues = ()
+    within: FieldValues = ()
     year_from: int | None = None
     year_to: int | None = None
     facets: tuple[str, ...] = ()

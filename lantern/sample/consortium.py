@@ -12,6 +12,8 @@ import random
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from lantern.sample.visiting import library_lines, site_tables
+
 CONSORTIUM_NAME = "NHS Anyshire Library Network (demo)"
 CONSORTIUM_CODE = "ANY"
 PROXY = "https://go.openathens.net/redirector/nhs.uk?url="
@@ -62,7 +64,7 @@ BUILT_IN = (
     (
         "KVH",
         "Kingsvale Health Sciences Library",
-        "SE",
+        "SW",
         (("KVHMAIN", "Kingsvale Main Library"),),
         1.0,
     ),
@@ -248,9 +250,9 @@ def libraries_toml(libraries: list[LibraryProfile]) -> str:
             + _toml_string(f"https://opac.example.nhs.uk/{lib.code.lower()}/record/{{record_id}}"),
             f"proxy = {_toml_string(PROXY)}",
             f"priority = {priority}",
-            "[library.sites]",
+            *library_lines(lib.code, priority - 1),
+            *site_tables(lib.code, priority - 1, lib.sites),
         ]
-        lines += [f"{site} = {_toml_string(site_name)}" for site, site_name in lib.sites]
         if lib.holdings == "koha952":
             lines.append("[library.locations]")
             lines += [f"{code} = {_toml_string(name)}" for code, name in SHELVING.items()]

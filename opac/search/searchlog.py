@@ -18,12 +18,13 @@ def log_scope(params) -> str:
     a region: filter), else '' for the whole consortium."""
     if params.scope:
         return params.scope
-    regions = {value for name, value in params.filters if name == "region"}
+    regions = {value for name, value in params.within + params.filters if name == "region"}
     return regions.pop() if len(regions) == 1 else ""
 
 
 def log_filters(params) -> tuple[str, ...]:
-    filters = [f"{name}:{value}" for name, value in params.filters]
+    """The filters of a search, the page's own (a library's, site's or region's) among them."""
+    filters = [f"{name}:{value}" for name, value in params.within + params.filters]
     filters += [f"-{name}:{value}" for name, value in params.excludes]
     if params.year_from is not None:
         filters.append(f"year_from:{params.year_from}")

@@ -48,6 +48,9 @@ class SearchParams:
     sort: str = "relevance"
     filters: tuple[tuple[str, str], ...] = ()
     excludes: tuple[tuple[str, str], ...] = ()
+    # The part of the index a page searches, as filter pairs (library, site or region) that
+    # every count obeys; the reader's filters narrow it and never widen it.
+    within: tuple[tuple[str, str], ...] = ()
     scope: str | None = None
     year_from: int | None = None
     year_to: int | None = None
@@ -85,9 +88,14 @@ class SearchService:
         return tuple((k, tuple(dict.fromkeys(v))) for k, v in grouped.items())
 
     def request(self, params: SearchParams, page: int, size: int) -> SearchRequest:
+        # A region is a set of libraries that bounds every count, the library facet's too (as a
+        # filter on `library` it would be counted without, and ORed with, the libraries chosen).
+        regions = tuple(pair for pair in params.filters if pair[0] == "region")
+        within = [self._group((pair,))[0] for pair in params.within]
         return SearchRequest(
             text=params.q,
-            filters=self._group(params.filters),
+            filters=self._group(tuple(p for p in params.filters if p[0] != "region")),
+            within=tuple(within) + self._group(regions),
             excludes=self._group(params.excludes),
             year_from=params.year_from,
             year_to=params.year_to,

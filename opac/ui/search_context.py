@@ -19,9 +19,11 @@ from opac.search.service import MAX_RESULT_DEPTH
 from opac.ui import links
 
 # Results pages other than /search that a context can name, as `in=KIND:CODE`.
-VIEWS = ("library", "region")
+VIEWS = ("library", "site", "region")
 DEFAULT_ARGS = {"sort": "relevance", "size": "20"}  # left out of result links: fewer bytes
 _CODE = re.compile(r"^[A-Za-z0-9]{1,20}$")
+# A site: its code, or LIBRARY/SITE when two libraries use the code (indexer.libraries).
+_SITE = re.compile(r"^(?:[A-Za-z0-9]{1,20}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _POSITION = re.compile(r"^[1-9][0-9]{0,5}$")
 
 
@@ -53,8 +55,8 @@ def _kept_args(args) -> MultiDict:
 
 def _view_in(value: str | None) -> tuple[str, str] | None:
     kind, _, code = (value or "").partition(":")
-    if kind in VIEWS and _CODE.fullmatch(code):
-        return kind, code.upper()
+    if kind in VIEWS and (_SITE if kind == "site" else _CODE).fullmatch(code):
+        return kind, code if kind == "site" else code.upper()
     return None
 
 
@@ -81,7 +83,11 @@ def context_of(endpoint: str | None, view_args: dict | None, args) -> SearchCont
     kind = (endpoint or "").removeprefix("ui.")
     if kind == "search":
         return SearchContext(1, _kept_args(args))
-    code = (view_args or {}).get("code", "")
+    view_args = view_args or {}
+    if kind in ("site", "library_site"):
+        code = "/".join(filter(None, (view_args.get("code"), view_args.get("site", ""))))
+        return SearchContext(1, _kept_args(args), "site", code) if _SITE.fullmatch(code) else None
+    code = view_args.get("code", "")
     if kind in VIEWS and _CODE.fullmatch(code):
         return SearchContext(1, _kept_args(args), kind, code.upper())
     return None

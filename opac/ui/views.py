@@ -1,19 +1,17 @@
-"""The reader's pages: home, results, record, per-library and regional views, accessibility."""
+"""The reader's pages: home, results, record, library, site and region pages, accessibility."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
-from opac.search.service import SORT_LABELS, SearchParams
-from opac.ui import links, search_context
+from opac.search.service import SORT_LABELS
+from opac.ui import links, places, search_context
+from opac.ui.places import View
 
 bp = Blueprint("ui", __name__)
-WITHIN = ("library", "region", "all")
 
 
 def service():
@@ -28,6 +26,7 @@ def page_helpers():
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "consortium": service().consortium,
+        "site_url": places.site_url,
     }
 
 
@@ -41,64 +40,29 @@ def record_url(doc_id: str, position: int | None = None) -> str:
     return url + context.query(position) if context else url
 
 
-@dataclasses.dataclass(frozen=True)
-class View:
-    """Which part of the consortium a page searches: everything, one library, or a region."""
-
-    kind: str = "all"  # all | library | region
-    code: str = ""
-    name: str = ""
-    region: str = ""
-    within: str = "all"
-
-    @property
-    def action(self) -> str:
-        if self.kind == "library":
-            return url_for("ui.library", code=self.code)
-        if self.kind == "region":
-            return url_for("ui.region", code=self.code)
-        return url_for("ui.search")
-
-
-def _scoped(params: SearchParams, view: View) -> SearchParams:
-    if view.kind == "library":
-        extra = {
-            "library": (("library", view.code),),
-            "region": (("region", view.region),),
-            "all": (),
-        }[view.within]
-        return dataclasses.replace(params, scope=view.code, filters=extra + params.filters)
-    if view.kind == "region":
-        return dataclasses.replace(params, filters=(("region", view.code),) + params.filters)
-    return params
-
-
 def _results(view: View):
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(_scoped(params, view), log="page")
-    wider = None
-    if view.kind == "library" and view.within == "library" and view.region:
-        widened = dataclasses.replace(view, within="region")
-        wider = {
-            "count": service().count(_scoped(params, widened)),
-            "href": view.action + links.changed(request.args, within="region"),
-        }
+    page = service().search(view.scoped(params), log="page")
     return render_template(
         "ui/results.html",
         params=params,
         page=page,
         view=view,
-        wider=wider,
-        has_search="q" in request.args or bool(request.args.getlist("filter")),
+        wider=places.wider(service(), params, view, page["total"], request.args, links.changed),
+        has_search=_searched(),
     )
+
+
+def _searched() -> bool:
+    return "q" in request.args or bool(request.args.getlist("filter"))
 
 
 @bp.get("/")
 def home():
-    return render_template("ui/home.html", view=View())
+    return render_template("ui/home.html", view=View(), overview=places.overview(service(), View()))
 
 
 @bp.get("/search")
@@ -110,10 +74,22 @@ def _library_view(code: str, args) -> View | None:
     lib = service().consortium.libraries.get(code.upper())
     if lib is None:
         return None
-    within = args.get("within", "library")
-    return View(
-        "library", lib.code, lib.name, lib.region or "", within if within in WITHIN else "library"
-    )
+    view = View("library", lib.code, lib.name, lib.region or "", "library", lib)
+    return places.within_of(view, args.get("within"))
+
+
+def _site_view(code: str, args) -> View | None:
+    """A site's view from its code, or LIBRARY/SITE when two libraries use the code."""
+    consortium = service().consortium
+    library, _, site = code.rpartition("/")
+    found = consortium.sites_named(site)
+    if library:
+        found = [(lib, s) for lib, s in found if lib.code == library.upper()]
+    if not found:
+        return None
+    lib, site = found[0]
+    view = View("site", site, lib.site_name(site), lib.region or "", "site", lib)
+    return places.within_of(view, args.get("within"))
 
 
 def _region_view(code: str, args=None) -> View | None:
@@ -127,9 +103,23 @@ def library(code: str):
     view = _library_view(code, request.args)
     if view is None:
         abort(404, "There is no member library with that code.")
-    if "q" not in request.args and not request.args.getlist("filter"):
-        return render_template("ui/home.html", view=view)
-    return _results(view)
+    return _results(view) if _searched() else _place_page(view)
+
+
+@bp.get("/site/<site>/")
+def site(site: str):
+    view = _site_view(site, request.args)
+    if view is None:
+        abort(404, "There is no site with that code.")
+    return _results(view) if _searched() else _place_page(view)
+
+
+@bp.get("/library/<code>/site/<site>/")
+def library_site(code: str, site: str):
+    view = _site_view(f"{code}/{site}", request.args)
+    if view is None or view.library.code != code.upper():
+        abort(404, "That library has no site with that code.")
+    return _results(view) if _searched() else _place_page(view)
 
 
 @bp.get("/region/<code>/")
@@ -138,9 +128,25 @@ def region(code: str):
     if view is None:
         abort(404, "There is no region with that code.")
     members = service().region_libraries(code)
-    if "q" not in request.args and not request.args.getlist("filter"):
-        return render_template("ui/home.html", view=view, members=members)
-    return _results(view)
+    if _searched():
+        return _results(view)
+    return _place_page(view, members)
+
+
+def _place_page(view: View, members: list[str] | None = None):
+    """A library's, site's or region's own page: what it is and what it holds."""
+    consortium = service().consortium
+    if view.kind == "region":
+        members = [consortium.libraries[code] for code in members or ()]
+    else:
+        members = [view.library]
+    return render_template(
+        "ui/place.html",
+        view=view,
+        members=members,
+        overview=places.overview(service(), view),
+        details=view.library.details_of(view.code) if view.kind == "site" else None,
+    )
 
 
 @bp.get("/record/<doc_id>")
@@ -164,12 +170,17 @@ def record(doc_id: str):
 
 def _record_nav(context: search_context.SearchContext, doc_id: str) -> dict | None:
     """Back to the results, previous and next result, when the context names a search."""
-    views = {"search": lambda code, args: View(), "library": _library_view, "region": _region_view}
+    views = {
+        "search": lambda code, args: View(),
+        "library": _library_view,
+        "site": _site_view,
+        "region": _region_view,
+    }
     view = views[context.kind](context.code, context.args)
     if view is None:
         return None
     try:
-        params = _scoped(parse_search_args(context.args), view)
+        params = view.scoped(parse_search_args(context.args))
         return search_context.record_nav(service(), context, doc_id, params, view.action)
     except ValueError:  # a hand-made context: bad search arguments, an unknown facet
         return None

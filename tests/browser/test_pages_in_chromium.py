@@ -130,6 +130,9 @@ def report(server):
         f"/record/{nursing[many]['id']}?q=nursing&n={many + 1}",
         f"/library/{library}/?q=nursing",
         f"/library/{library}/",
+        "/site/RDENDD/",
+        "/site/RDENDD/?q=nursing",
+        "/region/SW/",
         "/accessibility",
         "/staff/login",
     ]

@@ -66,6 +66,21 @@ def test_a_facet_is_counted_without_its_own_filter(search):
     assert filtered.total == counts(unfiltered, "format")["Journal"]
 
 
+def test_a_view_scope_bounds_every_facet_count_even_its_own_fields(search):
+    # A library's page searches within that library; a reader's library selections narrow it.
+    scoped = search(within=(("library", ("LIBC",)),), facets=("library", "format"), limit=0)
+    held = [d for d in CATALOGUE if "LIBC" in d["library"]]
+    assert scoped.total == len(held) > 0
+    assert counts(scoped, "library")["LIBC"] == scoped.total
+    assert all(v.count <= scoped.total for v in scoped.facets["library"])
+    both = search(
+        within=(("library", ("LIBC",)),), filters=(("library", ("LIBB",)),), facets=("library",)
+    )
+    assert both.total == sum(1 for d in held if "LIBB" in d["library"])
+    assert counts(both, "library")["LIBB"] == both.total
+    assert counts(both, "library")["LIBC"] == scoped.total
+
+
 def test_exclude_filter(search):
     result = search(excludes=(("library", ("LIBB",)),), limit=50, facets=("library",))
     assert result.total == sum(1 for d in CATALOGUE if "LIBB" not in d["library"])

@@ -166,6 +166,19 @@ def test_facets_count_without_their_own_filter_and_hits_obey_all(cluster, writer
     assert body["track_total_hits"] is True
 
 
+def test_a_view_scope_filters_the_query_so_every_facet_obeys_it(cluster, writer):
+    writer.search(
+        SearchRequest(
+            within=(("library", ("LIBC",)),),
+            filters=(("library", ("LIBB",)),),
+            facets=("library",),
+        )
+    )
+    body = cluster.of_kind("_search")[0].json()
+    assert body["query"]["bool"]["filter"] == [{"terms": {"library": ["LIBC"]}}]
+    assert body["post_filter"] == {"bool": {"filter": [{"terms": {"library": ["LIBB"]}}]}}
+
+
 def test_bulk_batches_and_refresh_only_at_commit(cluster, writer):
     writer.upsert(CATALOGUE[:25])
     writer.delete(["kumar"])

@@ -201,8 +201,9 @@ class QueryBuilder:
         ]
 
     def fixed_filters(self, request: SearchRequest) -> tuple[list[dict], list[dict]]:
-        """(filter, must_not) clauses that every count obeys: year range and exclusions."""
-        keep = []
+        """(filter, must_not) clauses that every count obeys: the part of the index searched,
+        year range and exclusions."""
+        keep = [self._values(field, values) for field, values in request.within]
         if request.year_from is not None or request.year_to is not None:
             bounds = {}
             if request.year_from is not None:

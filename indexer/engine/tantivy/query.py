@@ -216,7 +216,7 @@ class QueryBuilder:
         return Query.boolean_query(clauses)
 
     def filters(self, request: SearchRequest, *, skip: str | None = None) -> list[tuple]:
-        clauses = []
+        clauses = [(Occur.Must, self._values(field, values)) for field, values in request.within]
         for field, values in request.filters:
             if field != skip and values:
                 clauses.append((Occur.Must, self._values(field, values)))
