@@ -52,25 +52,37 @@ def run_search(
     if not result.total:  # nothing found: no attempt's way of matching describes the page
         result = dataclasses.replace(result, relaxed=False, fuzzy=False)
     rules = synonyms.rules() if synonyms is not None and not parsed.match_all else None
+    offer = None  # words that found records as typed are the catalogue's own
+    if not as_typed and request.limit:  # a count (limit 0) shows no words to a reader
+        offer = suggestion(
+            request.text, parsed, respell, lambda text: attempt(parse_query(text)).total
+        )
     return dataclasses.replace(
         result,
-        # Words that found records as typed are the catalogue's own: nothing to respell.
-        suggestion=None if as_typed else suggestion(request.text, parsed, respell),
+        suggestion=offer,
         notes=parsed.notes,
         ignored=parsed.ignored,
         expanded=expand_synonyms(parsed, rules).expanded if rules else (),
     )
 
 
-def suggestion(text: str, parsed: ParsedQuery, respell: Respell | None) -> str | None:
-    """ "Did you mean": field names put right ("titel:" -> "title:") and words respelled from
-    the index's own; never the query itself."""
+def suggestion(
+    text: str, parsed: ParsedQuery, respell: Respell | None, finds: Callable[[str], int]
+) -> str | None:
+    """Did you mean: field names put right ("titel:" -> "title:", when that finds something:
+    `finds(text)` counts) and words respelled from the index's own; never the query itself."""
     if parsed.match_all:
         return None
+
+    def respelled(words: str) -> str:
+        return (respell(parsed, words) if respell is not None else None) or words
+
     fixed = text
     for typed, near in parsed.field_fixes:
         fixed = fixed.replace(f"{typed}:", f"{near}:", 1)
-    better = (respell(parsed, fixed) if respell is not None else None) or fixed
+    better = respelled(fixed) if fixed != text else text
+    if better == text or not finds(better):
+        better = respelled(text)
     same = " ".join(better.casefold().split()) == " ".join(text.casefold().split())
     return None if same else better
 

@@ -11,6 +11,7 @@ from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS, SearchParams
 from opac.ui import links
+from opac.ui.ways_out import ways_out
 
 bp = Blueprint("ui", __name__)
 WITHIN = ("library", "region", "all")
@@ -87,6 +88,10 @@ def _results(view: View):
         page=page,
         view=view,
         wider=wider,
+        # A page that found nothing: what may help (counted only then).
+        ways_out=None
+        if page["total"]
+        else ways_out(service(), params, view, request.args, _scoped),
         has_search="q" in request.args or bool(request.args.getlist("filter")),
     )
 
