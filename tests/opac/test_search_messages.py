@@ -75,7 +75,7 @@ def test_syntax_that_was_ignored_is_said_and_the_rest_searched(demo):
             "Nothing was left to search for, so every record is shown.",
         ]
         shown = page(demo, "/search?" + urlencode({"q": q}))
-        assert shown.xpath('//p[@class="notice ignored-syntax"]/text()')[0] == said
+        assert shown.xpath('//div[@class="notice ignored-syntax"]/p/text()')[0] == said
     asthma = api(demo, q="asthma", size=1)["total"]
     for q in ("(asthma", "asthma title:", "asthma OR"):
         body = api(demo, q=q, size=1)
