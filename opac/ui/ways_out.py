@@ -15,6 +15,7 @@ from opac.search.facets import FACET_LABELS
 from opac.ui import links
 
 MAX_FILTERS_TRIED = 7
+LEVELS = ("site", "library", "region", "all")  # how far a page can be widened, narrowest first
 
 
 def ways_out(service, params, view, args, scoped) -> dict:
@@ -50,29 +51,34 @@ def _fewer_filters(service, params, view, args, scoped) -> list[dict]:
 
 
 def _wider(service, params, view, args, scoped) -> list[dict]:
-    """The whole region and every library, from a library's view; every library, from a
-    region's."""
+    """Each level wider than the one the page searched (a library's region, then every
+    library), with its count."""
+    if view.kind == "all":
+        return []
+    searched = view.within if view.within in LEVELS else view.kind
     out = []
-    if view.kind == "library":
-        wider = [("region", f"every library in region {view.region}")] if view.region else []
-        if view.within == "library":
-            out_of = wider + [("all", "every member library")]
-        elif view.within == "region":
-            out_of = [("all", "every member library")]
+    for level in LEVELS[LEVELS.index(searched) + 1 :]:
+        if level == "region" and not view.region:
+            continue
+        if level == "all" and view.kind == "region":  # a region's page is the region's only
+            count, href = service.count(params), url_for("ui.search") + links.changed(args)
         else:
-            out_of = []
-        for within, label in out_of:
-            count = service.count(scoped(params, dataclasses.replace(view, within=within)))
-            href = view.action + links.changed(args, within=within)
-            out.append({"label": label, "count": count, "href": href})
-    elif view.kind == "region":
-        count = service.count(params)
-        href = url_for("ui.search") + links.changed(args, within=None)
-        out.append({"label": "every member library", "count": count, "href": href})
+            count = service.count(scoped(params, dataclasses.replace(view, within=level)))
+            href = view.action + links.changed(args, within=level)
+        out.append({"label": _label(level, view), "count": count, "href": href})
     return out
+
+
+def _label(level: str, view) -> str:
+    if level == "region":
+        return f"every library in region {view.region}"
+    if level == "library":
+        return "the whole library"
+    return "every member library"
 
 
 def _ask(view) -> dict:
     if view.kind == "library":
         return {"href": url_for("ui.library", code=view.code), "name": view.name}
-    return {"href": url_for("ui.home") + "#libraries", "name": ""}
+    # The home page's list of member libraries.
+    return {"href": url_for("ui.home") + "#members-heading", "name": ""}

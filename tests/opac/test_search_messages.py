@@ -129,7 +129,7 @@ def test_a_page_with_two_filters_that_found_nothing_offers_each_filter_removed(d
     assert "Find your library" in offered
 
 
-def test_a_library_page_that_found_nothing_offers_every_library_and_its_librarian(demo):
+def test_a_library_page_that_found_nothing_offers_every_library_and_its_librarian(demo_app, demo):
     q = '"pocket guide to public health"'
     everywhere = api(demo, q=q)["total"]
     assert everywhere > 0 and api(demo, q=q, filter="library:RDE")["total"] == 0
@@ -143,6 +143,10 @@ def test_a_library_page_that_found_nothing_offers_every_library_and_its_libraria
     assert not any(label.startswith("Search every library in region") for label in links)  # 0
     ask = next(a for label, a in links.items() if label.startswith("How to reach"))
     assert ask.get("href") == "/library/RDE/"
+    region = demo_app.extensions["lantern"].consortium.libraries["RDE"].region
+    tree = page(demo, f"/region/{region}/?q=%22pocket+guide+to+public+health%22")
+    every = tree.xpath('//ul[@class="ways-out"]//a[.="Search every member library"]')[0]
+    assert every.get("href") == "/search?q=%22pocket+guide+to+public+health%22"
 
 
 def test_the_search_response_is_exactly_what_openapi_describes(demo):
