@@ -41,6 +41,7 @@ class SearchRequest:
     limit: int = 20
     prefer_library: str | None = None
     highlight: bool = False
+    synonyms: bool = True  # False: the reader's words only, not widened by the synonym files
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -72,9 +73,11 @@ class Hit:
 class SearchResult:
     """`relaxed` is True when no record had every word and the engine fell back to any word.
     `fuzzy` is True when the records shown matched only with typos allowed in longer words.
-    `suggestion` is a respelling of the query from the index's own words ("did you mean"),
-    offered when the query as typed found nothing. `notes` say how the query was read where
-    that differs from what was typed (ParsedQuery.notes)."""
+    `suggestion` is a better spelling of the query from the index's own words ("did you
+    mean"), whether or not the query as typed found something; never the query itself.
+    `notes` say how the query was read where that differs from what was typed, `ignored` the
+    syntax that was ignored and why (ParsedQuery.notes, .ignored). `expanded`: (the reader's
+    words, the terms the synonym files added to them), for "also searched for"."""
 
     total: int
     hits: tuple[Hit, ...] = ()
@@ -83,6 +86,8 @@ class SearchResult:
     fuzzy: bool = False
     suggestion: str | None = None
     notes: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    expanded: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 SUGGESTION_KINDS = ("title", "author", "subject")

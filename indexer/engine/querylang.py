@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from indexer.engine import readings
+from indexer.engine.readings import MAX_CLAUSES, MAX_WILDCARDS, MIN_WILDCARD_CHARS
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
 
 __all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
@@ -19,15 +21,12 @@ __all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
 FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year")
 # Bounds that keep a pasted page of text from turning into a query of thousands of clauses.
 MAX_CHARS = 1000
-MAX_CLAUSES = 32
-MIN_WILDCARD_CHARS = 2  # "a*" would walk most of the term dictionary
 # Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
 # Shorter words are left alone: "cat" one edit away is "car", "hat", "cut"...
 ONE_EDIT_FROM = 5
 TWO_EDITS_FROM = 9
 # Each wildcard word walks the term dictionary of every field it searches (about 0.1-0.25 s
-# for a two-letter stem over 1M records): later ones are searched as plain words.
-MAX_WILDCARDS = 4
+# for a two-letter stem over 1M records): later ones (past MAX_WILDCARDS) are plain words.
 
 
 @dataclass(frozen=True)
@@ -84,6 +83,13 @@ class ParsedQuery:
     match_all: bool = False  # the query was "*" or blank: every record
     # How the query was read where that differs from what was typed, for the reader.
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # The syntax that was ignored, and why (readings), for the reader.
+    ignored: tuple[str, ...] = field(default=(), compare=False)
+    # Field names typed that are not fields ("titel:"), with the nearest field, for "did you mean".
+    field_fixes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    synonyms: bool = True  # False: the reader asked to search without synonyms
+    # Set by expand_synonyms: (the reader's words, the terms they were widened with).
+    expanded: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -97,16 +103,19 @@ def expand_synonyms(query: ParsedQuery, rules) -> ParsedQuery:
     """The query with each run of required words that is a synonym term widened to
     AnyOf(the reader's words, each synonym). The reader's words always stay; exclusions are
     left as typed. `rules` has `alternatives(text)` and `max_words` (synonyms.SynonymRules)."""
-    if not rules or not getattr(rules, "expansions", None):
+    if not rules or not getattr(rules, "expansions", None) or not query.synonyms:
         return query
     nodes = list(query.required)
     out: list[Node] = []
+    expanded: list[tuple[str, tuple[str, ...]]] = []
     i = 0
     while i < len(nodes):
         node = nodes[i]
         if isinstance(node, Phrase) and node.field in _SYNONYM_FIELDS:
             alts = rules.alternatives(node.text)
             out.append(_widened(node, alts, node.field) if alts else node)
+            if alts:
+                expanded.append((node.text, alts))
             i += 1
             continue
         matched = False
@@ -118,13 +127,14 @@ def expand_synonyms(query: ParsedQuery, rules) -> ParsedQuery:
             if alts:
                 own = run[0] if width == 1 else AllOf(tuple(run))
                 out.append(_widened(own, alts, node.field))
+                expanded.append((" ".join(n.text for n in run), alts))
                 i += width
                 matched = True
                 break
         if not matched:
             out.append(node)
             i += 1
-    return ParsedQuery(tuple(out), query.excluded, query.match_all)
+    return ParsedQuery(tuple(out), query.excluded, query.match_all, expanded=tuple(expanded))
 
 
 def _plain_word(node: Node) -> bool:
@@ -154,6 +164,11 @@ class _Token:
     field: str | None = None
     quoted: bool = False
     operator: str | None = None
+    open: bool = False  # a quote mark with no closing one: the phrase ran to the end
+
+
+# "titel:asthma": letters, a colon and straight away a word (not "http://", not "Note: ...").
+_UNKNOWN_FIELD = re.compile(r"([A-Za-z]{2,20}):(?=[\w\"(])")
 
 
 def _clean(text: str) -> str:
@@ -162,15 +177,16 @@ def _clean(text: str) -> str:
     return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, reading: readings.Reading) -> list[_Token]:
     tokens: list[_Token] = []
     pending_field: str | None = None  # "title: medicine" -> the prefix applies to the next word
+    carried = False  # "-titel:asthma": the minus also leaves out the word after the colon
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
             i += 1
             continue
-        negated = False
+        negated, carried = carried, False
         if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
             negated, i = True, i + 1
         field = pending_field
@@ -181,10 +197,16 @@ def _tokens(text: str) -> list[_Token]:
             if i >= n or text[i].isspace():
                 pending_field = field
                 continue
+        elif field is None and (unknown := _UNKNOWN_FIELD.match(text, i)):
+            reading.unknown_field(unknown.group(1))
+            tokens.append(_Token(unknown.group(1), negated))
+            carried, i = negated, unknown.end()
+            continue
         if text[i] == '"':
             end = text.find('"', i + 1)
-            end = n if end < 0 else end  # an unbalanced quote runs to the end
-            tokens.append(_Token(text[i + 1 : end], negated, field, quoted=True))
+            opened = end < 0  # an unbalanced quote runs to the end
+            end = n if opened else end
+            tokens.append(_Token(text[i + 1 : end], negated, field, quoted=True, open=opened))
             i = end + 1
             continue
         end = i
@@ -196,6 +218,8 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token(word, operator=word))
         else:
             tokens.append(_Token(word, negated, field))
+    if pending_field:
+        reading.ignored.append(readings.empty_field(pending_field))
     return tokens
 
 
@@ -257,18 +281,44 @@ def _parse(text: str) -> ParsedQuery:
     spaced = _spaced_isbn(stripped)
     if spaced:
         return ParsedQuery(required=(spaced,))
+    reading = readings.Reading(FIELDS)
+    tokens = _tokens(text, reading)
+    required, excluded, words = _clauses(tokens, reading)
+    opened = sum(t.text.count("(") for t in tokens if not t.quoted)
+    if opened != sum(t.text.count(")") for t in tokens if not t.quoted):
+        reading.ignored.append(readings.UNMATCHED_BRACKET)
+    notes = readings.notes(words["too_short"], words["too_many"], bool(words["cut"]))
+    ignored = tuple(dict.fromkeys(reading.ignored))
+    if not required and not excluded:
+        if ignored:  # only syntax was typed: as for a blank search, every record
+            return ParsedQuery(
+                match_all=True, notes=notes, ignored=(*ignored, readings.NOTHING_LEFT)
+            )
+        if not _has_text(stripped):
+            notes = (*notes, readings.NOTHING_SEARCHABLE)
+    return ParsedQuery(
+        tuple(required),
+        tuple(excluded),
+        notes=notes,
+        ignored=ignored,
+        field_fixes=tuple(dict.fromkeys(reading.field_fixes)),
+    )
+
+
+def _clauses(tokens: list[_Token], reading: readings.Reading) -> tuple[list, list, dict]:
+    """Required and excluded nodes from the tokens, and the words read otherwise than typed
+    (too_short and too_many wildcards; cut: words left over past MAX_CLAUSES)."""
     required: list[Node] = []
     excluded: list[Node] = []
+    words: dict[str, list] = {"too_short": [], "too_many": [], "cut": []}
     join_next = False  # the previous token was OR
     negate_next = False  # the previous token was NOT
     last_was_required = False
     wildcards = 0
-    too_short: list[str] = []  # "e*": searched as the word "e"
-    too_many: list[str] = []  # wildcards past MAX_WILDCARDS: searched as plain words
-    cut = False  # words left over past MAX_CLAUSES
-    tokens = _tokens(text)
     for number, token in enumerate(tokens):
         if token.operator == "OR":
+            if not last_was_required:
+                reading.ignored.append(readings.LONE_OR)
             join_next = last_was_required
             continue
         if token.operator == "AND":
@@ -280,13 +330,16 @@ def _parse(text: str) -> ParsedQuery:
         negated = token.negated or negate_next
         negate_next = False
         if node is None:
+            reading.dropped(token)
             continue
+        if token.quoted and token.open:
+            reading.ignored.append(readings.open_phrase(token.text))
         if isinstance(node, Word) and token.text.endswith("*") and not token.quoted:
             if not node.wildcard:
-                too_short.append(token.text)
+                words["too_short"].append(token.text)
             elif wildcards == MAX_WILDCARDS:
                 node = Word(node.text, node.field)
-                too_many.append(token.text)
+                words["too_many"].append(token.text)
             else:
                 wildcards += 1
         if negated:
@@ -301,28 +354,13 @@ def _parse(text: str) -> ParsedQuery:
             required.append(node)
             last_was_required = True
         if len(required) + len(excluded) >= MAX_CLAUSES:
-            cut = any(t.operator is None for t in tokens[number + 1 :])
-            break
-    notes = _notes(too_short, too_many, cut)
-    return ParsedQuery(tuple(required), tuple(excluded), notes=notes)
-
-
-def _notes(too_short: list[str], too_many: list[str], cut: bool) -> tuple[str, ...]:
-    """How the query was read where that differs from what was typed."""
-    notes = []
-    if too_short:
-        notes.append(
-            f"A * needs at least {MIN_WILDCARD_CHARS} letters or digits before it: "
-            f"{_as_whole_words(too_short)}."
-        )
-    if too_many:
-        notes.append(
-            f"Only the first {MAX_WILDCARDS} words ending in * find the words they "
-            f"begin: {_as_whole_words(too_many)}."
-        )
-    if cut:
-        notes.append(f"Only the first {MAX_CLAUSES} words of your search were used.")
-    return tuple(notes)
+            words["cut"] = [t for t in tokens[number + 1 :] if t.operator is None]
+            return required, excluded, words
+    if join_next:
+        reading.ignored.append(readings.LONE_OR)
+    if negate_next:
+        reading.ignored.append(readings.LONE_NOT)
+    return required, excluded, words
 
 
 def _spaced_isbn(text: str) -> Identifier | None:
@@ -332,17 +370,6 @@ def _spaced_isbn(text: str) -> Identifier | None:
     if _ISBN_CHARS.fullmatch(spaced) and " " in spaced and isbn_forms(spaced):
         return Identifier("isbn", isbn_forms(spaced), spaced)
     return None
-
-
-def _as_whole_words(words: list[str]) -> str:
-    """“a*” was searched as a whole word / “a*”, “b*” were searched as whole words."""
-    unique = list(dict.fromkeys(words))
-    if len(unique) == 1:
-        return f"“{unique[0]}” was searched as a whole word"
-    shown = ", ".join(f"“{w}”" for w in unique[:10])
-    if len(unique) > 10:
-        shown += f" and {len(unique) - 10} more"
-    return f"{shown} were searched as whole words"
 
 
 def plain_text(query: ParsedQuery) -> str:

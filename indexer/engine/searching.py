@@ -2,6 +2,7 @@
 
 Read the reader's query, refuse facets that do not exist, then try the search as typed, with
 typos allowed in longer words, and with any of the words, until an attempt finds something.
+Then say what was searched: a better spelling, the syntax ignored, the synonyms added.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from collections.abc import Callable, Iterator
 
 from indexer.engine.fields import FieldDef
 from indexer.engine.query import SearchRequest, SearchResult
-from indexer.engine.querylang import ONE_EDIT_FROM, ParsedQuery, Word, parse_query
+from indexer.engine.querylang import (
+    ONE_EDIT_FROM,
+    ParsedQuery,
+    Word,
+    expand_synonyms,
+    parse_query,
+)
 from indexer.errors import UnknownFieldError
 
 # attempt(parsed, relaxed=..., fuzzy=...): one search the engine makes.
 Attempt = Callable[..., SearchResult]
-# respell(parsed): "did you mean", asked when the words as typed found nothing.
-Respell = Callable[[ParsedQuery], str | None]
+# respell(parsed, text): "did you mean": `text` with the words the index does not know
+# replaced by the nearest words it does, or None.
+Respell = Callable[[ParsedQuery, str], str | None]
 
 
 def run_search(
@@ -25,20 +33,58 @@ def run_search(
     fields: dict[str, FieldDef],
     attempt: Attempt,
     respell: Respell | None = None,
+    synonyms=None,
 ) -> SearchResult:
+    """`synonyms`: the engine's synonyms.SynonymFiles (or None), to say what they added."""
     parsed = parse_query(request.text)
+    if not request.synonyms:
+        parsed = dataclasses.replace(parsed, synonyms=False)
     for name in request.facets:
         field = fields.get(name)
         if field is None or not field.facet:
             raise UnknownFieldError(f"cannot count {name!r}: not a facet field")
-    suggestion = None
-    for number, options in enumerate(search_attempts(parsed)):
+    as_typed = None  # what the words as typed found
+    for options in search_attempts(parsed):
         result = attempt(parsed, **options)
+        as_typed = result.total if as_typed is None else as_typed
         if attempt_found(result.total, parsed):
             break
-        if number == 0 and respell is not None:
-            suggestion = respell(parsed)
-    return dataclasses.replace(result, suggestion=suggestion, notes=parsed.notes)
+    if not result.total:  # nothing found: no attempt's way of matching describes the page
+        result = dataclasses.replace(result, relaxed=False, fuzzy=False)
+    rules = synonyms.rules() if synonyms is not None and not parsed.match_all else None
+    offer = None  # words that found records as typed are the catalogue's own
+    if not as_typed and request.limit:  # a count (limit 0) shows no words to a reader
+        offer = suggestion(
+            request.text, parsed, respell, lambda text: attempt(parse_query(text)).total
+        )
+    return dataclasses.replace(
+        result,
+        suggestion=offer,
+        notes=parsed.notes,
+        ignored=parsed.ignored,
+        expanded=expand_synonyms(parsed, rules).expanded if rules else (),
+    )
+
+
+def suggestion(
+    text: str, parsed: ParsedQuery, respell: Respell | None, finds: Callable[[str], int]
+) -> str | None:
+    """Did you mean: field names put right ("titel:" -> "title:", when that finds something:
+    `finds(text)` counts) and words respelled from the index's own; never the query itself."""
+    if parsed.match_all:
+        return None
+
+    def respelled(words: str) -> str:
+        return (respell(parsed, words) if respell is not None else None) or words
+
+    fixed = text
+    for typed, near in parsed.field_fixes:
+        fixed = fixed.replace(f"{typed}:", f"{near}:", 1)
+    better = respelled(fixed) if fixed != text else text
+    if better == text or not finds(better):
+        better = respelled(text)
+    same = " ".join(better.casefold().split()) == " ".join(text.casefold().split())
+    return None if same else better
 
 
 def search_attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:

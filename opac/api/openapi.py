@@ -69,6 +69,12 @@ SEARCH_PARAMETERS = [
     _param("year_from", "Published in or after this year.", {"type": "integer"}),
     _param("year_to", "Published in or before this year.", {"type": "integer"}),
     _param(
+        "synonyms",
+        "`off`: search the reader's words only, without the synonyms the library's synonym "
+        "files add (see `expanded` in the response).",
+        {"type": "string", "enum": ["on", "off"], "default": "on"},
+    ),
+    _param(
         "from",
         '`suggestion` when this search is a "did you mean" suggestion the reader took (the '
         "search log counts them); any other value is ignored.",
@@ -170,13 +176,41 @@ SCHEMAS = {
             },
             "relaxed": {"type": "boolean", "description": "no record had every word"},
             "fuzzy": {"type": "boolean", "description": "matched only with typos allowed"},
-            "suggestion": {**_NSTR, "description": "did you mean"},
+            "suggestion": {
+                **_NSTR,
+                "description": "did you mean: the query respelled with the catalogue's own "
+                "words (of titles and subject headings), or with a field name put right; "
+                "offered when the words as typed found nothing, never the query itself",
+            },
             "notices": {
                 "type": "array",
                 "items": _STR,
                 "description": "how the query was read, where that differs from what was "
                 "typed (past 1,000 characters or 32 words, a * after one "
                 "letter or in more than 4 words)",
+            },
+            "ignored": {
+                "type": "array",
+                "items": _STR,
+                "description": "syntax that was ignored and why, as sentences for the reader: "
+                "a field prefix with nothing after it, an unmatched quote mark or bracket, a "
+                "lone - or OR or NOT, a field name that is not one (searched as a word)",
+            },
+            "expanded": {
+                "type": "array",
+                "description": "the synonyms that widened the search: the reader's words and "
+                "the terms also searched for them (none with synonyms=off)",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "words": _STR,
+                        "also": {"type": "array", "items": _STR},
+                    },
+                },
+            },
+            "synonyms": {
+                "type": "boolean",
+                "description": "false when the search was made without synonyms (synonyms=off)",
             },
         },
     },

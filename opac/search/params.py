@@ -23,9 +23,10 @@ class SearchArgs(Schema):
     )
     year_from = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
+    synonyms = fields.String(load_default="on", validate=validate.OneOf(("on", "off")))
 
 
-ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to")
+ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to", "synonyms")
 SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields every time
 MAX_FILTERS = 50
 
@@ -58,6 +59,7 @@ def parse_search_args(args) -> SearchParams:
         scope=data["scope"],
         year_from=data["year_from"],
         year_to=data["year_to"],
+        synonyms=data["synonyms"] != "off",
         # The results page's "did you mean" link says so: the search log counts suggestions
         # taken. Anything else in `from` is ignored, like any parameter the API does not know.
         from_suggestion=args.get("from") == "suggestion",

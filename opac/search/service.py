@@ -57,6 +57,7 @@ class SearchParams:
     facets: tuple[str, ...] = field(default_factory=lambda: tuple(FACETS))
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
     from_suggestion: bool = False  # the reader took a "did you mean" (for the search log)
+    synonyms: bool = True  # False: search the reader's words only (synonyms=off)
 
 
 class SearchService:
@@ -107,6 +108,7 @@ class SearchService:
             limit=size,
             prefer_library=(params.scope or "").upper() or None,
             highlight=True,
+            synonyms=params.synonyms,
         )
 
     def search(self, params: SearchParams, *, log: str | None = None) -> dict:
@@ -137,6 +139,9 @@ class SearchService:
             "fuzzy": bool(getattr(result, "fuzzy", False)),
             "suggestion": getattr(result, "suggestion", None),
             "notices": [*params.notices, *result.notes],
+            "ignored": list(result.ignored),
+            "expanded": [{"words": w, "also": list(also)} for w, also in result.expanded],
+            "synonyms": params.synonyms,
         }
         if log and self.search_log is not None:
             log_search(self.search_log, params, out, started, log)

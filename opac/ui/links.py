@@ -10,7 +10,17 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-SEARCH_ARGS = ("q", "filter", "exclude", "sort", "size", "year_from", "year_to", "within")
+SEARCH_ARGS = (
+    "q",
+    "filter",
+    "exclude",
+    "sort",
+    "size",
+    "year_from",
+    "year_to",
+    "within",
+    "synonyms",
+)
 
 
 def search_args(args) -> MultiDict:

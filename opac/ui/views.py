@@ -10,6 +10,7 @@ from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS
 from opac.ui import links, places, search_context
 from opac.ui.places import View
+from opac.ui.ways_out import ways_out
 
 bp = Blueprint("ui", __name__)
 
@@ -46,12 +47,17 @@ def _results(view: View):
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
     page = service().search(view.scoped(params), log="page")
+    total = page["total"]
     return render_template(
         "ui/results.html",
         params=params,
         page=page,
         view=view,
-        wider=places.wider(service(), params, view, page["total"], request.args, links.changed),
+        # A page that found nothing lists every way out instead (counted only then).
+        wider=places.wider(service(), params, view, total, request.args, links.changed)
+        if total
+        else [],
+        ways_out=None if total else ways_out(service(), params, view, request.args),
         has_search=_searched(),
     )
 

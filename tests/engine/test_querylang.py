@@ -52,11 +52,69 @@ def test_field_prefixes(text, node):
     assert parse_query(text).required == (node,)
 
 
-@pytest.mark.parametrize("text", ["http://example.org/a", "ratio 1:2", "foo:bar"])
+@pytest.mark.parametrize("text", ["http://example.org/a", "ratio 1:2", "Asthma: a guide"])
 def test_unknown_prefixes_stay_plain_text(text):
     parsed = parse_query(text)
     assert all(isinstance(n, Word) and n.field is None for n in parsed.required)
     assert " ".join(n.text for n in parsed.required) == text
+    assert not parsed.ignored
+
+
+def test_a_field_name_we_do_not_know_is_searched_as_a_word_and_the_reader_told():
+    parsed = parse_query("titel:asthma")
+    assert parsed.required == (Word("titel"), Word("asthma"))  # any-word fallback finds asthma
+    assert parsed.ignored == (
+        "“titel:” is not a field we know, so it was searched as a word. "
+        "To search one field, use “title:”.",
+    )
+    assert parsed.field_fixes == (("titel", "title"),)
+    assert parse_query("foo:bar").ignored == (
+        "“foo:” is not a field we know, so it was searched as a word.",
+    )
+    assert parse_query("-foo:bar").excluded == (Word("foo"), Word("bar"))
+
+
+@pytest.mark.parametrize(
+    "text, required, ignored",
+    [
+        ("title:", (), "There was nothing after “title:”, so it was ignored."),
+        (
+            "asthma title:",
+            (Word("asthma"),),
+            "There was nothing after “title:”, so it was ignored.",
+        ),
+        ('"', (), 'The unmatched quote mark (“"”) was ignored.'),
+        ('asthma ""', (Word("asthma"),), "The empty quote marks were ignored."),
+        (
+            "-",
+            (),
+            "A “-” leaves out the word straight after it (-word); on its own it was ignored.",
+        ),
+        ("OR", (), "“OR” needs a word on each side, so it was ignored."),
+        ("OR OR", (), "“OR” needs a word on each side, so it was ignored."),
+        ("asthma OR", (Word("asthma"),), "“OR” needs a word on each side, so it was ignored."),
+        ("asthma NOT", (Word("asthma"),), "“NOT” needs a word after it, so it was ignored."),
+        ("(asthma", (Word("asthma"),), "The unmatched bracket was ignored."),
+        (
+            '"oxford hand',
+            (Phrase("oxford hand"),),
+            "The quote mark before “oxford hand” has no closing mark, so the words after it "
+            "were searched as one phrase.",
+        ),
+    ],
+)
+def test_ignored_syntax_is_reported_and_the_rest_searched(text, required, ignored):
+    parsed = parse_query(text)
+    assert parsed.required == required
+    assert parsed.ignored[0] == ignored
+    if not required:  # only syntax was typed: every record, as for a blank search
+        assert parsed.match_all
+        assert parsed.ignored[-1] == "Nothing was left to search for, so every record is shown."
+
+
+def test_balanced_brackets_and_plain_words_report_nothing():
+    for text in ("(asthma OR copd) children", "oxford handbook", '"clinical medicine"'):
+        assert parse_query(text).ignored == ()
 
 
 @pytest.mark.parametrize(
@@ -124,9 +182,13 @@ def test_words_past_the_clause_limit_are_dropped_and_the_reader_told():
     assert not parse_query(" ".join(f"word{n}" for n in range(32)) + " OR").notes
 
 
-@pytest.mark.parametrize("text", [":::", "OR OR", "-", "title:", '"', "🙂🙂", "()"])
-def test_nothing_searchable_gives_an_empty_query(text):
-    assert parse_query(text).is_empty
+@pytest.mark.parametrize("text", [":::", "🙂🙂", "()"])
+def test_nothing_searchable_gives_an_empty_query_and_says_so(text):
+    parsed = parse_query(text)
+    assert parsed.is_empty
+    assert parsed.notes == (
+        "Your search has no letters or digits in it, so nothing could be looked for.",
+    )
 
 
 def test_normalise_title_is_idempotent_and_folds():

@@ -313,7 +313,8 @@ class OpenSearchEngine:
             return read_answer(answer, request, self.fields, **options)
 
         with engine_errors("search"):
-            return run_search(request, self.fields, attempt)  # no "did you mean"
+            # no "did you mean"; the synonyms are the query builder's
+            return run_search(request, self.fields, attempt, None, self._queries.synonyms)
 
 
 def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[dict, dict]:

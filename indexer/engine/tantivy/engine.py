@@ -321,10 +321,11 @@ class TantivyEngine:
             def attempt(parsed: ParsedQuery, **options: bool) -> SearchResult:
                 return self._search(searcher, parsed, request, **options)
 
-            def respell(parsed: ParsedQuery) -> str | None:
-                return self._vocabulary.respell(searcher, parsed, request.text)
+            def respell(parsed: ParsedQuery, text: str) -> str | None:
+                version = (self._target, self._stamp)
+                return self._vocabulary.respell(searcher, parsed, text, version)
 
-            return run_search(request, self.fields, attempt, respell)
+            return run_search(request, self.fields, attempt, respell, self._synonyms)
 
     def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict[str, Explanation]:
         self._refresh_ranking()

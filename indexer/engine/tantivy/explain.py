@@ -8,6 +8,7 @@ field matched which word, whether each synonym added to the query matched, and w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import tantivy
@@ -47,6 +48,8 @@ def explain(
     doc_ids: list[str],
 ) -> dict[str, Explanation]:
     parsed = parse_query(request.text)
+    if not request.synonyms:
+        parsed = dataclasses.replace(parsed, synonyms=False)
     plan, options = _plan_that_found(searcher, queries, parsed, request)
     notes = []
     if options.get("fuzzy"):

@@ -1,7 +1,8 @@
 """The index's own vocabulary at work: "did you mean" respellings and autocomplete (Tantivy).
 
-Both read the term dictionary of the unstemmed title twins, so what is offered is a word or
-a title that really is in the catalogue.
+Both read the term dictionary of the unstemmed title twins (and respellings also the words
+of the subject headings), so what is offered is a word or a title that really is in the
+catalogue.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from indexer.engine.query import Suggestion
-from indexer.engine.querylang import ParsedQuery, Word
+from indexer.engine.querylang import AllOf, AnyOf, Node, ParsedQuery, Phrase, Word
 from indexer.engine.tantivy.schema import analyse, twin
 from indexer.normalise import normalise_title
 
@@ -20,6 +21,11 @@ VOCABULARY_FIELDS = ("title", "subtitle")  # their unstemmed twins hold readable
 MIN_RESPELL_CHARS = 4  # shorter words have too many neighbours to guess from
 CANDIDATE_PREFIX = 1  # candidates share this many leading letters with the typed word
 MAX_CANDIDATES = 20_000
+# Subject headings are whole strings in their facet fields (no unstemmed twin): their words,
+# read once per commit from the most used headings, are candidates as well.
+SUBJECT_FACETS = ("subject_mesh_facet", "subject_facet")
+MAX_HEADINGS = 20_000
+RESPELL_FIELDS = (None, "title", "subject")  # words of other fields are names, numbers...
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -48,6 +54,8 @@ class Vocabulary:
         self.stemmed = [
             name for name in ("title", "subtitle", "author", "subject") if name in fields
         ]
+        self.subject_facets = [f for f in SUBJECT_FACETS if f in fields]
+        self._subject_words: tuple[object, dict[str, list[tuple[str, int]]]] = (None, {})
 
     def known(self, searcher: tantivy.Searcher, word: str) -> bool:
         plain = analyse(word, stem=False)
@@ -58,34 +66,53 @@ class Vocabulary:
             return True
         return bool(stems) and any(searcher.doc_freq(f, stems[0]) for f in self.stemmed)
 
-    def respell_word(self, searcher: tantivy.Searcher, word: str) -> str | None:
+    def subject_words(self, searcher, version) -> dict[str, list[tuple[str, int]]]:
+        """First letter -> (word, headings count) of the subject headings' words, per commit."""
+        if self._subject_words[0] != version or version is None:
+            counts: dict[str, int] = {}
+            for field in self.subject_facets:
+                for heading, count in searcher.terms_with_prefix(field, "", limit=MAX_HEADINGS):
+                    for word in set(analyse(heading, stem=False)):
+                        counts[word] = counts.get(word, 0) + count
+            by_letter: dict[str, list[tuple[str, int]]] = {}
+            for word, count in counts.items():
+                by_letter.setdefault(word[:CANDIDATE_PREFIX], []).append((word, count))
+            self._subject_words = (version, by_letter)
+        return self._subject_words[1]
+
+    def respell_word(self, searcher: tantivy.Searcher, word: str, version=None) -> str | None:
         tokens = analyse(word, stem=False)
         if len(tokens) != 1 or len(tokens[0]) < MIN_RESPELL_CHARS:
             return None
         token = tokens[0]
         limit = 1 if len(token) < 8 else 2
+        candidates = [
+            searcher.terms_with_prefix(field, token[:CANDIDATE_PREFIX], limit=MAX_CANDIDATES)
+            for field in self.twins
+        ]
+        candidates.append(self.subject_words(searcher, version).get(token[:CANDIDATE_PREFIX], []))
         best: tuple[int, int, str] | None = None  # (distance, -frequency, term)
-        for field in self.twins:
-            for term, count in searcher.terms_with_prefix(
-                field, token[:CANDIDATE_PREFIX], limit=MAX_CANDIDATES
-            ):
+        for terms in candidates:
+            for term, count in terms:
                 d = edit_distance(token, term, limit)
                 if 0 < d <= limit and (best is None or (d, -count, term) < best):
                     best = (d, -count, term)
         return best[2] if best else None
 
-    def respell(self, searcher: tantivy.Searcher, parsed: ParsedQuery, text: str) -> str | None:
-        """`text` with each word the index does not know replaced by its nearest known word."""
+    def respell(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, text: str, version=None
+    ) -> str | None:
+        """`text` with each word the index does not know replaced by its nearest known word
+        (field names typed in error, parsed.field_fixes, are put right by the caller)."""
         out = text
         changed = False
-        for node in parsed.required:
-            if not isinstance(node, Word) or node.wildcard or node.field in ("isbn", "issn"):
+        not_words = {typed for typed, _ in parsed.field_fixes}
+        for word in _respellable(parsed.required):
+            if word in not_words or self.known(searcher, word):
                 continue
-            if self.known(searcher, node.text):
-                continue
-            better = self.respell_word(searcher, node.text)
+            better = self.respell_word(searcher, word, version)
             if better:
-                out = re.sub(re.escape(node.text), better, out, count=1)
+                out = re.sub(re.escape(word), better, out, count=1)
                 changed = True
         return out if changed else None
 
@@ -160,3 +187,15 @@ class Vocabulary:
                     found.append((-int(bucket["doc_count"]), str(bucket["key"])))
         found.sort()
         return [Suggestion(value, kind) for _, value in found[:limit]]
+
+
+def _respellable(nodes: tuple[Node, ...]):
+    """The reader's words, in order, that a respelling may change: plain words and the words of
+    phrases searched in every field, titles or subjects (inside OR and AND too)."""
+    for node in nodes:
+        if isinstance(node, (AnyOf, AllOf)):
+            yield from _respellable(node.options if isinstance(node, AnyOf) else node.parts)
+        elif isinstance(node, Word) and not node.wildcard and node.field in RESPELL_FIELDS:
+            yield node.text
+        elif isinstance(node, Phrase) and node.field in RESPELL_FIELDS:
+            yield from node.text.split()
