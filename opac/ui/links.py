@@ -45,3 +45,13 @@ def changed(
     if page and page > 1:
         out["page"] = str(page)
     return "?" + urlencode(list(out.items(multi=True)))
+
+
+def without_empty(args) -> str | None:
+    """The query string of `args` without its empty parameters (`year_from=&year_to=`), or
+    None when it has none; an empty `q=` stays (it asks for every record)."""
+    pairs = list(args.items(multi=True))
+    kept = [(k, v) for k, v in pairs if v != "" or k == "q"]
+    if len(kept) == len(pairs):
+        return None
+    return "?" + urlencode(kept) if kept else ""

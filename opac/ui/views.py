@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS, SearchParams
-from opac.ui import links
+from opac.ui import links, nearest
 
 bp = Blueprint("ui", __name__)
 WITHIN = ("library", "region", "all")
@@ -28,6 +28,9 @@ def page_helpers():
         "facet_labels": FACET_LABELS,
         "sort_labels": SORT_LABELS,
         "consortium": service().consortium,
+        "nearest_copies": nearest.nearest_copies,
+        "status_text": nearest.status_text,
+        "format_icon": nearest.format_icon,
     }
 
 
@@ -69,11 +72,16 @@ def _scoped(params: SearchParams, view: View) -> SearchParams:
 
 
 def _results(view: View):
+    clean = links.without_empty(request.args)
+    if clean is not None:  # a form sent without JavaScript: the same search, a clean URL
+        return redirect(request.path + clean, 302)
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(_scoped(params, view), log="page")
+    # ?more=FACET shows one facet in full: the same search again, not a reader's new one
+    log = None if request.args.get("more") else "page"
+    page = service().search(_scoped(params, view), log=log)
     wider = None
     if view.kind == "library" and view.within == "library" and view.region:
         widened = dataclasses.replace(view, within="region")

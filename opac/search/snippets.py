@@ -1,0 +1,54 @@
+"""A marked fragment of a many-valued field with its values told apart.
+
+The engine cuts a field's snippet from its values joined by spaces, so three subject headings
+read as one run of words ("Nursing Care Nursing -- Practice"). Knowing the values, the joins
+that fall inside the fragment become " · ".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+SEPARATOR = " · "
+_PARTS = re.compile(r"(</?mark>)")
+
+
+def separated(marked: str, values: list[str], separator: str = SEPARATOR) -> str:
+    """`marked` (HTML-escaped text with <mark> only) with each join of `values` shown as
+    `separator`; unchanged when the fragment is not found in the joined values."""
+    if len(values) < 2:
+        return marked
+    parts = _PARTS.split(marked)
+    plain = "".join(html.unescape(p) for p in parts if p not in ("<mark>", "</mark>"))
+    joined = " ".join(values)
+    start = joined.find(plain)
+    if start < 0 or not plain:
+        return marked
+    joins, pos = set(), -1
+    for value in values[:-1]:
+        pos += len(value) + 1
+        joins.add(pos - start)  # the joining space's place in the fragment
+    out, at = [], 0
+    for part in parts:
+        if part in ("<mark>", "</mark>"):
+            out.append(part)
+            continue
+        text = html.unescape(part)
+        pieces = []
+        for i, ch in enumerate(text):
+            pieces.append(separator if at + i in joins and ch == " " else ch)
+        out.append(html.escape("".join(pieces)))
+        at += len(text)
+    return "".join(out)
+
+
+SUBJECT_FIELDS = ("subject_mesh", "subject_lcsh", "subject_other", "subject_local", "genre")
+
+
+def with_subjects_apart(highlights: dict | None, display: dict) -> dict:
+    """A result's highlights with the subject headings of its subject fragment told apart."""
+    if not highlights or not highlights.get("subject"):
+        return highlights or {}
+    subjects = [s for field in SUBJECT_FIELDS for s in display.get(field) or []]
+    return {**highlights, "subject": separated(highlights["subject"], subjects)}
