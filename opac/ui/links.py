@@ -17,7 +17,7 @@ def search_args(args) -> MultiDict:
     kept = MultiDict()
     for key in SEARCH_ARGS:
         for value in args.getlist(key):
-            if value != "":
+            if value != "" or key == "q":  # q= asks for every record; a library's page needs it
                 kept.add(key, value)
     return kept
 

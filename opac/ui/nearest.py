@@ -43,7 +43,7 @@ def nearest_copies(holdings: list[dict], library: str = "", limit: int = 2) -> l
 
 
 def status_text(copy: dict) -> str:
-    """"Available", "On loan (due 2027-01-12)", "Ask staff" when the library does not say."""
+    """ "Available", "On loan (due 2027-01-12)", "Ask staff" when the library does not say."""
     text = STATUS_TEXT.get(copy.get("status") or "", "Ask staff")
     if copy.get("due_date"):
         text += f" (due {copy['due_date']})"
