@@ -51,7 +51,8 @@
         if (field.name && field.name !== "q" && field.value === "") { field.disabled = true; }
       });
       document.querySelectorAll("[form='filter-form']").forEach(function (field) {
-        if (field.value === "") { field.disabled = true; }
+        // the sort menu's first choice is the default: no need to say it in the URL
+        if (field.value === "" || (field.options && field.selectedIndex === 0)) { field.disabled = true; }
       });
     });
     form.addEventListener("change", function (event) {

@@ -114,16 +114,21 @@ def report(server):
         )
     )["results"][0]["id"]
     library = next(iter(service.consortium.libraries))
+    region = next(lib.region for lib in service.consortium.libraries.values() if lib.region)
     staff_cookie = _staff_session(app)
     staff_pages = [*STAFF_PAGES, _merged_record_with_a_decision(app)]
     _staff_data(app)
     pages = [
         "/",
         "/search?q=nursing",
+        "/search?q=nursing&filter=format:Book&exclude=availability:on_loan&year_from=2000&page=2",
+        "/search?q=&more=author",
         "/search?q=zzqqxxy",
         f"/record/{record}",
         f"/library/{library}/?q=nursing",
         f"/library/{library}/",
+        f"/region/{region}/",
+        f"/region/{region}/?q=nursing",
         "/accessibility",
         "/staff/login",
     ]
@@ -175,6 +180,35 @@ def test_the_staff_pages_fit_a_320_pixel_screen(report):
     assert {path: report["widthAt320"][path] for path in console} == {p: 320 for p in console}
     bad = {path: v for path, v in report["axe"].items() if v}
     assert not bad, json.dumps(bad, indent=1)
+
+
+def test_no_axe_violations_on_a_phone(report):
+    """Every reader's page at 390 and 320 px: axe finds nothing there either."""
+    bad = {
+        f"{width} {path}": v
+        for width, found in report["narrow"].items()
+        for path, v in found.items()
+        if v
+    }
+    assert set(report["narrow"]["320"]) == set(report["pages"])
+    assert not bad, json.dumps(bad, indent=1)
+
+
+def test_no_reader_page_scrolls_sideways_on_a_phone(report):
+    """WCAG 1.4.10 reflow: at 390 and 320 px every reader's page fits its screen."""
+    widths = {int(w): found for w, found in report["scrollWidth"].items()}
+    assert set(widths) == {390, 320} and set(widths[320]) == set(report["pages"])
+    wider = {
+        f"{w} {path}": sw for w, found in widths.items() for path, sw in found.items() if sw > w
+    }
+    assert not wider, wider
+
+
+def test_the_keyboard_journey_takes_at_most_15_tab_presses(report):
+    """Search, filter by format, open a record and its e-book, and go back to the results, with
+    the skip links: every Tab press counted."""
+    assert any(s["what"] == "back at the filtered results" for s in report["journey"])
+    assert report["tabsAt"]["back"] <= 15, report["tabsAt"]
 
 
 def test_keyboard_only_journey_from_search_to_ebook_and_through_the_staff_sign_in(report):
