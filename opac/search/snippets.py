@@ -21,14 +21,9 @@ def separated(marked: str, values: list[str], separator: str = SEPARATOR) -> str
         return marked
     parts = _PARTS.split(marked)
     plain = "".join(html.unescape(p) for p in parts if p not in ("<mark>", "</mark>"))
-    joined = " ".join(values)
-    start = joined.find(plain)
-    if start < 0 or not plain:
+    joins = _joins(plain, values)
+    if not joins:
         return marked
-    joins, pos = set(), -1
-    for value in values[:-1]:
-        pos += len(value) + 1
-        joins.add(pos - start)  # the joining space's place in the fragment
     out, at = [], 0
     for part in parts:
         if part in ("<mark>", "</mark>"):
@@ -41,6 +36,29 @@ def separated(marked: str, values: list[str], separator: str = SEPARATOR) -> str
         out.append(html.escape("".join(pieces)))
         at += len(text)
     return "".join(out)
+
+
+def _joins(plain: str, values: list[str]) -> set[int]:
+    """The places in `plain` of the spaces that join two values."""
+    joined = " ".join(values)
+    start = joined.find(plain) if plain else -1
+    if start >= 0:
+        joins, pos = set(), -1
+        for value in values[:-1]:
+            pos += len(value) + 1
+            joins.add(pos - start)  # the joining space's place in the fragment
+        return joins
+    # A merged title's fragment may hold other members' headings too: each known heading of
+    # more than one word found whole is set apart from its neighbours.
+    joins = set()
+    for value in {v for v in values if " " in v}:
+        at = plain.find(value)
+        while at >= 0:
+            end = at + len(value)
+            if (at == 0 or plain[at - 1] == " ") and (end == len(plain) or plain[end] == " "):
+                joins.update(p for p in (at - 1, end) if 0 < p < len(plain))
+            at = plain.find(value, at + 1)
+    return joins
 
 
 SUBJECT_FIELDS = ("subject_mesh", "subject_lcsh", "subject_other", "subject_local", "genre")
