@@ -82,6 +82,10 @@
         if (box.value === saved.value) { target = box; }
       });
     }
+    if (!target && saved.value) {  // an excluded value leaves its list: its facet instead
+      target = document.getElementById("facet-" + saved.value.split(":")[0]);
+      if (target) { target.tabIndex = -1; }
+    }
     if (target) {
       openAround(target);
       target.focus();

@@ -151,6 +151,31 @@ try {
   }
   report.tabsAt.back = report.tabs;
 
+  // The sort menu applies itself too, and the focus comes back to it.
+  await tab.goto(base + "/search?q=nursing");
+  await tab.focus("#sort");
+  await navigate("ArrowDown");
+  await tab.waitForFunction(() => document.activeElement && document.activeElement.id === "sort");
+  step("sort applied at once, focus back on the menu", tab.url().includes("sort="), tab.url());
+  // "Show all" fetches a facet's every value in place; the focus goes to the first new one.
+  const before = tab.url();
+  await tab.focus("#facet-author a.more");
+  await tab.keyboard.press("Enter");
+  await tab.waitForFunction(() => document.querySelectorAll("#facet-author li").length > 5);
+  const sixth = await tab.evaluate(() => document.activeElement === document.querySelectorAll("#facet-author li input")[5]);
+  step("every author shown in place, focus on the sixth", tab.url() === before && sixth, tab.url());
+  // Without JavaScript the buttons do it, and the server strips empty fields from the URL.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const noJs = await plain.newPage();
+  await noJs.goto(base + "/search?q=nursing");
+  await noJs.click("#filters > summary");
+  await noJs.check("input[value='format:E-book']");
+  await Promise.all([noJs.waitForNavigation(), noJs.click("#apply-filters")]);
+  const sent = decodeURIComponent(noJs.url());
+  step("without JavaScript: Apply filters, and a clean URL", sent.includes("filter=format:E-book") &&
+    !sent.includes("year_from") && !/=(&|$)/.test(sent), sent);
+  await plain.close();
+
   if (process.env.STAFF_USER) {
     // A librarian signs in to the console with the keyboard alone.
     await tab.goto(base + "/staff/login");
