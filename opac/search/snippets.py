@@ -20,22 +20,27 @@ def separated(marked: str, values: list[str], separator: str = SEPARATOR) -> str
     if len(values) < 2:
         return marked
     parts = _PARTS.split(marked)
-    plain = "".join(html.unescape(p) for p in parts if p not in ("<mark>", "</mark>"))
-    joins = _joins(plain, values)
+    texts = [_unescape(p) if i % 2 == 0 else "" for i, p in enumerate(parts)]
+    joins = _joins("".join(texts), values)
     if not joins:
         return marked
-    out, at = [], 0
-    for part in parts:
-        if part in ("<mark>", "</mark>"):
-            out.append(part)
-            continue
-        text = html.unescape(part)
-        pieces = []
-        for i, ch in enumerate(text):
-            pieces.append(separator if at + i in joins and ch == " " else ch)
-        out.append(html.escape("".join(pieces)))
+    at = 0
+    for i in range(0, len(parts), 2):  # the text between the marks (the odd parts are tags)
+        text = texts[i]
+        cuts = sorted(j - at for j in joins if at <= j < at + len(text) and text[j - at] == " ")
+        if cuts:
+            pieces, pos = [], 0
+            for cut in cuts:
+                pieces.append(text[pos:cut])
+                pos = cut + 1
+            pieces.append(text[pos:])
+            parts[i] = separator.join(html.escape(piece) for piece in pieces)
         at += len(text)
-    return "".join(out)
+    return "".join(parts)
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
 def _joins(plain: str, values: list[str]) -> set[int]:
