@@ -16,10 +16,19 @@ proxy = "https://go.openathens.net/redirector/nhs?url="
 priority = 1                      # lower wins when merged records choose a display record
 [library.sites]
 RDE-WON = "Wonford Library"
+[library.locations]               # shelving location codes (Koha 952 $c, 852 $c, 999 $l)
+GEN = "Main collection"
+SL = "Short loan"
 ```
 
 Library codes are compared in upper case. A code that is not in the file still loads (with the
 `auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
+
+Shelving locations are shown by name: a code is looked up (in upper case) in the library's
+`[library.locations]`, then in the `[locations]` table of its holdings profile
+(`schemas/holdings/<profile>.toml`; `auto` uses its candidates'), and shown as it is when
+neither names it. Exports that carry names rather than codes (852 $c "Main collection") need
+neither table.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from indexer.errors import ConfigError
-from indexer.holdings import available_profiles
+from indexer.holdings import available_profiles, load_profile
 
 ENCODINGS = ("auto", "marc-8", "utf-8")
 # Unknown libraries sort after every listed one when merged records pick a display record.
@@ -50,6 +59,7 @@ _LIBRARY_KEYS = {
     "proxy",
     "priority",
     "sites",
+    "locations",
 }
 
 
@@ -65,6 +75,9 @@ class Library:
     priority: int = 100
     sites: Mapping[str, str] = field(default_factory=dict, hash=False)
     adhoc: bool = False  # not in the libraries file; made up from a code the loader was given
+    # Shelving location code (upper case) -> name: the file's [library.locations] over the
+    # holdings profile's [locations]; filled by load_consortium.
+    locations: Mapping[str, str] = field(default_factory=dict, hash=False)
     # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
     # Library can be pickled to worker processes.
 
@@ -73,6 +86,12 @@ class Library:
         if site is None:
             return None
         return self.sites.get(site, site)
+
+    def location_name(self, location: str | None) -> str:
+        """The display name of a shelving location code, or the code itself when none is known."""
+        if not location:
+            return ""
+        return self.locations.get(location.strip().upper(), location)
 
     def record_link(self, record_id: str) -> str | None:
         """The library's own catalogue page for `record_id`, or None without an opac_link."""
@@ -151,7 +170,7 @@ def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) ->
     libraries: dict[str, Library] = {}
     profiles = available_profiles(schemas_dir)
     for number, entry in enumerate(entries, start=1):
-        library = _library(path, number, entry, profiles)
+        library = _library(path, number, entry, profiles, schemas_dir)
         if library.code in libraries:
             raise ConfigError(
                 f"{path}: library #{number} ({library.code}): "
@@ -166,7 +185,9 @@ def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) ->
     )
 
 
-def _library(path: Path, number: int, entry: object, profiles: tuple[str, ...]) -> Library:
+def _library(
+    path: Path, number: int, entry: object, profiles: tuple[str, ...], schemas_dir: Path | None
+) -> Library:
     label = f"library #{number}"
 
     def fail(problem: str) -> ConfigError:
@@ -209,12 +230,6 @@ def _library(path: Path, number: int, entry: object, profiles: tuple[str, ...]) 
     priority = entry.get("priority", 100)
     if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
         raise fail("priority must be a whole number, 0 or more (lower wins)")
-    sites = entry.get("sites", {})
-    if not isinstance(sites, dict):
-        raise fail('sites must be a table of SITE-CODE = "Site name"')
-    for site, site_name in sites.items():
-        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
-            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
     return Library(
         code=code,
         name=text("name", required=True),
@@ -224,8 +239,30 @@ def _library(path: Path, number: int, entry: object, profiles: tuple[str, ...]) 
         opac_link=opac_link,
         proxy=proxy,
         priority=priority,
-        sites=dict(sites),
+        sites=_sites(entry, fail),
+        locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
     )
+
+
+def _sites(entry: dict, fail) -> dict[str, str]:
+    sites = entry.get("sites", {})
+    if not isinstance(sites, dict):
+        raise fail('sites must be a table of SITE-CODE = "Site name"')
+    for site, site_name in sites.items():
+        if not _SITE_CODE.fullmatch(site) or not isinstance(site_name, str) or not site_name:
+            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
+    return dict(sites)
+
+
+def _locations(entry: dict, fail) -> dict[str, str]:
+    """[library.locations] as upper-case code -> name."""
+    locations = entry.get("locations", {})
+    if not isinstance(locations, dict):
+        raise fail('locations must be a table of CODE = "Location name"')
+    for code, name in locations.items():
+        if not code.strip() or not isinstance(name, str) or not name.strip():
+            raise fail(f"location {code!r} needs a code and a name")
+    return {code.strip().upper(): name.strip() for code, name in locations.items()}
 
 
 def _is_web(url: str) -> bool:

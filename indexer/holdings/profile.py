@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -132,6 +133,8 @@ class HoldingsProfile:
     note_private_prefixes: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()  # auto only: profiles to try, in order
     candidate_profiles: tuple[HoldingsProfile, ...] = field(default=(), repr=False)
+    # [locations]: shelving location code (upper case) -> name, for libraries that name none
+    locations: dict[str, str] = field(default_factory=dict, hash=False, repr=False)
 
     @property
     def is_auto(self) -> bool:
@@ -192,7 +195,7 @@ def _compile(path: Path) -> HoldingsProfile:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(f"{path}: cannot read holdings profile: {exc}") from exc
     check = _Checker(path)
-    check.keys(data, {"profile", "detect", "fields", "status", "items"}, "")
+    check.keys(data, {"profile", "detect", "fields", "status", "items", "locations"}, "")
     head = check.table(data, "profile", required=True)
     check.keys(head, _PROFILE_KEYS, "profile.")
     name = check.string(head, "name", "profile.", required=True)
@@ -208,12 +211,16 @@ def _compile(path: Path) -> HoldingsProfile:
                 raise RuleError(
                     f"{path}: profile.candidates[{i}]: no holdings profile {candidate!r} beside it"
                 )
+        picked = tuple(load_profile(c, path.parent.parent) for c in candidates)
+        # auto's own names, then the first candidate's that names a code
+        locations = dict(ChainMap(check.names(data, "locations"), *(c.locations for c in picked)))
         return HoldingsProfile(
             name,
             description,
             path,
             candidates=tuple(candidates),
-            candidate_profiles=tuple(load_profile(c, path.parent.parent) for c in candidates),
+            candidate_profiles=picked,
+            locations=locations,
         )
 
     due_formats = tuple(check.string_list(head, "due_formats", "profile."))
@@ -240,6 +247,7 @@ def _compile(path: Path) -> HoldingsProfile:
         default_status=default,
         note_public_prefixes=tuple(check.string_list(head, "note_public_prefixes", "profile.")),
         note_private_prefixes=tuple(check.string_list(head, "note_private_prefixes", "profile.")),
+        locations=check.names(data, "locations"),
     )
 
 
@@ -275,6 +283,14 @@ class _Checker:
         if not isinstance(value, str) or not value:
             raise self.fail(f"{prefix}{key}", "must be a non-empty string")
         return value
+
+    def names(self, data: dict, key: str) -> dict[str, str]:
+        """A table of CODE = "name" (codes compared in upper case)."""
+        table = self.table(data, key)
+        for code, name in table.items():
+            if not code.strip() or not isinstance(name, str) or not name.strip():
+                raise self.fail(f"{key}.{code}", 'must be CODE = "a name"')
+        return {code.strip().upper(): name.strip() for code, name in table.items()}
 
     def string_list(self, data: dict, key: str, prefix: str) -> list[str]:
         value = data.get(key, [])

@@ -15,6 +15,15 @@ from dataclasses import dataclass
 CONSORTIUM_NAME = "NHS Anyshire Library Network (demo)"
 CONSORTIUM_CODE = "ANY"
 PROXY = "https://go.openathens.net/redirector/nhs.uk?url="
+# Shelving locations: Koha libraries export the codes (952 $c) and name them in the libraries
+# file; MARC 852 libraries export the names themselves (852 $c).
+SHELVING = {
+    "GEN": "Main collection",
+    "REF": "Reference",
+    "SL": "Short loan",
+    "NEW": "New books display",
+    "STORE": "Store",
+}
 
 
 @dataclass(frozen=True)
@@ -242,4 +251,7 @@ def libraries_toml(libraries: list[LibraryProfile]) -> str:
             "[library.sites]",
         ]
         lines += [f"{site} = {_toml_string(site_name)}" for site, site_name in lib.sites]
+        if lib.holdings == "koha952":
+            lines.append("[library.locations]")
+            lines += [f"{code} = {_toml_string(name)}" for code, name in SHELVING.items()]
     return "\n".join(lines) + "\n"

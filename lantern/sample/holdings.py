@@ -10,7 +10,7 @@ import random
 from datetime import date, timedelta
 
 from indexer.marc.record import Field
-from lantern.sample.consortium import LibraryProfile
+from lantern.sample.consortium import SHELVING, LibraryProfile
 from lantern.sample.records import AS_OF, ItemTally, data_field, date_between
 from lantern.sample.titles import Manifestation
 
@@ -26,13 +26,6 @@ _STATUS_TEXT_852 = {
     STATUS_LOST: "Lost",
     STATUS_MISSING: "Missing",
     STATUS_WITHDRAWN: "Withdrawn",
-}
-_SHELVING = {
-    "GEN": "Main collection",
-    "REF": "Reference",
-    "SL": "Short loan",
-    "NEW": "New books display",
-    "STORE": "Store",
 }
 
 
@@ -126,7 +119,7 @@ def _marc_holdings(lib, m, cutter, items) -> list[Field]:
                 ("8", str(link)),
                 ("a", f"Uk{lib.code}"),  # MARC 21: $a institution, $b sublocation (our site)
                 ("b", site),
-                ("c", _SHELVING[location]),
+                ("c", SHELVING[location]),
                 ("h", _class_mark(lib, m)),
                 ("i", cutter),
             )

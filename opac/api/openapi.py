@@ -99,6 +99,7 @@ SCHEMAS = {
             "library_name": _STR,
             "site": _STR,
             "location": _STR,
+            "location_code": _STR,
             "call_number": _STR,
             "due_date": _NSTR,
             "record_id": _STR,

@@ -35,12 +35,15 @@ def copies_of(display: dict, consortium) -> list[dict]:
     """Every copy of a result as the API shows it: each item, and one entry for each member
     record without items (an e-book, a record whose library exports no items)."""
     holdings = display.get("holdings") or []
+    libraries = consortium.libraries
     entries = [
         {
             "library": h["library"],
             "library_name": h.get("library_name", h["library"]),
             "site": h.get("site_name") or h.get("site") or "",
-            "location": h.get("location") or "",
+            # shelved by name (the libraries file, else the holdings profile), code kept
+            "location": _location_name(libraries.get(h["library"]), h.get("location")),
+            "location_code": h.get("location") or "",
             "call_number": h.get("call_number") or "",
             "status": h.get("status") or "unknown",
             "due_date": h.get("due_date"),
@@ -58,6 +61,7 @@ def copies_of(display: dict, consortium) -> list[dict]:
                     "library_name": lib.name if lib else m["library"],
                     "site": "",
                     "location": "",
+                    "location_code": "",
                     "call_number": "",
                     "status": "online" if display.get("links") else "unknown",
                     "due_date": None,
@@ -65,6 +69,12 @@ def copies_of(display: dict, consortium) -> list[dict]:
                 }
             )
     return entries
+
+
+def _location_name(library, code: str | None) -> str:
+    if not code:
+        return ""
+    return library.location_name(code) if library is not None else code
 
 
 def copies_by_library(entries: list[dict], consortium) -> list[dict]:

@@ -149,6 +149,19 @@ class SearchService:
         request = self.request(dataclasses.replace(params, facets=()), 1, 1)
         return self.engine.search(dataclasses.replace(request, limit=0)).total
 
+    def neighbours(self, params: SearchParams, position: int) -> tuple[int, list[dict], int]:
+        """(first position, results, total): the ids and titles of results position-1 ..
+        position+1 (from 1) of a search, for a record page's previous and next links; no facets,
+        no highlights, not logged."""
+        first = max(1, position - 1)
+        request = self.request(dataclasses.replace(params, facets=()), 1, 1)
+        request = dataclasses.replace(
+            request, offset=first - 1, limit=position + 2 - first, highlight=False
+        )
+        result = self.engine.search(request)
+        hits = [{"id": h.id, "title": h.display.get("title") or "[no title]"} for h in result.hits]
+        return first, hits, result.total
+
     def facets(self, params: SearchParams, counted: dict) -> dict:
         return facet_entries(params, counted, self.consortium)
 

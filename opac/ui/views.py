@@ -10,7 +10,7 @@ from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS, SearchParams
-from opac.ui import links, nearest
+from opac.ui import links, nearest, search_context
 
 bp = Blueprint("ui", __name__)
 WITHIN = ("library", "region", "all")
@@ -35,8 +35,13 @@ def page_helpers():
 
 
 def record_url(doc_id: str, position: int | None = None) -> str:
-    """The record page of a result; `position`: its number in the current result list."""
-    return url_for("ui.record", doc_id=doc_id)
+    """The record page of a result; `position`: its number in the current result list, whose
+    search the link carries (opac/ui/search_context.py)."""
+    url = url_for("ui.record", doc_id=doc_id)
+    if position is None:
+        return url
+    context = search_context.context_of(request.endpoint, request.view_args, request.args)
+    return url + context.query(position) if context else url
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,15 +114,27 @@ def search():
     return _results(View())
 
 
-@bp.get("/library/<code>/")
-def library(code: str):
+def _library_view(code: str, args) -> View | None:
     lib = service().consortium.libraries.get(code.upper())
     if lib is None:
-        abort(404, "There is no member library with that code.")
-    within = request.args.get("within", "library")
-    view = View(
+        return None
+    within = args.get("within", "library")
+    return View(
         "library", lib.code, lib.name, lib.region or "", within if within in WITHIN else "library"
     )
+
+
+def _region_view(code: str, args=None) -> View | None:
+    if not service().region_libraries(code):
+        return None
+    return View("region", code.upper(), f"Region {code.upper()}", code.upper(), "region")
+
+
+@bp.get("/library/<code>/")
+def library(code: str):
+    view = _library_view(code, request.args)
+    if view is None:
+        abort(404, "There is no member library with that code.")
     if "q" not in request.args and not request.args.getlist("filter"):
         return render_template("ui/home.html", view=view)
     return _results(view)
@@ -125,10 +142,10 @@ def library(code: str):
 
 @bp.get("/region/<code>/")
 def region(code: str):
-    members = service().region_libraries(code)
-    if not members:
+    view = _region_view(code)
+    if view is None:
         abort(404, "There is no region with that code.")
-    view = View("region", code.upper(), f"Region {code.upper()}", code.upper(), "region")
+    members = service().region_libraries(code)
     if "q" not in request.args and not request.args.getlist("filter"):
         return render_template("ui/home.html", view=view, members=members)
     return _results(view)
@@ -146,7 +163,24 @@ def record(doc_id: str):
         if base
         else url_for("ui.record", doc_id=found["id"], _external=True)
     )
-    return render_template("ui/record.html", record=found, view=View(), permalink=permalink)
+    context = search_context.read_context(request.args)
+    nav = _record_nav(context, found["id"]) if context else None
+    return render_template(
+        "ui/record.html", record=found, view=View(), permalink=permalink, nav=nav
+    )
+
+
+def _record_nav(context: search_context.SearchContext, doc_id: str) -> dict | None:
+    """Back to the results, previous and next result, when the context names a search."""
+    views = {"search": lambda code, args: View(), "library": _library_view, "region": _region_view}
+    view = views[context.kind](context.code, context.args)
+    if view is None:
+        return None
+    try:
+        params = _scoped(parse_search_args(context.args), view)
+        return search_context.record_nav(service(), context, doc_id, params, view.action)
+    except ValueError:  # a hand-made context: bad search arguments, an unknown facet
+        return None
 
 
 @bp.get("/accessibility")

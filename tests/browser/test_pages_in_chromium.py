@@ -115,6 +115,11 @@ def report(server):
     )["results"][0]["id"]
     library = next(iter(service.consortium.libraries))
     region = next(lib.region for lib in service.consortium.libraries.values() if lib.region)
+    # a record opened from a results list (back, previous and next) with the most copies
+    nursing = service.search(
+        __import__("opac.search.service", fromlist=["SearchParams"]).SearchParams(q="nursing")
+    )["results"]
+    many = max(range(len(nursing)), key=lambda i: nursing[i]["holdings_total"])
     staff_cookie = _staff_session(app)
     staff_pages = [*STAFF_PAGES, _merged_record_with_a_decision(app)]
     _staff_data(app)
@@ -125,6 +130,7 @@ def report(server):
         "/search?q=&more=author",
         "/search?q=zzqqxxy",
         f"/record/{record}",
+        f"/record/{nursing[many]['id']}?q=nursing&n={many + 1}",
         f"/library/{library}/?q=nursing",
         f"/library/{library}/",
         f"/region/{region}/",

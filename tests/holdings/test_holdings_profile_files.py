@@ -51,6 +51,14 @@ def test_own_profile_from_schemas_dir(schemas):
     assert "local" not in available_profiles()  # the shipped ones, unless told otherwise
 
 
+def test_own_profile_names_its_shelving_locations(schemas):
+    (schemas / "local.toml").write_text(GOOD + '[locations]\nstk = "Stacks"\n')
+    assert load_profile("local", schemas.parent).locations == {"STK": "Stacks"}
+    (schemas / "bad.toml").write_text(GOOD.replace("local", "bad") + '[locations]\nSTK = ""\n')
+    with pytest.raises(RuleError, match=r"bad.toml: locations.STK: must be CODE"):
+        load_profile("bad", schemas.parent)
+
+
 def test_unknown_profile_name(schemas):
     with pytest.raises(RuleError, match="no holdings profile 'koha'"):
         load_profile("koha", schemas.parent)

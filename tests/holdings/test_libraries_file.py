@@ -83,6 +83,8 @@ def test_no_file_means_empty_consortium(tmp_path):
         ('code = "RDE"\nname = "x"\nproxy = "go.openathens.net"', r"proxy must be an http"),
         ('code = "RDE"\nname = "x"\npriority = "1"', r"priority must be a whole number"),
         ('code = "RDE"\nname = "x"\nsites = { "A B" = "x" }', r"site 'A B'"),
+        ('code = "RDE"\nname = "x"\nlocations = { GEN = "" }', r"location 'GEN' needs"),
+        ('code = "RDE"\nname = "x"\nlocations = "GEN"', r"locations must be a table"),
     ],
 )
 def test_invalid_library_entries_name_file_and_entry(tmp_path, entry, message):
@@ -90,6 +92,49 @@ def test_invalid_library_entries_name_file_and_entry(tmp_path, entry, message):
     with pytest.raises(ConfigError, match=message) as caught:
         load_consortium(path)
     assert str(path) in str(caught.value)
+
+
+LOCATIONS = """
+[[library]]
+code = "RDE"
+name = "Royal Devon"
+holdings = "koha952"
+[library.locations]
+GEN = "Main collection"
+sl = "Short loan"
+
+[[library]]
+code = "TSD"
+name = "Torbay"
+holdings = "koha952"
+
+[[library]]
+code = "NDD"
+name = "North Devon"
+holdings = "auto"
+
+[[library]]
+code = "PLY"
+name = "Plymouth"
+holdings = "marc852"
+"""
+
+
+def test_shelving_locations_by_name_from_the_file_then_the_holdings_profile(tmp_path):
+    libraries = load_consortium(write(tmp_path, LOCATIONS)).libraries
+    rde, tsd, ndd, ply = (libraries[c] for c in ("RDE", "TSD", "NDD", "PLY"))
+    # the library's own names first, codes compared in upper case
+    assert rde.location_name("GEN") == "Main collection"
+    assert rde.location_name("sl") == rde.location_name("SL") == "Short loan"
+    # a code the library does not name: the holdings profile's name (Koha's LOC defaults)
+    assert rde.location_name("REF") == tsd.location_name("ref") == "Reference"
+    assert tsd.location_name("GEN") == "General stacks"
+    assert ndd.location_name("GEN") == "General stacks"  # auto: its candidates' names
+    # named nowhere: shown as it is
+    assert rde.location_name("STORE") == "STORE"
+    assert ply.location_name("GEN") == "GEN"
+    assert ply.location_name("Main collection") == "Main collection"
+    assert rde.location_name(None) == rde.location_name("") == ""
 
 
 def test_duplicate_code_is_refused(tmp_path):

@@ -34,5 +34,5 @@ def test_evaluation_ranks_as_the_results_page_and_the_api(loaded, query):
     api = client.get("/api/v1/search", query_string={"q": query, "size": 10}).get_json()
     assert [r["id"] for r in api["results"]] == evaluated
     page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
-    linked = list(dict.fromkeys(re.findall(r'<h3><a href="/record/([^"]+)"', page)))
+    linked = list(dict.fromkeys(re.findall(r'<h3><a href="/record/([^"?]+)', page)))
     assert linked[: len(evaluated)] == evaluated
