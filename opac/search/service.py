@@ -32,6 +32,7 @@ from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API 
     years_of,
 )
 from opac.search.searchlog import log_search
+from opac.search.snippets import with_subjects_apart
 
 MAX_PAGE_SIZE = 100
 MAX_RESULT_DEPTH = 1_000  # deepest result a reader can page to (stated on the results page)
@@ -218,7 +219,7 @@ class SearchService:
                 for link in display.get("links") or []
                 for a in link.get("access", [])
             ],
-            "highlight": highlights or {},
+            "highlight": with_subjects_apart(highlights, display),
         }
 
     def record(self, doc_id: str) -> dict | None:

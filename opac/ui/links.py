@@ -27,7 +27,7 @@ def search_args(args) -> MultiDict:
     kept = MultiDict()
     for key in SEARCH_ARGS:
         for value in args.getlist(key):
-            if value != "":
+            if value != "" or key == "q":  # q= asks for every record; a library's page needs it
                 kept.add(key, value)
     return kept
 
@@ -55,3 +55,13 @@ def changed(
     if page and page > 1:
         out["page"] = str(page)
     return "?" + urlencode(list(out.items(multi=True)))
+
+
+def without_empty(args) -> str | None:
+    """The query string of `args` without its empty parameters (`year_from=&year_to=`), or
+    None when it has none; an empty `q=` stays (it asks for every record)."""
+    pairs = list(args.items(multi=True))
+    kept = [(k, v) for k, v in pairs if v != "" or k == "q"]
+    if len(kept) == len(pairs):
+        return None
+    return "?" + urlencode(kept) if kept else ""

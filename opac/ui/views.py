@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS
-from opac.ui import links, places, search_context
+from opac.ui import links, nearest, places, search_context
 from opac.ui.places import View
 from opac.ui.ways_out import ways_out
 
@@ -28,6 +28,9 @@ def page_helpers():
         "sort_labels": SORT_LABELS,
         "consortium": service().consortium,
         "site_url": places.site_url,
+        "nearest_copies": nearest.nearest_copies,
+        "status_text": nearest.status_text,
+        "format_icon": nearest.format_icon,
     }
 
 
@@ -42,11 +45,16 @@ def record_url(doc_id: str, position: int | None = None) -> str:
 
 
 def _results(view: View):
+    clean = links.without_empty(request.args)
+    if clean is not None:  # a form sent without JavaScript: the same search, a clean URL
+        return redirect(request.path + clean, 302)
     try:
         params = parse_search_args(request.args)
     except ValueError as exc:
         return render_template("ui/error.html", status=400, message=str(exc)), 400
-    page = service().search(view.scoped(params), log="page")
+    # ?more=FACET shows one facet in full: the same search again, not a reader's new one
+    log = None if request.args.get("more") else "page"
+    page = service().search(view.scoped(params), log=log)
     total = page["total"]
     return render_template(
         "ui/results.html",

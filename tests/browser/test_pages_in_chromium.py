@@ -114,6 +114,7 @@ def report(server):
         )
     )["results"][0]["id"]
     library = next(iter(service.consortium.libraries))
+    region = next(lib.region for lib in service.consortium.libraries.values() if lib.region)
     # a record opened from a results list (back, previous and next) with the most copies
     nursing = service.search(
         __import__("opac.search.service", fromlist=["SearchParams"]).SearchParams(q="nursing")
@@ -125,6 +126,8 @@ def report(server):
     pages = [
         "/",
         "/search?q=nursing",
+        "/search?q=nursing&filter=format:Book&exclude=availability:on_loan&year_from=2000&page=2",
+        "/search?q=&more=author",
         "/search?q=zzqqxxy",
         f"/record/{record}",
         f"/record/{nursing[many]['id']}?q=nursing&n={many + 1}",
@@ -132,7 +135,8 @@ def report(server):
         f"/library/{library}/",
         "/site/RDENDD/",
         "/site/RDENDD/?q=nursing",
-        "/region/SW/",
+        f"/region/{region}/",
+        f"/region/{region}/?q=nursing",
         "/accessibility",
         "/staff/login",
     ]
@@ -184,6 +188,40 @@ def test_the_staff_pages_fit_a_320_pixel_screen(report):
     assert {path: report["widthAt320"][path] for path in console} == {p: 320 for p in console}
     bad = {path: v for path, v in report["axe"].items() if v}
     assert not bad, json.dumps(bad, indent=1)
+
+
+def test_no_axe_violations_on_a_phone(report):
+    """Every reader's page at 390 and 320 px: axe finds nothing there either."""
+    bad = {
+        f"{width} {path}": v
+        for width, found in report["narrow"].items()
+        for path, v in found.items()
+        if v
+    }
+    assert set(report["narrow"]["320"]) == set(report["pages"])
+    assert not bad, json.dumps(bad, indent=1)
+    # the results pages' filters, opened on a 320 px phone: they fit and pass axe as well
+    opened = report["filtersOpen"]
+    results = {p for p in report["pages"] if "?q=" in p and not p.startswith("/record/")}
+    assert results - {"/search?q=zzqqxxy"} <= set(opened)
+    assert {p: o for p, o in opened.items() if o["violations"] or o["scrollWidth"] > 320} == {}
+
+
+def test_no_reader_page_scrolls_sideways_on_a_phone(report):
+    """WCAG 1.4.10 reflow: at 390 and 320 px every reader's page fits its screen."""
+    widths = {int(w): found for w, found in report["scrollWidth"].items()}
+    assert set(widths) == {390, 320} and set(widths[320]) == set(report["pages"])
+    wider = {
+        f"{w} {path}": sw for w, found in widths.items() for path, sw in found.items() if sw > w
+    }
+    assert not wider, wider
+
+
+def test_the_keyboard_journey_takes_at_most_15_tab_presses(report):
+    """Search, filter by format, open a record and its e-book, and go back to the results, with
+    the skip links: every Tab press counted."""
+    assert any(s["what"] == "back at the filtered results" for s in report["journey"])
+    assert report["tabsAt"]["back"] <= 15, report["tabsAt"]
 
 
 def test_keyboard_only_journey_from_search_to_ebook_and_through_the_staff_sign_in(report):

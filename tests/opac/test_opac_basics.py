@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pymarc
 import pytest
@@ -236,4 +237,8 @@ def test_a_result_lists_a_few_copies_of_each_library_and_the_record_all(settings
     record = client.get(f"/api/v1/records/{result['id']}").get_json()
     assert len(record["holdings"]) == record["holdings_total"] == 20
     page = client.get("/search?q=textbook held in many copies").data.decode()
-    assert "Available</strong> at LIBA" in page and "Held by 2 libraries" in page
+    # The result line shows the two copies on a shelf now, with their call numbers, then the rest.
+    lines = re.findall(r'<li><strong class="status-(\w+)">(.*?)</li>', page)
+    assert [status for status, _ in lines] == ["available", "available"]
+    assert "WB 100 C10" in lines[0][1] and "WB 100 C11" in lines[1][1]
+    assert "18 more copies; held by 2 libraries." in page

@@ -39,7 +39,8 @@ def doc_of(href: str) -> str:
 
 
 def test_result_links_carry_the_search_and_their_position(demo):
-    tree = page(demo, f"/search?q={QUERY}&page=2&sort=relevance&year_from=")
+    # (an empty year_from= is redirected away first: see test_empty_parameters_are_redirected_away)
+    tree = page(demo, f"/search?q={QUERY}&page=2&sort=relevance")
     links = result_links(tree)
     assert len(links) == 20
     query = parse_qs(urlsplit(links[0]).query)

@@ -75,8 +75,14 @@ def test_paging_stops_at_the_stated_depth_and_size_is_capped(demo):
     deep = api(demo, q="", page=99_999, size=20)
     assert deep["page"] == deep["max_page"] <= deep["max_depth"] // 20
     assert demo.get("/api/v1/search?q=&size=5000").status_code == 400
-    page = demo.get("/search?q=&page=2").data.decode()
-    assert "Page 2 of" in page and 'rel="prev"' in page
+    tree = lxml_html.fromstring(demo.get("/search?q=&page=2").data)
+    pager = tree.xpath('//nav[@class="pager"][@aria-label="Result pages"]')[0]
+    words = [a.text_content() for a in pager.xpath(".//a")]
+    assert words[:2] == ["First page", "Previous page"] and words[-2:][0] == "Next page"
+    assert words[-1].startswith("Last page") and "Page 3" in words
+    assert pager.xpath('string(.//*[@aria-current="page"])') == "Page 2"
+    first = tree.xpath('//nav[@class="pager"]//a')[0].get("href")
+    assert "page=" not in first and "q=" in first
 
 
 def test_a_misspelt_query_finds_close_matches_and_offers_the_right_word(demo):
@@ -121,9 +127,77 @@ def test_selected_filters_are_chips_that_remove_themselves(demo):
 
 def test_long_facets_have_more_without_javascript_and_a_skip_link(demo):
     tree = lxml_html.fromstring(demo.get("/search?q=").data)
-    assert tree.xpath('//aside//a[@class="skip-inline"][@href="#results"]')
-    assert tree.xpath('//fieldset[@id="facet-author"]//details//input[@type="checkbox"]')
-    assert tree.xpath('//fieldset[@id="facet-author"]//div[@class="facet-filter"][@hidden]//input')
+    assert tree.xpath('//aside//a[@class="skip-inline"][@href="#result-list"]')
+    assert tree.xpath('//ol[@id="result-list"]')
+    authors = tree.xpath('//fieldset[@id="facet-author"]//input[@type="checkbox"]')
+    assert len(authors) == 5
+    more = tree.xpath('//fieldset[@id="facet-author"]//a[@class="more"]')[0].get("href")
+    # "More" is a plain link: the same page with every author value, and a box to find one
+    full = lxml_html.fromstring(demo.get(more.split("#")[0]).data)
+    every = api(demo, q="")["facets"]["author"]
+    boxes = full.xpath('//fieldset[@id="facet-author"]//input[@type="checkbox"]')
+    assert [b.get("value") for b in boxes] == [f"author:{v['value']}" for v in every]
+    assert len(every) > 5
+    assert full.xpath('//fieldset[@id="facet-author"]//div[@class="facet-filter"][@hidden]//input')
+
+
+def test_a_chosen_value_past_the_first_few_stays_ticked(demo):
+    eighth = api(demo, q="")["facets"]["author"][7]["value"]
+    tree = lxml_html.fromstring(
+        demo.get("/search", query_string={"filter": f"author:{eighth}"}).data
+    )
+    ticked = tree.xpath('//fieldset[@id="facet-author"]//input[@checked]')
+    assert [b.get("value") for b in ticked] == [f"author:{eighth}"]
+
+
+def test_exclude_is_a_labelled_button_of_the_filter_form(demo):
+    tree = lxml_html.fromstring(demo.get("/search?q=nursing").data)
+    form = tree.xpath('//form[@id="filter-form"]')[0]
+    button = form.xpath('.//fieldset[@id="facet-format"]//button[@class="exclude"]')[1]
+    assert button.text_content() == "Exclude E-book"
+    assert (button.get("name"), button.get("value")) == ("exclude", "format:E-book")
+    # the sort menu is the same form's, so no search is written out twice as hidden fields
+    assert tree.xpath('//select[@id="sort"]')[0].get("form") == "filter-form"
+    assert len(tree.xpath('//input[@type="hidden"][@name="q"]')) == 1
+    summary = tree.xpath("string(//details[@id='filters']/summary)")
+    assert summary == "Filters (0 selected)"
+    chosen = demo.get("/search?q=nursing&filter=format:Book&exclude=library:RDE&year_from=2000")
+    summary = lxml_html.fromstring(chosen.data).xpath("string(//details[@id='filters']/summary)")
+    assert summary == "Filters (3 selected)"
+
+
+def test_empty_parameters_are_redirected_away(demo):
+    sent = demo.get("/search?q=nursing&year_from=&year_to=&filter=format:Book&sort=")
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == "/search?q=nursing&filter=format%3ABook"
+    assert demo.get("/library/RDE/?q=&year_from=").headers["Location"] == "/library/RDE/?q="
+    assert demo.get("/search?q=").status_code == 200
+
+
+def test_the_results_page_stays_light(demo):
+    page = demo.get("/search?q=")
+    body = api(demo, q="")
+    assert len(body["results"]) == 20 and len([f for f in body["facets"].values() if f]) >= 7
+    assert len(page.data) < 60_000, len(page.data)
+
+
+def test_a_result_line_says_where_the_nearest_copies_are(demo_app, demo):
+    service = demo_app.extensions["lantern"]
+    code = next(iter(service.consortium.libraries))
+    tree = lxml_html.fromstring(demo.get(f"/library/{code}/?q=nursing&within=all").data)
+    body = api(demo, q="nursing", scope=code)
+    for result, line in zip(body["results"], tree.xpath('//li[@class="result"]'), strict=False):
+        sites = line.xpath('.//ul[@class="copies"]/li')
+        own = [h for h in result["holdings"] if h["library"] == code and h["call_number"]]
+        if own:  # this library's copies come first, with their place on the shelf
+            assert own[0]["call_number"] in sites[0].text_content()
+            assert (own[0]["site"] or own[0]["library_name"]) in sites[0].text_content()
+    on_loan = tree.xpath('//ul[@class="copies"]/li[strong[@class="status-on_loan"]]')
+    assert all("due" in li.text_content() for li in on_loan if "(due" in li.text_content())
+    # subject headings are told apart, not run together
+    snippets = [p.text_content() for p in tree.xpath('//p[contains(@class, "snippet-subject")]')]
+    assert any(" · " in s for s in snippets)
+    assert tree.xpath('//span[contains(@class, "format")]/svg/use')
 
 
 def test_ebooks_show_a_format_badge_and_a_proxied_online_link(demo):
