@@ -61,7 +61,15 @@ def _joins(plain: str, values: list[str]) -> set[int]:
         while at >= 0:
             end = at + len(value)
             if (at == 0 or plain[at - 1] == " ") and (end == len(plain) or plain[end] == " "):
-                joins.update(p for p in (at - 1, end) if 0 < p < len(plain))
+                # never between a heading and its own subdivision ("Public health -- Outlines")
+                cuts = (at - 1, end)
+                joins.update(
+                    p
+                    for p in cuts
+                    if 0 < p < len(plain)
+                    and not plain.startswith(" --", p)
+                    and not plain.endswith("--", 0, p)
+                )
             at = plain.find(value, at + 1)
     return joins
 

@@ -26,3 +26,13 @@ def test_one_heading_or_escaped_text_is_left_as_it_is():
     assert separated("Caf&eacute; &amp; <mark>care</mark>", ["Café & care"]) == (
         "Caf&eacute; &amp; <mark>care</mark>"
     )
+
+
+def test_a_known_heading_is_never_cut_from_its_own_subdivisions():
+    # A merged title's fragment holds "Public health -- Outlines" of another member: the known
+    # heading "Public health" inside it is not a heading of its own there.
+    marked = "Health promotion Public health Public health -- Outlines, syllabi, etc."
+    headings = ["Public health", "Health promotion", "Nursing Care"]
+    assert separated(marked, headings) == (
+        "Health promotion · Public health · Public health -- Outlines, syllabi, etc."
+    )
