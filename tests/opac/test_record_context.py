@@ -113,6 +113,17 @@ def test_library_results_keep_their_page(demo):
     assert doc_of(links["next-result"]) == doc_of(result_links(tree)[1])
 
 
+def test_site_results_keep_their_page(demo):
+    tree = page(demo, f"/site/RDENDD/?q={QUERY}")
+    links = result_links(tree)
+    assert parse_qs(urlsplit(links[1]).query) == {"q": [QUERY], "n": ["2"], "in": ["site:RDENDD"]}
+    record = page(demo, links[1])
+    found = nav(record)
+    assert found["back-to-results"] == f"/site/RDENDD/?q={QUERY}#r2"
+    assert doc_of(found["previous-result"]) == doc_of(links[0])
+    assert doc_of(found["next-result"]) == doc_of(links[2])
+
+
 def test_a_record_no_longer_at_its_position_keeps_only_the_way_back(demo):
     in_order = ids(demo)
     tree = page(demo, f"/record/{in_order[0]}?q={QUERY}&n=5")  # it is first, not fifth
