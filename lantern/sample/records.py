@@ -245,10 +245,17 @@ def _entry_fields(work, rda: bool) -> list[Field]:
         return [data_field("110", "2 ", ("a", work.corporate + "."))]
     if not work.authors or work.edited:
         return []
-    first = work.authors[0].inverted
+    first = work.authors[0]
     if rda:
-        return [data_field("100", "1 ", ("a", first + ","), ("e", "author."))]
-    return [data_field("100", "1 ", ("a", first + "."))]
+        return [data_field("100", "1 ", *_name(first, ","), ("e", "author."))]
+    return [data_field("100", "1 ", *_name(first, "."))]
+
+
+def _name(person, end: str) -> list[tuple[str, str]]:
+    """$a (and $d when the name has dates), the last ending in `end`."""
+    if not person.dates:
+        return [("a", person.inverted + end)]
+    return [("a", person.inverted + ","), ("d", person.dates + ("" if end == "," else end))]
 
 
 def _added_entries(work, rda: bool) -> list[Field]:
@@ -257,11 +264,11 @@ def _added_entries(work, rda: bool) -> list[Field]:
     for person in work.authors[0 if work.edited else 1 :]:
         if rda:
             relator = "editor." if work.edited else "author."
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ","), ("e", relator)))
+            fields.append(data_field("700", "1 ", *_name(person, ","), ("e", relator)))
         elif work.edited:
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ","), ("e", "ed.")))
+            fields.append(data_field("700", "1 ", *_name(person, ","), ("e", "ed.")))
         else:
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ".")))
+            fields.append(data_field("700", "1 ", *_name(person, ".")))
     return fields
 
 
@@ -323,11 +330,13 @@ def _subject_fields(rng: random.Random, m: Manifestation) -> list[Field]:
     for heading, sub in m.mesh:
         parts = [("a", heading)] + ([("x", sub)] if sub else [])
         fields.append(data_field("650", "12" if rng.random() < 0.3 else " 2", *parts))
-    if rng.random() < 0.5:  # some libraries keep the LCSH of the records they copy
+    if rng.random() < 0.3:  # some libraries keep the LCSH of the records they copy
         for heading in m.lcsh:
             head, *subdivisions = heading.split(" -- ")
             parts = [("a", head)] + [("x", s) for s in subdivisions]
             if rng.random() < 0.25:
                 parts.append(("v", rng.choice(vocab.LCSH_FORMS)))
             fields.append(data_field("650", " 0", *parts))
+    for vocabulary, parts in m.work.headings:  # the work's rarer headings, in every record
+        fields.append(data_field("650", " " + vocabulary, *parts))
     return fields
