@@ -25,7 +25,8 @@ QUALIFIERS = (
     "adverse effects", "complications", "diagnosis", "diagnostic imaging", "drug therapy",
     "economics", "education", "epidemiology", "ethics", "etiology", "genetics", "history",
     "legislation & jurisprudence", "methods", "mortality", "nursing",
-    "organization & administration", "pathology", "physiopathology", "prevention & control", "psychology", "rehabilitation",
+    "organization & administration", "pathology", "physiopathology", "prevention & control",
+    "psychology", "rehabilitation",
     "standards", "statistics & numerical data", "surgery", "therapy", "trends", "utilization",
 )  # fmt: skip
 LCSH_TOPICAL = (
