@@ -65,8 +65,9 @@ def sample_texts(service, documents: int = 3000) -> list[list[str]]:
     return out
 
 
-def frequent(docs: list[list[list[str]]], count: int) -> tuple[list[str], list[str]]:
-    """The `count` words and neighbouring pairs found in the most sampled documents."""
+def frequent(docs: list[list[list[str]]], count: int) -> tuple[Counter, list[str]]:
+    """Sampled documents per word (every word), and the `count` neighbouring pairs found in
+    the most of them."""
     words: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     for texts in docs:
@@ -77,32 +78,37 @@ def frequent(docs: list[list[list[str]]], count: int) -> tuple[list[str], list[s
             seen_pairs.update(f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False) if a != b)
         words.update(seen_words)
         pairs.update(seen_pairs)
-    return [w for w, _ in words.most_common(count)], [p for p, _ in pairs.most_common(count)]
+    return words, [p for p, _ in pairs.most_common(count)]
 
 
-def apart(service, words: list[str], count: int) -> list[str]:
-    """Pairs of frequent words that no document has both of (the search falls back to any)."""
+def apart(service, words: Counter, count: int, tries: int = 400) -> list[str]:
+    """Pairs of frequent words that no document has both of (the search falls back to any of
+    the words), the pairs whose words are most frequent first."""
     from opac.search.service import SearchParams
 
+    common = [w for w, _ in words.most_common(150)]
+    pairs = sorted(
+        ((a, b) for i, a in enumerate(common) for b in common[i + 1 :]),
+        key=lambda ab: -min(words[ab[0]], words[ab[1]]),
+    )
     found = []
-    for i, first in enumerate(words):
-        for second in words[i + 1 :]:
-            out = service.search(SearchParams(q=f"{first} {second}", size=1))
-            if out["relaxed"]:
-                found.append(f"{first} {second}")
-                if len(found) == count:
-                    return found
+    for first, second in pairs[:tries]:
+        out = service.search(SearchParams(q=f"{first} {second}", size=1, facets=()))
+        if out["relaxed"]:
+            found.append(f"{first} {second}")
+            if len(found) == count:
+                break
     return found
 
 
 def classes(service, per_class: int) -> dict[str, list[str]]:
     docs = sample_texts(service)
-    words, pairs = frequent(docs, per_class * 4)
+    words, pairs = frequent(docs, per_class)
     narrow = [q["q"] for q in query_mix(service, per_class, seed=11) if "filter" not in q]
     return {
-        "word": words[:per_class],
-        "two words": pairs[:per_class],
-        "apart": apart(service, words[: per_class * 2], per_class),
+        "word": [w for w, _ in words.most_common(per_class)],
+        "two words": pairs,
+        "apart": apart(service, words, per_class),
         "narrow": narrow,
     }
 
@@ -140,16 +146,27 @@ def measure_class(service, queries: list[str], facets: tuple[str, ...]) -> dict:
         "tantivy_p50": percentile(alone, 50),
         "tantivy_p95": percentile(alone, 95),
     }
-    median_all = statistics.median(every)
-    shares = {}
+    return result | facet_shares(service, queries, facets, statistics.median(every))
+
+
+def facet_shares(service, queries: list[str], facets: tuple[str, ...], median_all: float) -> dict:
+    """Each facet's share of the time: (every facet - every facet but it) / every facet, and
+    the ms it adds counted alone (only it - none), medians over the class's searches."""
+    median_none = statistics.median(timed(service, q, ())[0] for q in queries)
+    shares, alone = {}, {}
     for name in facets:
         others = tuple(f for f in facets if f != name)
         without = statistics.median(timed(service, q, others)[0] for q in queries)
         shares[name] = max(0.0, (median_all - without) / median_all) if median_all else 0.0
-    result["facet_shares"] = " ".join(
-        f"{n} {s:.0%}" for n, s in sorted(shares.items(), key=lambda kv: -kv[1])
-    )
-    return result
+        only = statistics.median(timed(service, q, (name,))[0] for q in queries)
+        alone[name] = max(0.0, only - median_none)
+    by_share = sorted(facets, key=lambda n: -shares[n])
+    return {
+        "facet_shares": " ".join(f"{n} {shares[n]:.0%}" for n in by_share),
+        "facet_alone_ms": " ".join(
+            f"{n} {alone[n]:.0f}" for n in sorted(facets, key=alone.get)[::-1]
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     facets = tuple(FACETS)
     for name, queries in chosen.items():
         print(f"{name}: {queries}")
+        if not queries:
+            continue
         for q in queries[:3]:  # warm the page cache with the class's first searches
             timed(service, q, facets)
         result = {

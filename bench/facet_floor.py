@@ -28,6 +28,7 @@ import time
 from array import array
 from pathlib import Path
 
+SECTION = "Facet counting floor"
 TOP = 30
 REPEATS = 7
 
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fields", default="author_facet,subject_facet")
     parser.add_argument("--matching", type=int, default=500_000)
     parser.add_argument("--share", type=float, default=0.6, help="share a broad search matches")
+    parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
     args = parser.parse_args(argv)
     from tantivy import Query
 
@@ -159,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load(args.records, args.libraries, args.data_dir, args.libraries_file, 0)
     engine = open_search_service(settings).engine
     every_doc = Query.all_query()
+    rows = []
     for field in args.fields.split(","):
         started = time.perf_counter()
         per_doc, ords, docs = field_ordinals(engine, field)
@@ -168,11 +171,33 @@ def main(argv: list[str] | None = None) -> int:
             f"{field}: {docs:,} documents, {len(ords):,} values, {distinct:,} distinct "
             f"({took:.0f} s)"
         )
-        print("  engine, every document matching:", _rounded(engine_cost(engine, every_doc, field)))
-        for matching in dict.fromkeys((docs, args.matching)):
-            floor = floor_in_numpy(per_doc, ords, matching, args.share)
-            print(f"  floor over {matching:,} documents:", _rounded(floor) if floor else "no numpy")
+        cost = engine_cost(engine, every_doc, field)
+        print("  engine, every document matching:", _rounded(cost))
+        floors = [floor_in_numpy(per_doc, ords, n, args.share) for n in (docs, args.matching)]
+        for floor in floors:
+            print("  floor:", _rounded(floor) if floor else "no numpy: no floor measured")
+        rows.append(_row(args.records, field, len(ords), distinct, cost, *floors))
+    if not args.no_record:
+        from bench.report import record_row
+        from bench.search_bench import machine
+
+        for row in rows:
+            record_row(SECTION, machine(), row)
     return 0
+
+
+def _row(records: int, field: str, values: int, distinct: int, cost: dict, here, bigger) -> dict:
+    row = {"records": records, "field": field, "documents": cost["matching"], "values": values}
+    row |= {"distinct": distinct, **{k: v for k, v in cost.items() if k != "matching"}}
+    if here:
+        row |= {"floor_ms": here["all_ms"], "ratio": cost["facet_counter_ms"] / here["all_ms"]}
+    if bigger:
+        row |= {
+            "floor_500k_documents": bigger["documents"],
+            "floor_500k_distinct": bigger["distinct"],
+            "floor_500k_ms": bigger["all_ms"],
+        }
+    return row
 
 
 def _rounded(d: dict) -> dict:

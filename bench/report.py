@@ -12,6 +12,31 @@ RESULTS = ROOT / "docs" / "benchmarks.json"
 PAGE = ROOT / "docs" / "benchmarks.md"
 
 PEERS = {
+    "Broad searches": (
+        "`python -m bench.broad_bench --records N`: searches found from the loaded catalogue "
+        "itself (3,000 of its documents' titles, subjects and notes): 'word' = its most frequent "
+        "words, 'two words' = its most frequent pairs of neighbouring words, 'apart' = two "
+        "frequent words no document has both of (the 'any of the words' fallback), 'narrow' = "
+        "search_bench's mix. Times of SearchService.search (one page of 20, every facet, facet "
+        "cache off: LANTERN_FACET_CACHE=0), one search at a time; 'no facets' = the same asking "
+        "for none; 'Tantivy alone' = bench.tantivy_work, the engine's own CPU for every attempt "
+        "(ranking, documents, every counting pass). A facet's share = (median with every facet "
+        "- median with every facet but that one) / median with every facet; 'counted alone' = "
+        "median with only that facet - median with none (less noisy on a busy machine). "
+        "Targets (issue 18, 1M records): broad one-word p95 <= 150 ms; the fallback at most "
+        "1.5x its broadest word."
+    ),
+    "Facet counting floor": (
+        "`python -m bench.facet_floor`: one facet counted over every document of the loaded "
+        "catalogue. 'As a search counts it' = FacetCounter.count (Tantivy's terms aggregation "
+        "with segment_size 10,000, then, because segments cut the lists short, the recount "
+        "keeping every value); 'floor' = one pass over the same documents' value ordinals "
+        "(read from the index) into a flat counts array plus a top-30 selection, numpy's "
+        "bincount and argpartition on one core. 'floor:' = the same over the catalogue "
+        "repeated to 500,000 documents, each copy with fresh ordinals (so as many more "
+        "distinct values: the dearer case). numpy is no dependency of Lantern: the floor "
+        "runs in a Python that has it."
+    ),
     "Catalogue cardinality": (
         "`python -m bench.cardinality --records N`: subject strings (every 6XX heading with its "
         "subdivisions, MeSH and LCSH, as the two subject facets hold them), authors (1XX/7XX "
@@ -114,6 +139,39 @@ DESIGN_NOTES = [
 ]
 
 COLUMNS = {
+    "Broad searches": [
+        ("records", "records"),
+        ("documents", "documents"),
+        ("class", "class"),
+        ("queries", "searches"),
+        ("hits_p50", "hits p50"),
+        ("hits_max", "hits max"),
+        ("p50", "p50 ms"),
+        ("p95", "p95 ms"),
+        ("p99", "p99 ms"),
+        ("no_facets_p50", "no facets p50 ms"),
+        ("tantivy_p50", "Tantivy alone p50 ms"),
+        ("tantivy_p95", "Tantivy alone p95 ms"),
+        ("facet_shares", "each facet's share of the time (p50)"),
+        ("facet_alone_ms", "ms each facet adds counted alone (p50)"),
+        ("code", "code"),
+    ],
+    "Facet counting floor": [
+        ("records", "records"),
+        ("field", "field"),
+        ("documents", "documents"),
+        ("values", "values"),
+        ("distinct", "distinct values"),
+        ("segments", "segments"),
+        ("facet_counter_ms", "as a search counts it ms"),
+        ("aggregate_segment_size_ms", "Tantivy aggregation ms"),
+        ("aggregate_every_value_ms", "its recount, every value ms"),
+        ("floor_ms", "floor ms"),
+        ("ratio", "search / floor"),
+        ("floor_500k_documents", "floor: documents"),
+        ("floor_500k_distinct", "floor: distinct values"),
+        ("floor_500k_ms", "floor: ms"),
+    ],
     "Catalogue cardinality": [
         ("records", "records"),
         ("size", "count"),
@@ -222,6 +280,9 @@ def record_row(section: str, machine: str, result: dict) -> None:
         key += f" facet cache {result['facet_cache']}"
     if result.get("search_log") == "off":  # the row to compare with: logging costs this much
         key += " search log off"
+    for part in ("class", "field"):  # one row per search class, per facet field
+        if result.get(part):
+            key += f" {result[part]}"
     if result.get("code"):
         key += f" code {result['code']}"
     rows[key] = {
