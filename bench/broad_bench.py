@@ -81,18 +81,27 @@ def frequent(docs: list[list[list[str]]], count: int) -> tuple[Counter, list[str
     return words, [p for p, _ in pairs.most_common(count)]
 
 
-def apart(service, words: Counter, count: int, tries: int = 400) -> list[str]:
+def apart(service, docs: list[list[list[str]]], words: Counter, count: int) -> list[str]:
     """Pairs of frequent words that no document has both of (the search falls back to any of
-    the words), the pairs whose words are most frequent first."""
+    the words): pairs never seen together in the sample, the most frequent first, each checked
+    by searching the catalogue."""
     from opac.search.service import SearchParams
 
-    common = [w for w, _ in words.most_common(150)]
+    common = [w for w, _ in words.most_common(300)]
+    where: dict[str, int] = dict.fromkeys(common, 0)  # a bit per sampled document
+    for i, texts in enumerate(docs):
+        for word in {w for seq in texts for w in seq} & where.keys():
+            where[word] |= 1 << i
     pairs = sorted(
-        ((a, b) for i, a in enumerate(common) for b in common[i + 1 :]),
+        ((a, b) for i, a in enumerate(common) for b in common[i + 1 :] if not where[a] & where[b]),
         key=lambda ab: -min(words[ab[0]], words[ab[1]]),
     )
-    found = []
-    for first, second in pairs[:tries]:
+    found: list[str] = []
+    used: Counter[str] = Counter()
+    for first, second in pairs[: count * 40]:
+        if used[first] >= 2 or used[second] >= 2:  # a variety of words, not one word's pairs
+            continue
+        used.update((first, second))
         out = service.search(SearchParams(q=f"{first} {second}", size=1, facets=()))
         if out["relaxed"]:
             found.append(f"{first} {second}")
@@ -108,7 +117,7 @@ def classes(service, per_class: int) -> dict[str, list[str]]:
     return {
         "word": [w for w, _ in words.most_common(per_class)],
         "two words": pairs,
-        "apart": apart(service, words, per_class),
+        "apart": apart(service, docs, words, per_class),
         "narrow": narrow,
     }
 
