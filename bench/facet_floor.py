@@ -121,12 +121,14 @@ def engine_cost(engine, query, field: str) -> dict:
 
     small = terms_spec({field: TOP}, counter.segment_size)
     every = terms_spec({field: TOP}, EVERY_VALUE)
+    top_only = terms_spec({field: TOP}, TOP)  # what one segment would need: its top 30 only
     return {
         "matching": searcher.search(query, 1).count,
         "segments": searcher.num_segments,
         "facet_counter_ms": best(lambda: counter.count(searcher, query, {field: TOP})),
         "aggregate_segment_size_ms": best(lambda: searcher.aggregate(query, small)),
         "aggregate_every_value_ms": best(lambda: searcher.aggregate(query, every)),
+        "aggregate_top_only_ms": best(lambda: searcher.aggregate(query, top_only)),
     }
 
 
