@@ -24,7 +24,9 @@ PEERS = {
         "- median with every facet but that one) / median with every facet; 'counted alone' = "
         "median with only that facet - median with none (less noisy on a busy machine). "
         "Targets (issue 18, 1M records): broad one-word p95 <= 150 ms; the fallback at most "
-        "1.5x its broadest word."
+        "1.5x its broadest word. The 2026-12-07 rows were measured while other work kept the "
+        "2 cores busy (load average about 10): they show the benchmark works, their times and "
+        "shares are noise; measure on a quiet machine."
     ),
     "Facet counting floor": (
         "`python -m bench.facet_floor`: one facet counted over every document of the loaded "
