@@ -92,6 +92,14 @@ SERIES_ENDS = (
 )  # fmt: skip
 
 
+class SampleRandom(random.Random):
+    """The generator's random stream, with the long tail's own beside it (`tail`)."""
+
+    def __init__(self, seed: str) -> None:
+        super().__init__(seed)
+        self.tail = random.Random(f"{seed}:tail")
+
+
 def rank(rng: random.Random, scale: int) -> int:
     """A rank of the power-law tail (small ranks often, large ones seldom)."""
     return int(rng.paretovariate(ALPHA) * scale)

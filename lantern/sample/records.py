@@ -17,12 +17,16 @@ from functools import lru_cache
 from indexer.marc.record import Field
 from lantern.sample import vocabulary as vocab
 from lantern.sample.consortium import LibraryProfile
-from lantern.sample.titles import Manifestation, isbn10_from_isbn13, roman
+from lantern.sample.titles import Manifestation, isbn10_from_isbn13, roman, tail_of
 
 # The day the catalogues were "exported": due dates, 005 and 008/00-05 are relative to it, never
 # to today, so output is the same whenever it is generated.
 AS_OF = date(2026, 2, 1)
 AS_OF_ORDINAL = AS_OF.toordinal()
+# Shares of the topic's common headings a record keeps (fitted by bench.cardinality): MeSH, of
+# the 2 drawn on average; LCSH, of the records that keep them (0.3 of all).
+MESH_KEPT = 0.4
+LCSH_KEPT = 0.6
 RDA_FROM_YEAR = 2013  # UK libraries moved from AACR2 to RDA around 2013
 ORDINAL_WORDS = (
     "First",
@@ -327,16 +331,21 @@ def _note_fields(rng: random.Random, m: Manifestation) -> list[Field]:
 
 def _subject_fields(rng: random.Random, m: Manifestation) -> list[Field]:
     fields = []
+    tail = tail_of(rng)
     for heading, sub in m.mesh:
         parts = [("a", heading)] + ([("x", sub)] if sub else [])
-        fields.append(data_field("650", "12" if rng.random() < 0.3 else " 2", *parts))
-    if rng.random() < 0.3:  # some libraries keep the LCSH of the records they copy
+        indicators = "12" if rng.random() < 0.3 else " 2"
+        if tail.random() < MESH_KEPT:  # libraries differ in how many headings they keep
+            fields.append(data_field("650", indicators, *parts))
+    if rng.random() < 0.5:  # some libraries keep the LCSH of the records they copy
+        kept = tail.random() < LCSH_KEPT
         for heading in m.lcsh:
             head, *subdivisions = heading.split(" -- ")
             parts = [("a", head)] + [("x", s) for s in subdivisions]
             if rng.random() < 0.25:
                 parts.append(("v", rng.choice(vocab.LCSH_FORMS)))
-            fields.append(data_field("650", " 0", *parts))
+            if kept:
+                fields.append(data_field("650", " 0", *parts))
     for vocabulary, parts in m.work.headings:  # the work's rarer headings, in every record
         fields.append(data_field("650", " " + vocabulary, *parts))
     return fields

@@ -53,6 +53,7 @@ class Work:
     language: str
     translated_from: str | None
     headings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # rare: (ind2, subfields)
+    numbered: bool = False  # drew a series before the long tail: decides the volume-number draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,26 +111,42 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+def tail_of(rng: random.Random) -> random.Random:
+    """The random stream the long tail draws from: its own (longtail.SampleRandom) so that the
+    main stream draws what it drew before the tail existed and the demo's titles stay put."""
+    return getattr(rng, "tail", rng)
+
+
 def _person(rng: random.Random) -> Person:
-    if rng.random() < COMMON_PEOPLE:
-        return Person(rng.choice(vocab.SURNAMES), rng.choice(vocab.GIVEN_NAMES))
-    return Person(*longtail.rare_person(longtail.rank(rng, longtail.PERSON_SCALE)))
+    common = Person(rng.choice(vocab.SURNAMES), rng.choice(vocab.GIVEN_NAMES))
+    tail = tail_of(rng)
+    if tail.random() < COMMON_PEOPLE:
+        return common
+    return Person(*longtail.rare_person(longtail.rank(tail, longtail.PERSON_SCALE)))
 
 
-def _series(rng: random.Random, pattern: vocab.TitlePattern) -> str | None:
-    if pattern.series and rng.random() < 0.2:  # not every library records the publisher's series
-        return pattern.series
-    if rng.random() >= 0.18:
-        return None
-    if rng.random() < COMMON_SERIES:
-        return rng.choice(vocab.GENERIC_SERIES)
-    return longtail.rare_series(longtail.rank(rng, longtail.SERIES_SCALE))
+def _series(rng: random.Random, pattern: vocab.TitlePattern) -> tuple[str | None, bool]:
+    """The work's series, and whether the main stream drew one (see `Work.numbered`)."""
+    series = pattern.series
+    if series is None and rng.random() < 0.1:
+        series = rng.choice(vocab.GENERIC_SERIES)
+    drawn = series is not None
+    tail = tail_of(rng)
+    if series == pattern.series and series and tail.random() >= 0.2:
+        series = None  # not every library records the publisher's series
+    elif series and tail.random() >= COMMON_SERIES:
+        series = longtail.rare_series(longtail.rank(tail, longtail.SERIES_SCALE))
+    if series is None and tail.random() < 0.1:
+        series = longtail.rare_series(longtail.rank(tail, longtail.SERIES_SCALE))
+    return series, drawn
 
 
 def _corporate(rng: random.Random) -> str:
-    if rng.random() < COMMON_CORPORATE:
-        return rng.choice(vocab.CORPORATE_AUTHORS)
-    return longtail.rare_corporate(longtail.rank(rng, longtail.PERSON_SCALE))
+    common = rng.choice(vocab.CORPORATE_AUTHORS)
+    tail = tail_of(rng)
+    if tail.random() < COMMON_CORPORATE:
+        return common
+    return longtail.rare_corporate(longtail.rank(tail, longtail.PERSON_SCALE))
 
 
 def _capitalise(text: str) -> str:
@@ -156,7 +173,7 @@ def new_work(rng: random.Random) -> Work:
         publisher = vocab.PUBLISHERS[vocab.PUBLISHER_INDEX[pattern.publisher]]
     else:
         publisher = rng.choice(vocab.PUBLISHERS)
-    series = _series(rng, pattern)
+    series, numbered = _series(rng, pattern)
     corporate = None
     if pattern.edited:
         authors = tuple(_person(rng) for _ in range(rng.choice((1, 2, 2, 3))))
@@ -165,9 +182,10 @@ def new_work(rng: random.Random) -> Work:
     else:
         authors = tuple(_person(rng) for _ in range(rng.choice((1, 1, 1, 1, 2, 2, 3))))
     subtitle = rng.choice(vocab.SUBTITLES) if rng.random() < 0.45 else None
+    tail = tail_of(rng)
     headings = tuple(
-        longtail.rare_heading(longtail.rank(rng, longtail.HEADING_SCALE))
-        for _ in range(rng.choice(RARE_HEADINGS))
+        longtail.rare_heading(longtail.rank(tail, longtail.HEADING_SCALE))
+        for _ in range(tail.choice(RARE_HEADINGS))
     )
     return Work(
         title,
@@ -181,6 +199,7 @@ def new_work(rng: random.Random) -> Work:
         language,
         translated_from,
         headings,
+        numbered,
     )
 
 
@@ -191,11 +210,16 @@ def _year(rng: random.Random) -> int:
 
 def _subjects(rng: random.Random, topic: Topic):
     mesh = []
-    for heading in rng.sample(topic.mesh, rng.choice((0, 0, 1, 1, 2))):
+    for heading in rng.sample(topic.mesh, rng.randint(1, min(3, len(topic.mesh)))):
         sub = rng.choice(vocab.MESH_SUBHEADINGS) if rng.random() < 0.3 else None
         mesh.append((heading, sub))
     lcsh = tuple(rng.sample(topic.lcsh, rng.randint(1, len(topic.lcsh))))
     return tuple(mesh), lcsh
+
+
+def _series_number(rng: random.Random, work: Work) -> int | None:
+    number = rng.randint(1, 60) if work.numbered and rng.random() < 0.3 else None
+    return number if work.series else None
 
 
 def _summary(rng: random.Random, work: Work) -> str | None:
@@ -242,7 +266,7 @@ def new_manifestation(
         prelims=rng.randint(6, 40),
         height_cm=18 if "handbook" in work.title.lower() else rng.choice((21, 24, 25, 28)),
         illustrated=rng.random() < 0.7,
-        series_number=rng.randint(1, 60) if work.series and rng.random() < 0.3 else None,
+        series_number=_series_number(rng, work),
         summary=_summary(rng, work),
         mesh=mesh,
         lcsh=lcsh,
