@@ -12,6 +12,50 @@ RESULTS = ROOT / "docs" / "benchmarks.json"
 PAGE = ROOT / "docs" / "benchmarks.md"
 
 PEERS = {
+    "Broad searches": (
+        "`python -m bench.broad_bench --records N`: searches found from the loaded catalogue "
+        "itself (3,000 of its documents' titles, subjects and notes): 'word' = its most frequent "
+        "words, 'two words' = its most frequent pairs of neighbouring words, 'apart' = two "
+        "frequent words no document has both of (the 'any of the words' fallback), 'narrow' = "
+        "search_bench's mix. Times of SearchService.search (one page of 20, every facet, facet "
+        "cache off: LANTERN_FACET_CACHE=0), one search at a time; 'no facets' = the same asking "
+        "for none; 'Tantivy alone' = bench.tantivy_work, the engine's own CPU for every attempt "
+        "(ranking, documents, every counting pass). A facet's share = (median with every facet "
+        "- median with every facet but that one) / median with every facet; 'counted alone' = "
+        "median with only that facet - median with none (less noisy on a busy machine). "
+        "Targets (issue 18, 1M records): broad one-word p95 <= 150 ms; the fallback at most "
+        "1.5x its broadest word. The 2026-12-07 rows were measured while other work kept the "
+        "2 cores busy (load average about 10): they show the benchmark works, their times and "
+        "shares are noise; measure on a quiet machine."
+    ),
+    "Facet counting floor": (
+        "`python -m bench.facet_floor`: one facet counted over every document of the loaded "
+        "catalogue. 'As a search counts it' = FacetCounter.count (Tantivy's terms aggregation "
+        "with segment_size 10,000, then, because segments cut the lists short, the recount "
+        "keeping every value); 'segments' top 30 only' = the aggregation asking each segment for "
+        "its 30 most frequent values (not exact over several segments; what one segment, whose "
+        "counts are final, would cost); 'floor' = one pass over the same documents' value ordinals "
+        "(read from the index) into a flat counts array plus a top-30 selection, numpy's "
+        "bincount and argpartition on one core. 'floor:' = the same over the catalogue "
+        "repeated to 500,000 documents, each copy with fresh ordinals (so as many more "
+        "distinct values: the dearer case). numpy is no dependency of Lantern: the floor "
+        "runs in a Python that has it."
+    ),
+    "Catalogue cardinality": (
+        "`python -m bench.cardinality --records N`: subject strings (every 6XX heading with its "
+        "subdivisions, MeSH and LCSH, as the two subject facets hold them), authors (1XX/7XX "
+        "names) and series (490/8XX) of each record mapped by schemas/marc21.toml. 'distinct' = "
+        "distinct values per record; 'values' = values per record; 'once' = share of the "
+        "distinct values found in one record only; 'top' = share of records carrying the most "
+        "frequent value; 'curve' = distinct per record over the first 1k, 2k, 4k, 8k records "
+        "(the real records shuffled). Real: every distinct bibliographic record in "
+        "../shared/data/marc read with pymarc (a mix of many libraries' test sets, not one "
+        "health consortium). Generated: one record per title (shared titles merge into one "
+        "document, so per record is per document); 'rate' is the generator's records/s on one "
+        "core. Before the long tail (lantern/sample/longtail.py, 2026-12-07), 10,000 generated "
+        "titles gave 0.10 distinct subjects, 0.44 authors and 0.06 series per record (curve "
+        "for subjects 0.65 0.43 0.25 0.13), 2.61 subjects per record, 0.1% of subjects used once."
+    ),
     "Big match blocks": (
         "`python -m bench.block_bench`: N authorless 'Annual report' records of one year (one "
         "title key, so one block of candidates; page counts differ) loaded as one library, "
@@ -99,6 +143,50 @@ DESIGN_NOTES = [
 ]
 
 COLUMNS = {
+    "Broad searches": [
+        ("records", "records"),
+        ("documents", "documents"),
+        ("class", "class"),
+        ("queries", "searches"),
+        ("hits_p50", "hits p50"),
+        ("hits_max", "hits max"),
+        ("p50", "p50 ms"),
+        ("p95", "p95 ms"),
+        ("p99", "p99 ms"),
+        ("no_facets_p50", "no facets p50 ms"),
+        ("tantivy_p50", "Tantivy alone p50 ms"),
+        ("tantivy_p95", "Tantivy alone p95 ms"),
+        ("facet_shares", "each facet's share of the time (p50)"),
+        ("facet_alone_ms", "ms each facet adds counted alone (p50)"),
+        ("code", "code"),
+    ],
+    "Facet counting floor": [
+        ("records", "records"),
+        ("field", "field"),
+        ("documents", "documents"),
+        ("values", "values"),
+        ("distinct", "distinct values"),
+        ("segments", "segments"),
+        ("facet_counter_ms", "as a search counts it ms"),
+        ("aggregate_segment_size_ms", "Tantivy aggregation ms"),
+        ("aggregate_every_value_ms", "its recount, every value ms"),
+        ("aggregate_top_only_ms", "aggregation, segments' top 30 only ms"),
+        ("floor_ms", "floor ms"),
+        ("ratio", "search / floor"),
+        ("floor_500k_documents", "floor: documents"),
+        ("floor_500k_distinct", "floor: distinct values"),
+        ("floor_500k_ms", "floor: ms"),
+    ],
+    "Catalogue cardinality": [
+        ("records", "records"),
+        ("size", "count"),
+        *[
+            (f"{kind}_{stat}", f"{kind} {stat}")
+            for kind in ("subjects", "authors", "series")
+            for stat in ("distinct", "values", "once", "top", "curve")
+        ],
+        ("rate", "generator rec/s"),
+    ],
     "Big match blocks": [
         ("records", "records in one block"),
         ("first_load_s", "first load s"),
@@ -197,6 +285,9 @@ def record_row(section: str, machine: str, result: dict) -> None:
         key += f" facet cache {result['facet_cache']}"
     if result.get("search_log") == "off":  # the row to compare with: logging costs this much
         key += " search log off"
+    for part in ("class", "field"):  # one row per search class, per facet field
+        if result.get(part):
+            key += f" {result[part]}"
     if result.get("code"):
         key += f" code {result['code']}"
     rows[key] = {

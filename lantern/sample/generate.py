@@ -25,6 +25,7 @@ from indexer.marc.record import MarcRecord
 from indexer.marc.writer import to_iso2709
 from lantern.sample.consortium import LibraryProfile, build_libraries, libraries_toml
 from lantern.sample.holdings import item_fields
+from lantern.sample.longtail import SampleRandom
 from lantern.sample.marc8 import encode_marc8
 from lantern.sample.records import ItemTally, bibliographic_fields, cutter_for
 from lantern.sample.titles import (
@@ -135,7 +136,7 @@ def _holders(
 def _generate_chunk(job: tuple[_Settings, int, int, int]) -> _ChunkResult:
     """Records [first, first + count) of the run, from chunk `index`'s own random stream."""
     settings, index, first, count = job
-    rng = random.Random(f"lantern-bench:{settings.seed}:{index}")
+    rng = SampleRandom(f"lantern-bench:{settings.seed}:{index}")
     libraries = settings.libraries
     encoders = [encode_marc8 if lib.marc8 else None for lib in libraries]  # None: UTF-8
     cum_weights = list(accumulate(lib.weight for lib in libraries))

@@ -17,12 +17,16 @@ from functools import lru_cache
 from indexer.marc.record import Field
 from lantern.sample import vocabulary as vocab
 from lantern.sample.consortium import LibraryProfile
-from lantern.sample.titles import Manifestation, isbn10_from_isbn13, roman
+from lantern.sample.titles import Manifestation, isbn10_from_isbn13, roman, tail_of
 
 # The day the catalogues were "exported": due dates, 005 and 008/00-05 are relative to it, never
 # to today, so output is the same whenever it is generated.
 AS_OF = date(2026, 2, 1)
 AS_OF_ORDINAL = AS_OF.toordinal()
+# Shares of the topic's common headings a record keeps (fitted by bench.cardinality): MeSH, of
+# the 2 drawn on average; LCSH, of the records that keep them (0.3 of all).
+MESH_KEPT = 0.4
+LCSH_KEPT = 0.6
 RDA_FROM_YEAR = 2013  # UK libraries moved from AACR2 to RDA around 2013
 ORDINAL_WORDS = (
     "First",
@@ -245,10 +249,17 @@ def _entry_fields(work, rda: bool) -> list[Field]:
         return [data_field("110", "2 ", ("a", work.corporate + "."))]
     if not work.authors or work.edited:
         return []
-    first = work.authors[0].inverted
+    first = work.authors[0]
     if rda:
-        return [data_field("100", "1 ", ("a", first + ","), ("e", "author."))]
-    return [data_field("100", "1 ", ("a", first + "."))]
+        return [data_field("100", "1 ", *_name(first, ","), ("e", "author."))]
+    return [data_field("100", "1 ", *_name(first, "."))]
+
+
+def _name(person, end: str) -> list[tuple[str, str]]:
+    """$a (and $d when the name has dates), the last ending in `end`."""
+    if not person.dates:
+        return [("a", person.inverted + end)]
+    return [("a", person.inverted + ","), ("d", person.dates + ("" if end == "," else end))]
 
 
 def _added_entries(work, rda: bool) -> list[Field]:
@@ -257,11 +268,11 @@ def _added_entries(work, rda: bool) -> list[Field]:
     for person in work.authors[0 if work.edited else 1 :]:
         if rda:
             relator = "editor." if work.edited else "author."
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ","), ("e", relator)))
+            fields.append(data_field("700", "1 ", *_name(person, ","), ("e", relator)))
         elif work.edited:
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ","), ("e", "ed.")))
+            fields.append(data_field("700", "1 ", *_name(person, ","), ("e", "ed.")))
         else:
-            fields.append(data_field("700", "1 ", ("a", person.inverted + ".")))
+            fields.append(data_field("700", "1 ", *_name(person, ".")))
     return fields
 
 
@@ -320,14 +331,21 @@ def _note_fields(rng: random.Random, m: Manifestation) -> list[Field]:
 
 def _subject_fields(rng: random.Random, m: Manifestation) -> list[Field]:
     fields = []
+    tail = tail_of(rng)
     for heading, sub in m.mesh:
         parts = [("a", heading)] + ([("x", sub)] if sub else [])
-        fields.append(data_field("650", "12" if rng.random() < 0.3 else " 2", *parts))
+        indicators = "12" if rng.random() < 0.3 else " 2"
+        if tail.random() < MESH_KEPT:  # libraries differ in how many headings they keep
+            fields.append(data_field("650", indicators, *parts))
     if rng.random() < 0.5:  # some libraries keep the LCSH of the records they copy
+        kept = tail.random() < LCSH_KEPT
         for heading in m.lcsh:
             head, *subdivisions = heading.split(" -- ")
             parts = [("a", head)] + [("x", s) for s in subdivisions]
             if rng.random() < 0.25:
                 parts.append(("v", rng.choice(vocab.LCSH_FORMS)))
-            fields.append(data_field("650", " 0", *parts))
+            if kept:
+                fields.append(data_field("650", " 0", *parts))
+    for vocabulary, parts in m.work.headings:  # the work's rarer headings, in every record
+        fields.append(data_field("650", " " + vocabulary, *parts))
     return fields

@@ -11,10 +11,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from lantern.sample import longtail
 from lantern.sample import vocabulary as vocab
 from lantern.sample.topics import TOPICS, Topic
 
 YEAR_MIN, YEAR_MAX = 1990, 2026
+# Shares of values drawn from the common lists (the rest come from the long tail), fitted with
+# `python -m bench.cardinality` against the shared real records.
+COMMON_PEOPLE = 0.45
+COMMON_CORPORATE = 0.4
+COMMON_SERIES = 0.1
+RARE_HEADINGS = (0, 1, 1, 2, 2)  # rare subject headings of a work: 1.2 on average
 ISBN_BODY_SPACE = 1_000_000  # 6 body digits after a 6-digit prefix: unique below 1e6 titles
 
 
@@ -22,9 +29,10 @@ ISBN_BODY_SPACE = 1_000_000  # 6 body digits after a 6-digit prefix: unique belo
 class Person:
     surname: str
     given: str
+    dates: str = ""  # "1956-": a name in authority form
 
     @property
-    def inverted(self) -> str:  # 100/700 $a form
+    def inverted(self) -> str:  # 100/700 $a form (the dates go in $d)
         return f"{self.surname}, {self.given}"
 
     @property
@@ -44,6 +52,8 @@ class Work:
     series: str | None
     language: str
     translated_from: str | None
+    headings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # rare: (ind2, subfields)
+    numbered: bool = False  # drew a series before the long tail: decides the volume-number draw
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +111,42 @@ def roman(n: int) -> str:
     return "".join(out)
 
 
+def tail_of(rng: random.Random) -> random.Random:
+    """The random stream the long tail draws from: its own (longtail.SampleRandom) so that the
+    main stream draws what it drew before the tail existed and the demo's titles stay put."""
+    return getattr(rng, "tail", rng)
+
+
 def _person(rng: random.Random) -> Person:
-    return Person(rng.choice(vocab.SURNAMES), rng.choice(vocab.GIVEN_NAMES))
+    common = Person(rng.choice(vocab.SURNAMES), rng.choice(vocab.GIVEN_NAMES))
+    tail = tail_of(rng)
+    if tail.random() < COMMON_PEOPLE:
+        return common
+    return Person(*longtail.rare_person(longtail.rank(tail, longtail.PERSON_SCALE)))
+
+
+def _series(rng: random.Random, pattern: vocab.TitlePattern) -> tuple[str | None, bool]:
+    """The work's series, and whether the main stream drew one (see `Work.numbered`)."""
+    series = pattern.series
+    if series is None and rng.random() < 0.1:
+        series = rng.choice(vocab.GENERIC_SERIES)
+    drawn = series is not None
+    tail = tail_of(rng)
+    if series == pattern.series and series and tail.random() >= 0.2:
+        series = None  # not every library records the publisher's series
+    elif series and tail.random() >= COMMON_SERIES:
+        series = longtail.rare_series(longtail.rank(tail, longtail.SERIES_SCALE))
+    if series is None and tail.random() < 0.1:
+        series = longtail.rare_series(longtail.rank(tail, longtail.SERIES_SCALE))
+    return series, drawn
+
+
+def _corporate(rng: random.Random) -> str:
+    common = rng.choice(vocab.CORPORATE_AUTHORS)
+    tail = tail_of(rng)
+    if tail.random() < COMMON_CORPORATE:
+        return common
+    return longtail.rare_corporate(longtail.rank(tail, longtail.PERSON_SCALE))
 
 
 def _capitalise(text: str) -> str:
@@ -129,17 +173,20 @@ def new_work(rng: random.Random) -> Work:
         publisher = vocab.PUBLISHERS[vocab.PUBLISHER_INDEX[pattern.publisher]]
     else:
         publisher = rng.choice(vocab.PUBLISHERS)
-    series = pattern.series
-    if series is None and rng.random() < 0.1:
-        series = rng.choice(vocab.GENERIC_SERIES)
+    series, numbered = _series(rng, pattern)
     corporate = None
     if pattern.edited:
         authors = tuple(_person(rng) for _ in range(rng.choice((1, 2, 2, 3))))
     elif rng.random() < 0.05:
-        corporate, authors = rng.choice(vocab.CORPORATE_AUTHORS), ()
+        corporate, authors = _corporate(rng), ()
     else:
         authors = tuple(_person(rng) for _ in range(rng.choice((1, 1, 1, 1, 2, 2, 3))))
     subtitle = rng.choice(vocab.SUBTITLES) if rng.random() < 0.45 else None
+    tail = tail_of(rng)
+    headings = tuple(
+        longtail.rare_heading(longtail.rank(tail, longtail.HEADING_SCALE))
+        for _ in range(tail.choice(RARE_HEADINGS))
+    )
     return Work(
         title,
         subtitle,
@@ -151,6 +198,8 @@ def new_work(rng: random.Random) -> Work:
         series,
         language,
         translated_from,
+        headings,
+        numbered,
     )
 
 
@@ -166,6 +215,11 @@ def _subjects(rng: random.Random, topic: Topic):
         mesh.append((heading, sub))
     lcsh = tuple(rng.sample(topic.lcsh, rng.randint(1, len(topic.lcsh))))
     return tuple(mesh), lcsh
+
+
+def _series_number(rng: random.Random, work: Work) -> int | None:
+    number = rng.randint(1, 60) if work.numbered and rng.random() < 0.3 else None
+    return number if work.series else None
 
 
 def _summary(rng: random.Random, work: Work) -> str | None:
@@ -212,7 +266,7 @@ def new_manifestation(
         prelims=rng.randint(6, 40),
         height_cm=18 if "handbook" in work.title.lower() else rng.choice((21, 24, 25, 28)),
         illustrated=rng.random() < 0.7,
-        series_number=rng.randint(1, 60) if work.series and rng.random() < 0.3 else None,
+        series_number=_series_number(rng, work),
         summary=_summary(rng, work),
         mesh=mesh,
         lcsh=lcsh,
