@@ -176,14 +176,20 @@ def record(doc_id: str):
         else url_for("ui.record", doc_id=found["id"], _external=True)
     )
     context = search_context.read_context(request.args)
-    nav = _record_nav(context, found["id"]) if context else None
+    nav, view, params = _record_nav(context, found["id"]) if context else (None, View(), None)
     return render_template(
-        "ui/record.html", record=found, view=View(), permalink=permalink, nav=nav
+        "ui/record.html",
+        record=found,
+        view=view,
+        params=params,  # the header's search box keeps the search the record came from
+        permalink=permalink,
+        nav=nav,
     )
 
 
-def _record_nav(context: search_context.SearchContext, doc_id: str) -> dict | None:
-    """Back to the results, previous and next result, when the context names a search."""
+def _record_nav(context: search_context.SearchContext, doc_id: str):
+    """(back to the results, previous and next result; the results page's view; its search)
+    when the context names a search, else (None, View(), None)."""
     views = {
         "search": lambda code, args: View(),
         "library": _library_view,
@@ -192,12 +198,15 @@ def _record_nav(context: search_context.SearchContext, doc_id: str) -> dict | No
     }
     view = views[context.kind](context.code, context.args)
     if view is None:
-        return None
+        return None, View(), None
     try:
-        params = view.scoped(parse_search_args(context.args))
-        return search_context.record_nav(service(), context, doc_id, params, view.action)
+        params = parse_search_args(context.args)
+        nav = search_context.record_nav(
+            service(), context, doc_id, view.scoped(params), view.action
+        )
     except ValueError:  # a hand-made context: bad search arguments, an unknown facet
-        return None
+        return None, View(), None
+    return nav, view, params
 
 
 @bp.get("/accessibility")

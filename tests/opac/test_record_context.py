@@ -124,6 +124,17 @@ def test_site_results_keep_their_page(demo):
     assert doc_of(found["next-result"]) == doc_of(links[2])
 
 
+def test_the_header_search_keeps_the_search_and_page_the_record_came_from(demo):
+    first = result_links(page(demo, f"/library/RDE/?q={QUERY}"))[0]
+    record = page(demo, first)
+    form = record.xpath("//form[@role='search']")[0]
+    assert form.xpath(".//input[@id='q']/@value") == [QUERY]
+    assert form.get("action") == "/library/RDE/"
+    permalink = page(demo, urlsplit(first).path)
+    form = permalink.xpath("//form[@role='search']")[0]
+    assert form.xpath(".//input[@id='q']/@value") == [""] and form.get("action") == "/search"
+
+
 def test_a_record_no_longer_at_its_position_keeps_only_the_way_back(demo):
     in_order = ids(demo)
     tree = page(demo, f"/record/{in_order[0]}?q={QUERY}&n=5")  # it is first, not fifth
