@@ -24,9 +24,9 @@ PEERS = {
         "- median with every facet but that one) / median with every facet; 'counted alone' = "
         "median with only that facet - median with none (less noisy on a busy machine). "
         "Targets (issue 18, 1M records): broad one-word p95 <= 150 ms; the fallback at most "
-        "1.5x its broadest word. The 2026-12-07 rows were measured while other work kept the "
-        "2 cores busy (load average about 10): they show the benchmark works, their times and "
-        "shares are noise; measure on a quiet machine."
+        "1.5x its broadest word. The 100k rows were measured on a quiet machine; the shares "
+        "'without each facet' overlap (the counting passes run on threads beside the search), "
+        "so 'counted alone' is the figure to read."
     ),
     "Facet counting floor": (
         "`python -m bench.facet_floor`: one facet counted over every document of the loaded "
@@ -39,7 +39,9 @@ PEERS = {
         "bincount and argpartition on one core. 'floor:' = the same over the catalogue "
         "repeated to 500,000 documents, each copy with fresh ordinals (so as many more "
         "distinct values: the dearer case). numpy is no dependency of Lantern: the floor "
-        "runs in a Python that has it."
+        "runs in a Python that has it. Tantivy (tantivy-py) reports one error bound for the "
+        "whole aggregation, none per value, so a count it returns cannot be proved exact when "
+        "the bound is not 0: hence the recount."
     ),
     "Catalogue cardinality": (
         "`python -m bench.cardinality --records N`: subject strings (every 6XX heading with its "
