@@ -33,6 +33,16 @@ TOP = 30
 REPEATS = 7
 
 
+def best(run) -> float:
+    """The fastest of REPEATS runs of `run`, in ms."""
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times)
+
+
 def numpy_floor(directory: str, matching: int, share: float) -> dict:
     """(Runs where numpy is.) ms to count `matching` documents' ordinals and pick the top 30:
     every document matching, and a `share` of them (a broad search)."""
@@ -47,14 +57,6 @@ def numpy_floor(directory: str, matching: int, share: float) -> dict:
     size = distinct * tiles
     mask = np.random.default_rng(18).random(len(per_doc)) < share
     value_mask = np.repeat(mask, per_doc)
-
-    def best(run) -> float:
-        times = []
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            run()
-            times.append((time.perf_counter() - started) * 1000)
-        return min(times)
 
     def count(selected):
         counts = np.bincount(selected, minlength=size)
@@ -110,14 +112,6 @@ def engine_cost(engine, query, field: str) -> dict:
 
     searcher = engine._searcher()
     counter = engine._facet_counter
-
-    def best(run) -> float:
-        times = []
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            run()
-            times.append((time.perf_counter() - started) * 1000)
-        return min(times)
 
     small = terms_spec({field: TOP}, counter.segment_size)
     every = terms_spec({field: TOP}, EVERY_VALUE)

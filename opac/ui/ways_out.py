@@ -13,7 +13,6 @@ from flask import url_for
 
 from opac.search.facets import FACET_LABELS
 from opac.ui import links
-from opac.ui.places import LEVELS
 
 MAX_FILTERS_TRIED = 7
 
@@ -55,11 +54,9 @@ def _wider(service, params, view, args) -> list[dict]:
     library), with its count."""
     if view.kind == "all":
         return []
-    searched = view.within if view.within in LEVELS else view.kind
+    levels = view.levels  # the view's own level first, a region only when it has one
     out = []
-    for level in LEVELS[LEVELS.index(searched) + 1 :]:
-        if level == "region" and not view.region:
-            continue
+    for level in levels[levels.index(view.within) + 1 :]:
         if level == "all" and view.kind == "region":  # a region's page is the region's only
             count, href = service.count(params), url_for("ui.search") + links.changed(args)
         else:
