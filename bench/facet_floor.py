@@ -108,7 +108,7 @@ def _pairs(terms) -> list[tuple[str, int]]:
 
 def engine_cost(engine, query, field: str) -> dict:
     """ms to count `field` for `query` as a search does, and Tantivy's aggregation alone."""
-    from indexer.engine.tantivy.facets import EVERY_VALUE, terms_spec
+    from indexer.engine.tantivy.topvalues import EVERY_VALUE, terms_spec
 
     searcher = engine._searcher()
     counter = engine._facet_counter
@@ -119,7 +119,7 @@ def engine_cost(engine, query, field: str) -> dict:
     return {
         "matching": searcher.search(query, 1).count,
         "segments": searcher.num_segments,
-        "facet_counter_ms": best(lambda: counter.count(searcher, query, {field: TOP})),
+        "facet_counter_ms": best(lambda: counter.count(searcher, engine._schema, query, {field: TOP})),
         "aggregate_segment_size_ms": best(lambda: searcher.aggregate(query, small)),
         "aggregate_every_value_ms": best(lambda: searcher.aggregate(query, every)),
         "aggregate_top_only_ms": best(lambda: searcher.aggregate(query, top_only)),

@@ -33,7 +33,7 @@ def tantivy_work(
         for _, address in found.hits if request.limit else ():
             searcher.doc(address)
         for query, sizes in counting:
-            engine._facet_counter.count(searcher, query, sizes)
+            engine._facet_counter.count(searcher, engine._schema, query, sizes)
         spent += time.process_time() - started
         made.append((options, found.count))
         if attempt_found(found.count, parsed):

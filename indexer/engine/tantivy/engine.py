@@ -90,7 +90,7 @@ class TantivyEngine:
         )
         self._ranking = ranking  # in use once the index is open (see _use_ranking)
         self._facet_counter = FacetCounter(
-            self.fields, int(ranking.get("facets", "segment_size", 10000)), facet_cache
+            self.fields, int(ranking.get("facets", "segment_size", 1000)), facet_cache
         )
         self._meta = self.path / "meta.json"
         self._heap_size, self._threads = heap_size, threads

@@ -4,6 +4,12 @@ Counting is a second pass over the matching documents. Tantivy lets go of the GI
 searches, so the passes run on a small thread pool while the caller fetches the page of
 results: on an idle server a search takes about the longer of the two, not their sum.
 
+A facet with many values (authors, subjects) costs far more to count than one with a few
+(formats, libraries). Once a facet's values have been seen cut short by the segments (the mark
+of many values), it is counted on a thread of its own, beside the others: on two cores a broad
+search's counting then takes about its dearest facet, not the sum (at 1M records, every
+document matching: 132 ms against 242 ms in one pass).
+
 Counts are kept per index version (the way Solr's filter cache and OpenSearch's request cache
 keep them): the next page of a search, another sort order or the way back from a record
 counts the same documents again, and is then answered without counting.
@@ -16,16 +22,14 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
-
 import tantivy
 from tantivy import Occur, Query
 
 from indexer.engine.fields import FieldDef
 from indexer.engine.query import FacetValue, SearchRequest
 from indexer.engine.tantivy.query import QueryBuilder
+from indexer.engine.tantivy.topvalues import is_broad, top_values
 
-EVERY_VALUE = 2**32 - 1  # a segment_size that keeps every value of every segment
 KEPT_COUNTS = 256  # counted searches kept per process by default (up to about 50 KB each)
 
 Counts = dict[str, tuple[FacetValue, ...]]
@@ -43,6 +47,8 @@ class FacetCounter:
         self._kept: OrderedDict[tuple, Counts] = OrderedDict()
         self._kept_version: tuple | None = None
         self._kept_lock = threading.Lock()  # threaded servers search from several threads
+        self._lengths: dict[str, int] = {}  # fields seen with many values: the list length
+        # that sufficed last (they are counted on threads of their own)
 
     def start(
         self,
@@ -70,22 +76,47 @@ class FacetCounter:
                 done: Future[Counts] = Future()
                 done.set_result(kept)
                 jobs.append(done)
-            elif key is None:
-                jobs.append(pool.submit(self.count, searcher, query, sizes))
-            else:
-                jobs.append(pool.submit(self._count_and_keep, version, key, searcher, query, sizes))
+                continue
+            broad = is_broad(searcher, query)
+            started = [
+                pool.submit(self.count, searcher, queries.schema, query, group, broad)
+                for group in self.apart(sizes)
+            ]
+            if key is not None:
+                self._keep_when_done(version, key, started)
+            jobs += started
         return jobs
 
-    def _count_and_keep(
-        self, version: tuple, key: tuple, searcher, query: Query, sizes: dict
-    ) -> Counts:
-        counted = self.count(searcher, query, sizes)
-        with self._kept_lock:
-            if version == self._kept_version:
-                self._kept[key] = counted
-                while len(self._kept) > self.keep:
-                    self._kept.popitem(last=False)
-        return counted
+    def apart(self, sizes: dict[str, int]) -> list[dict[str, int]]:
+        """`sizes` as the groups counted on threads of their own: each field with many values
+        alone, the others together."""
+        many = [{name: size} for name, size in sizes.items() if name in self._lengths]
+        few = {name: size for name, size in sizes.items() if name not in self._lengths}
+        return many + ([few] if few else [])
+
+    def _keep_when_done(self, version: tuple, key: tuple, jobs: list[Future[Counts]]) -> None:
+        """Keep the counts of one pass, made by `jobs`, once every one of them is done."""
+        left = [len(jobs)]
+        lock = threading.Lock()
+
+        def one_done(_: Future) -> None:
+            with lock:
+                left[0] -= 1
+                if left[0]:
+                    return
+            if any(job.exception() for job in jobs):
+                return
+            counted: Counts = {}
+            for job in jobs:
+                counted.update(job.result())
+            with self._kept_lock:
+                if version == self._kept_version:
+                    self._kept[key] = counted
+                    while len(self._kept) > self.keep:
+                        self._kept.popitem(last=False)
+
+        for job in jobs:
+            job.add_done_callback(one_done)
 
     def _recall(self, key: tuple) -> Counts | None:
         with self._kept_lock:
@@ -101,43 +132,33 @@ class FacetCounter:
             counted.update(job.result())
         return {name: counted[name] for name in request.facets if name in counted}
 
-    def count(self, searcher: tantivy.Searcher, query: Query, sizes: dict[str, int]) -> Counts:
+    def count(
+        self,
+        searcher: tantivy.Searcher,
+        schema: tantivy.Schema,
+        query: Query,
+        sizes: dict,
+        broad: bool = True,
+    ) -> Counts:
         """The `size` most frequent values of each field among the documents `query` matches,
-        with exact document counts."""
-        counted = self.aggregate(searcher, query, sizes)
-        if searcher.num_segments > 1:
-            # Each segment hands over only its segment_size most frequent values, so a value
-            # can miss part of its count. Tantivy bounds that error; a facet whose bound is
-            # not 0 is counted again keeping every value of every segment.
-            inexact = {
-                name: size
-                for name, size in sizes.items()
-                if counted.get(name, {}).get("doc_count_error_upper_bound", 0)
-            }
-            if inexact:
-                counted.update(searcher.aggregate(query, terms_spec(inexact, EVERY_VALUE)))
+        with exact document counts (see topvalues.top_values, and its is_broad)."""
+        known = dict(self._lengths)
+        found, lengths = top_values(searcher, schema, query, sizes, self.segment_size, known, broad)
+        self._lengths.update(lengths)
         out: Counts = {}
         for name in sizes:
             is_int = self.fields[name].type == "int"
-            values = [
-                FacetValue(str(int(b["key"])) if is_int else str(b["key"]), int(b["doc_count"]))
-                for b in counted.get(name, {}).get("buckets", [])
-            ]
-            values.sort(key=lambda v: (-v.count, v.value))
-            out[name] = tuple(values)
+            out[name] = tuple(
+                FacetValue(str(int(value)) if is_int else str(value), count)
+                for value, count in found.get(name, [])
+            )
         return out
-
-    def aggregate(self, searcher: tantivy.Searcher, query: Query, sizes: dict[str, int]) -> dict:
-        """Tantivy's terms aggregations for `sizes` (its raw answer, the first count)."""
-        # One segment: its counts are final, so it need hand over no more than `size` values.
-        single = searcher.num_segments <= 1
-        return searcher.aggregate(query, terms_spec(sizes, 0 if single else self.segment_size))
 
     def _threads(self) -> ThreadPoolExecutor:
         # One pool per process: a pool inherited through fork() has no threads behind it.
         if self._pool is None or self._pool_pid != os.getpid():
             self._pool = ThreadPoolExecutor(
-                max_workers=max(2, os.cpu_count() or 1), thread_name_prefix="lantern-facets"
+                max_workers=max(4, 2 * (os.cpu_count() or 1)), thread_name_prefix="lantern-facets"
             )
             self._pool_pid = os.getpid()
         return self._pool
@@ -175,10 +196,3 @@ def groups(request: SearchRequest) -> list[tuple[str | None, list[str]]]:
     for field in dict.fromkeys(request.facets):
         out.setdefault(field if field in filtered else None, []).append(field)
     return list(out.items())
-
-
-def terms_spec(sizes: dict[str, int], segment_size: int) -> dict[str, Any]:
-    return {
-        name: {"terms": {"field": name, "size": size, "segment_size": max(segment_size, size)}}
-        for name, size in sizes.items()
-    }
