@@ -44,6 +44,7 @@ NAMED = 10_000  # more in the running: every value counted
 BUCKETS = 65_000  # Tantivy's limit on the buckets of one aggregation
 NAMED_FROM = 16  # values named only if the matching documents hold one per 16 in the index
 BROAD_FROM = 16  # a search matching one document in 16 of the index or more is broad
+BACK = 300  # values of the merged lists handed back to Python after the first count
 LONGER = 10  # a list too short for its facet is asked for again this many times as long
 
 Values = list[tuple[Any, int]]  # (value, documents), most frequent first
@@ -82,7 +83,10 @@ def top_values(
     recount: dict[str, int] = {}  # counted again, every value
     used: dict[str, int] = {}
     while asked:
-        found = searcher.aggregate(query, _spec(asked, asked))
+        # Only the front of the merged lists comes back: the values further down are bounded
+        # all the same (by the smallest count that came back).
+        back = {name: min(length, max(BACK, sizes[name])) for name, length in asked.items()}
+        found = searcher.aggregate(query, _spec(back, asked))
         longer = {}
         for name, length in asked.items():
             buckets = _buckets(found, name)
@@ -92,7 +96,7 @@ def top_values(
                 if length > first[name]:
                     used[name] = length  # long enough at last
                 continue
-            running = in_the_running(buckets, sizes[name], missed, len(buckets) < length)
+            running = in_the_running(buckets, sizes[name], missed, len(buckets) < back[name])
             held = int(found[name].get("sum_other_doc_count", 0)) + sum(c for _, c in buckets)
             # Longer lists, if they would still leave most values out (else: count them all)
             longest = min(room, length * LONGER)
