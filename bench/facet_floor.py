@@ -119,7 +119,9 @@ def engine_cost(engine, query, field: str) -> dict:
     return {
         "matching": searcher.search(query, 1).count,
         "segments": searcher.num_segments,
-        "facet_counter_ms": best(lambda: counter.count(searcher, engine._schema, query, {field: TOP})),
+        "facet_counter_ms": best(
+            lambda: counter.count(searcher, engine._schema, query, {field: TOP})
+        ),
         "aggregate_segment_size_ms": best(lambda: searcher.aggregate(query, small)),
         "aggregate_every_value_ms": best(lambda: searcher.aggregate(query, every)),
         "aggregate_top_only_ms": best(lambda: searcher.aggregate(query, top_only)),

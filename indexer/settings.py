@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Searches whose facet counts each OPAC process keeps for "
         "the next page or sort order of the same search (Tantivy; 0 keeps none)",
     ),
+    Setting(
+        "warm_searches",
+        "1000",
+        "Most asked searches (from the search log, and the blank search) the OPAC answers "
+        "ahead of readers after each commit, for every process (Tantivy; 0: none)",
+    ),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
     Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
@@ -130,6 +136,7 @@ class Settings:
     writer_threads: int
     writer_heap_mb: int
     facet_cache: int
+    warm_searches: int
     host: str
     port: int
     base_url: str

@@ -40,9 +40,7 @@ def serve(
     if server == "werkzeug" or not _has_gunicorn():
         from werkzeug.serving import run_simple
 
-        from opac import create_app
-
-        run_simple(host, port, create_app(settings=settings), threaded=True, use_reloader=False)
+        run_simple(host, port, serving_app(settings), threaded=True, use_reloader=False)
         return
     # Open the index once here so a missing index or a bad setting is one clear error,
     # not every worker failing to boot; the workers open their own after the fork.
@@ -64,6 +62,17 @@ def serve(
     ).run()
 
 
+def serving_app(settings):
+    """The OPAC application of one serving process, answering the most asked searches ahead
+    of readers after each commit (opac/search/warming.py)."""
+    from opac import create_app
+    from opac.search.warming import Warmer
+
+    app = create_app(settings=settings)
+    Warmer(app.extensions["lantern"], settings).start()
+    return app
+
+
 def _has_gunicorn() -> bool:
     try:
         import gunicorn  # noqa: F401
@@ -83,9 +92,7 @@ def _gunicorn_app(settings, options: dict):
 
         def load(self):
             # Runs in each worker after the fork: every process opens its own index reader.
-            from opac import create_app
-
-            return create_app(settings=settings)
+            return serving_app(settings)
 
     return OPACApplication()
 

@@ -92,6 +92,10 @@ class SynonymFiles:
             return ()
         return tuple(entries)
 
+    def stamp(self) -> tuple:
+        """Names, times and sizes of the files: changes when any of them does."""
+        return self._current_stamp()
+
     def rules(self) -> SynonymRules:
         stamp = self._current_stamp()
         if stamp != self._stamp:

@@ -134,3 +134,24 @@ def write_csv(kind: str, rows: list[dict], out: TextIO) -> None:
     writer.writerow(COLUMNS[kind])
     for row in rows:
         writer.writerow([_cell(row[name]) for name in COLUMNS[kind]])
+
+
+def most_asked(path: Path, limit: int, since: datetime.date | None = None) -> list[str]:
+    """The `limit` searches readers asked most often over the whole consortium with no filter
+    (what the OPAC answers ahead of them after each commit), most asked first."""
+    conn = connect_readonly(path)
+    if conn is None:
+        return []
+    where, args = "scope = '' AND filters = '' AND query != ''", []
+    if since is not None:
+        where += " AND at >= ?"
+        args.append(since.isoformat())
+    try:
+        rows = conn.execute(
+            f"SELECT query FROM searches WHERE {where} GROUP BY query "  # noqa: S608 - fixed text
+            "ORDER BY COUNT(*) DESC, query LIMIT ?",
+            (*args, max(0, limit)),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [row["query"] for row in rows]

@@ -8,6 +8,7 @@ new index directory beside the live one and swaps the index link to it (see inde
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ from indexer.engine.tantivy.indexdir import (
 from indexer.engine.tantivy.plan import plan_search
 from indexer.engine.tantivy.query import QueryBuilder
 from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
+from indexer.engine.tantivy.warmed import WARMED_FILE, WarmedSearches
 from indexer.engine.tantivy.words import Vocabulary
 from indexer.engine.tantivy.writer import IndexWriter
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
@@ -75,10 +77,13 @@ class TantivyEngine:
         boosts: dict[str, Any] | None = None,
         facet_cache: int = KEPT_COUNTS,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
+        warmed: Path | None = None,
     ) -> None:
         """The index at `path` (a directory, or a link to one). Product code opens it with
-        `open_engine(settings)`; tests and benchmarks open one where they like."""
+        `open_engine(settings)`; tests and benchmarks open one where they like. `warmed`: the
+        file of searches answered ahead of readers (see warmed.py), None for none."""
         self.path = Path(path)
+        self._warmed = WarmedSearches(warmed) if warmed is not None else None
         self.fields = fields if fields is not None else load_fields()
         # boosts.toml and synonyms/*.txt are re-read when they change (no restart, no reindex)
         # unless the caller fixed them.
@@ -128,6 +133,7 @@ class TantivyEngine:
             facet_cache=settings.facet_cache,
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
+            warmed=settings.data_dir / WARMED_FILE if settings.warm_searches > 0 else None,
         )
 
     # --- opening ------------------------------------------------------------------------
@@ -313,7 +319,40 @@ class TantivyEngine:
             offset += page
         return out[:size]
 
+    def version(self) -> str:
+        """What a search's answer depends on besides the request: the index version (the
+        index in use and its last commit), the ranking file and the synonym files."""
+        with engine_errors("search"):
+            self._searcher()  # notices a new commit or a rebuilt index
+        described = repr(
+            (self._target, self._stamp, _file_stamp(self._boosts_path), self._synonyms.stamp())
+        )
+        return hashlib.blake2b(
+            described.encode("utf-8", "surrogatepass"), digest_size=12
+        ).hexdigest()
+
+    def warm(self, requests: Iterable[SearchRequest]) -> int:
+        """Answer `requests` now and keep the answers for every process's readers, in place of
+        an older version's (see warmed.py). Returns how many were kept."""
+        if self._warmed is None:
+            return 0
+        version = self.version()
+        answers = [(request, self._search_now(request)) for request in requests]
+        if version != self.version():
+            return 0  # a commit came meanwhile: these answers are already out of date
+        return self._warmed.replace(version, answers)
+
+    def warmed_version(self) -> str | None:
+        return self._warmed.version() if self._warmed is not None else None
+
     def search(self, request: SearchRequest) -> SearchResult:
+        if self._warmed is not None:
+            answered = self._warmed.get(self.version(), request)
+            if answered is not None:
+                return answered
+        return self._search_now(request)
+
+    def _search_now(self, request: SearchRequest) -> SearchResult:
         self._refresh_ranking()
         with engine_errors("search"):
             searcher = self._searcher()  # one for every attempt: they see the same commit

@@ -22,6 +22,7 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+
 import tantivy
 from tantivy import Occur, Query
 
