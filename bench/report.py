@@ -33,6 +33,17 @@ PEERS = {
         "counts its facets with many values on threads of their own, so 'Tantivy alone' (CPU "
         "summed over the threads) can exceed the search's own time on two cores."
     ),
+    "Warming": (
+        "`python -m bench.warm_bench --records N`: a search log of 1,000 distinct searches "
+        "(the catalogue's most frequent words, pairs of words and search_bench's narrow mix, "
+        "asked in a Zipf curve) in the data directory; every logged search timed through "
+        "SearchService.search with the facet cache off, after a commit and before the most "
+        "asked searches are answered ahead ('not warmed'), then after a second commit and the "
+        "warming ('warmed'). 'Warming s per commit': opac/search/warming.py's warm_now, one "
+        "OPAC process answering the blank search and the 999 most asked (the others wait for "
+        "nothing: readers are served from the new version meanwhile). Target (issue 18, 1M "
+        "records): the 1,000 most frequent searches at p95 <= 20 ms after each commit."
+    ),
     "Facet counting floor": (
         "`python -m bench.facet_floor`: one facet counted over every document of the loaded "
         "catalogue. 'As a search counts it' = FacetCounter.count (before issue 18: Tantivy's "
@@ -167,7 +178,21 @@ COLUMNS = {
         ("tantivy_p95", "Tantivy alone p95 ms"),
         ("facet_shares", "each facet's share of the time (p50)"),
         ("facet_alone_ms", "ms each facet adds counted alone (p50)"),
+        ("ratio_p50", "apart / its broadest word p50"),
+        ("ratio_max", "apart / its broadest word max"),
         ("code", "code"),
+    ],
+    "Warming": [
+        ("records", "records"),
+        ("documents", "documents"),
+        ("searches", "logged searches"),
+        ("kept", "answered ahead"),
+        ("warming_s", "warming s per commit"),
+        ("cold_p50", "not warmed p50 ms"),
+        ("cold_p95", "not warmed p95 ms"),
+        ("warm_p50", "warmed p50 ms"),
+        ("warm_p95", "warmed p95 ms"),
+        ("warm_p99", "warmed p99 ms"),
     ],
     "Facet counting floor": [
         ("records", "records"),

@@ -63,8 +63,13 @@ def load(
         from bench.load_bench import ensure_loaded
 
         data_dir, libraries_toml = ensure_loaded(records, libraries, 1)
+    # Nothing answered ahead (bench.warm_bench measures that): every search is searched.
     return load_settings(
-        environ={}, data_dir=data_dir, libraries=libraries_toml, facet_cache=facet_cache
+        environ={},
+        data_dir=data_dir,
+        libraries=libraries_toml,
+        facet_cache=facet_cache,
+        warm_searches=0,
     )
 
 
@@ -241,6 +246,7 @@ def start_server(
         **os.environ,
         "LANTERN_LIBRARIES": str(settings.libraries),
         "LANTERN_FACET_CACHE": str(settings.facet_cache),
+        "LANTERN_WARM_SEARCHES": str(settings.warm_searches),
         # on: the default retention, as a deployment runs; off: 0 days, nothing logged
         "LANTERN_SEARCH_LOG_DAYS": str(settings.search_log_days) if search_log else "0",
     }

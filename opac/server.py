@@ -69,7 +69,8 @@ def serving_app(settings):
     from opac.search.warming import Warmer
 
     app = create_app(settings=settings)
-    Warmer(app.extensions["lantern"], settings).start()
+    app.extensions["lantern_warmer"] = warmer = Warmer(app.extensions["lantern"], settings)
+    warmer.start()
     return app
 
 

@@ -1,8 +1,9 @@
 """Answering the most asked searches ahead of readers, after each commit.
 
 A process of the OPAC looks every few seconds at the index's version (a commit, a rebuilt
-index, an edited ranking or synonym file make a new one). When no process has answered the
-most asked searches for it yet, the first to take DATA_DIR/warm.lock answers them, on a thread
+index, an edited ranking or synonym file make a new one). When a version has stayed the same
+for two looks and no process has answered the most asked searches for it yet, the first to
+take DATA_DIR/warm.lock answers them (stopping if another commit comes meanwhile), on a thread
 of its own (readers are served meanwhile, from the new version at once), and keeps the answers
 where every process finds them (indexer/engine/tantivy/warmed.py). The searches: the blank one
 (the home page's browse) and the ones readers asked most over the search log's days, across
@@ -58,18 +59,31 @@ class Warmer:
     def __init__(self, service, settings) -> None:
         self.service, self.settings = service, settings
         self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def start(self) -> None:
-        if self.settings.warm_searches > 0 and self._thread is None:
+        """Start looking (not for an engine that keeps no answers, as OpenSearch's own caches
+        do this work)."""
+        wanted = self.settings.warm_searches > 0 and hasattr(self.service.engine, "warm")
+        if wanted and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="lantern-warm", daemon=True)
             self._thread.start()
 
+    def stop(self) -> None:
+        self._stopped.set()
+
     def _run(self) -> None:
-        while True:
+        seen = None
+        while not self._stopped.is_set():
             try:
-                done = warm_now(self.service, self.settings)
-                if done:
-                    log.info("answered %d most asked searches ahead in %.1f s", *done)
+                version = self.service.engine.version()
+                # A version seen at two looks in a row: a load committing again and again is
+                # answered for once it pauses, not after every commit.
+                if version == seen:
+                    done = warm_now(self.service, self.settings)
+                    if done:
+                        log.info("answered %d most asked searches ahead in %.1f s", *done)
+                seen = version
             except Exception:  # noqa: BLE001 - warming is a help, never a failure
                 log.exception("answering the most asked searches ahead failed")
-            time.sleep(POLL_S)
+            self._stopped.wait(POLL_S)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import time
 
 import pytest
 
@@ -108,3 +109,20 @@ def test_warming_is_off_with_warm_searches_0(loaded):
     service = open_search_service(off)
     assert warm_now(service, off) is None
     assert service.engine._warmed is None
+
+
+def test_a_serving_process_answers_them_once_the_version_stays(loaded, monkeypatch):
+    from opac.search import warming
+    from opac.server import serving_app
+
+    monkeypatch.setattr(warming, "POLL_S", 0.05)
+    (loaded.data_dir / WARMED_FILE).unlink(missing_ok=True)
+    app = serving_app(loaded)
+    engine = app.extensions["lantern"].engine
+    for _ in range(200):
+        if engine.warmed_version() == engine.version():
+            break
+        time.sleep(0.05)
+    app.extensions["lantern_warmer"].stop()
+    assert engine.warmed_version() == engine.version()
+    assert app.test_client().get("/search?q=asthma").status_code == 200

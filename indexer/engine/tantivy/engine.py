@@ -337,9 +337,13 @@ class TantivyEngine:
         if self._warmed is None:
             return 0
         version = self.version()
-        answers = [(request, self._search_now(request)) for request in requests]
+        answers = []
+        for n, request in enumerate(requests, 1):
+            answers.append((request, self._search_now(request)))
+            if n % 50 == 0 and version != self.version():
+                return 0  # a commit came meanwhile: these answers are already out of date
         if version != self.version():
-            return 0  # a commit came meanwhile: these answers are already out of date
+            return 0
         return self._warmed.replace(version, answers)
 
     def warmed_version(self) -> str | None:

@@ -22,6 +22,7 @@ import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import tantivy
 from tantivy import Occur, Query
@@ -34,6 +35,16 @@ from indexer.engine.tantivy.topvalues import is_broad, top_values
 KEPT_COUNTS = 256  # counted searches kept per process by default (up to about 50 KB each)
 
 Counts = dict[str, tuple[FacetValue, ...]]
+
+
+@dataclass
+class Counting:
+    """One counting pass under way: its jobs (one per group of facets), and what to keep its
+    counts under (key None: not kept, or answered from what was kept)."""
+
+    jobs: list[Future[Counts]]
+    key: tuple | None = None
+    version: tuple | None = None
 
 
 class FacetCounter:
@@ -59,34 +70,32 @@ class FacetCounter:
         request: SearchRequest,
         *,
         version: tuple,
-    ) -> list[Future[Counts]]:
+    ) -> list[Counting]:
         """Start counting request.facets for the documents `core` and the filters match.
 
         `version`: the index's version; counts of the same documents made for it are reused.
         """
         pool = self._threads()
-        jobs = []
         with self._kept_lock:
             if version != self._kept_version:
                 self._kept.clear()  # counts of an older version are worth nothing now
                 self._kept_version = version
+        out = []
         for query, sizes in passes(queries, core, request):
             key = counting_key(query, sizes, request.text) if self.keep else None
             kept = None if key is None else self._recall(key)
             if kept is not None:
                 done: Future[Counts] = Future()
                 done.set_result(kept)
-                jobs.append(done)
+                out.append(Counting([done]))
                 continue
             broad = is_broad(searcher, query)
-            started = [
+            jobs = [
                 pool.submit(self.count, searcher, queries.schema, query, group, broad)
                 for group in self.apart(sizes)
             ]
-            if key is not None:
-                self._keep_when_done(version, key, started)
-            jobs += started
-        return jobs
+            out.append(Counting(jobs, key, version))
+        return out
 
     def apart(self, sizes: dict[str, int]) -> list[dict[str, int]]:
         """`sizes` as the groups counted on threads of their own: each field with many values
@@ -95,29 +104,24 @@ class FacetCounter:
         few = {name: size for name, size in sizes.items() if name not in self._lengths}
         return many + ([few] if few else [])
 
-    def _keep_when_done(self, version: tuple, key: tuple, jobs: list[Future[Counts]]) -> None:
-        """Keep the counts of one pass, made by `jobs`, once every one of them is done."""
-        left = [len(jobs)]
-        lock = threading.Lock()
+    def finish(self, countings: list[Counting], request: SearchRequest) -> Counts:
+        """The counts `start` began, each pass's kept for the next time it is asked."""
+        counted: Counts = {}
+        for counting in countings:
+            one_pass: Counts = {}
+            for job in counting.jobs:
+                one_pass.update(job.result())
+            if counting.key is not None:
+                self._keep(counting.version, counting.key, one_pass)
+            counted.update(one_pass)
+        return {name: counted[name] for name in request.facets if name in counted}
 
-        def one_done(_: Future) -> None:
-            with lock:
-                left[0] -= 1
-                if left[0]:
-                    return
-            if any(job.exception() for job in jobs):
-                return
-            counted: Counts = {}
-            for job in jobs:
-                counted.update(job.result())
-            with self._kept_lock:
-                if version == self._kept_version:
-                    self._kept[key] = counted
-                    while len(self._kept) > self.keep:
-                        self._kept.popitem(last=False)
-
-        for job in jobs:
-            job.add_done_callback(one_done)
+    def _keep(self, version: tuple, key: tuple, counted: Counts) -> None:
+        with self._kept_lock:
+            if version == self._kept_version:
+                self._kept[key] = counted
+                while len(self._kept) > self.keep:
+                    self._kept.popitem(last=False)
 
     def _recall(self, key: tuple) -> Counts | None:
         with self._kept_lock:
@@ -125,13 +129,6 @@ class FacetCounter:
             if kept is not None:
                 self._kept.move_to_end(key)
             return kept
-
-    @staticmethod
-    def finish(jobs: list[Future[Counts]], request: SearchRequest) -> Counts:
-        counted: Counts = {}
-        for job in jobs:
-            counted.update(job.result())
-        return {name: counted[name] for name in request.facets if name in counted}
 
     def count(
         self,
