@@ -25,7 +25,11 @@ def tantivy_work(
     parsed = parse_query(request.text)
     searcher = engine._searcher()
     spent, made = 0.0, []
-    for options in search_attempts(parsed):
+
+    def known(word: str) -> bool:
+        return engine._vocabulary.known(searcher, word)
+
+    for options in search_attempts(parsed, known):
         plan = plan_search(engine._queries, parsed, request, **options)
         counting = passes(engine._queries, plan.matching, request)
         started = time.process_time()

@@ -26,6 +26,8 @@ Attempt = Callable[..., SearchResult]
 # respell(parsed, text): "did you mean": `text` with the words the index does not know
 # replaced by the nearest words it does, or None.
 Respell = Callable[[ParsedQuery, str], str | None]
+# known(word): whether the index holds the word as typed (then it is no typo to allow for).
+Known = Callable[[str], bool]
 
 
 def run_search(
@@ -34,8 +36,10 @@ def run_search(
     attempt: Attempt,
     respell: Respell | None = None,
     synonyms=None,
+    known: Known | None = None,
 ) -> SearchResult:
-    """`synonyms`: the engine's synonyms.SynonymFiles (or None), to say what they added."""
+    """`synonyms`: the engine's synonyms.SynonymFiles (or None), to say what they added;
+    `known`: see search_attempts."""
     parsed = parse_query(request.text)
     if not request.synonyms:
         parsed = dataclasses.replace(parsed, synonyms=False)
@@ -44,7 +48,7 @@ def run_search(
         if field is None or not field.facet:
             raise UnknownFieldError(f"cannot count {name!r}: not a facet field")
     as_typed = None  # what the words as typed found
-    for options in search_attempts(parsed):
+    for options in search_attempts(parsed, known):
         result = attempt(parsed, **options)
         as_typed = result.total if as_typed is None else as_typed
         if attempt_found(result.total, parsed):
@@ -87,17 +91,21 @@ def suggestion(
     return None if same else better
 
 
-def search_attempts(parsed: ParsedQuery) -> Iterator[dict[str, bool]]:
+def search_attempts(parsed: ParsedQuery, known: Known | None = None) -> Iterator[dict[str, bool]]:
     """How every engine tries a search, until one attempt finds something: the words as
     typed, then typos allowed in longer words, then any of the words (options of the engines'
-    query builders)."""
+    query builders). With `known`, typos are allowed only when a longer word is not in the
+    index as typed: words the index holds, each found but never together, are no misspelling,
+    and any of them is the better next try (a typo allowed in "care" finds "core" and "cure")."""
     yield {}
     if parsed.match_all:
         return
-    if any(
-        isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
+    longer = [
+        n.text
         for n in parsed.required
-    ):
+        if isinstance(n, Word) and not n.wildcard and len(n.text) >= ONE_EDIT_FROM
+    ]
+    if longer and (known is None or not all(known(word) for word in longer)):
         yield {"fuzzy": True}
     if len(parsed.required) > 1:
         yield {"relaxed": True}

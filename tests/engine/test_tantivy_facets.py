@@ -108,6 +108,8 @@ def test_tantivy_work_makes_the_attempts_the_search_makes(tmp_path):
         ("medicine", [{}]),
         ("medicnie", [{}, {"fuzzy": True}]),  # a typo, found the second time
         ("medicine zzzzqqq", [{}, {"fuzzy": True}, {"relaxed": True}]),
+        # words the index holds, never together: no typo to allow for, any of them next
+        ("lancet washing", [{}, {"relaxed": True}]),
         ("zzzzqqq", [{}, {"fuzzy": True}]),  # found nowhere
     ]:
         request = SearchRequest(text=text, facets=FACETS, limit=5)

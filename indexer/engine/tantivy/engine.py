@@ -368,12 +368,22 @@ class TantivyEngine:
                 version = (self._target, self._stamp)
                 return self._vocabulary.respell(searcher, parsed, text, version)
 
-            return run_search(request, self.fields, attempt, respell, self._synonyms)
+            def known(word: str) -> bool:
+                return self._vocabulary.known(searcher, word)
+
+            return run_search(request, self.fields, attempt, respell, self._synonyms, known)
 
     def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict[str, Explanation]:
         self._refresh_ranking()
         with engine_errors("explain"):
-            return explain(self._searcher(), self._queries, request, doc_ids)
+            searcher = self._searcher()
+            return explain(
+                searcher,
+                self._queries,
+                request,
+                doc_ids,
+                lambda word: self._vocabulary.known(searcher, word),
+            )
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with engine_errors("suggest"):

@@ -46,11 +46,14 @@ def explain(
     queries: QueryBuilder,
     request: SearchRequest,
     doc_ids: list[str],
+    known=None,
 ) -> dict[str, Explanation]:
+    """`known`: as the search's (searching.search_attempts), so the attempt explained is the
+    one the reader saw."""
     parsed = parse_query(request.text)
     if not request.synonyms:
         parsed = dataclasses.replace(parsed, synonyms=False)
-    plan, options = _plan_that_found(searcher, queries, parsed, request)
+    plan, options = _plan_that_found(searcher, queries, parsed, request, known)
     notes = []
     if options.get("fuzzy"):
         notes.append("typos allowed in longer words: nothing matched the words as typed")
@@ -76,9 +79,9 @@ def explain(
     return out
 
 
-def _plan_that_found(searcher, queries, parsed: ParsedQuery, request: SearchRequest):
+def _plan_that_found(searcher, queries, parsed: ParsedQuery, request: SearchRequest, known):
     """The plan of the attempt whose results the reader saw (as run_search tries them)."""
-    for options in search_attempts(parsed):
+    for options in search_attempts(parsed, known):
         plan: SearchPlan = plan_search(queries, parsed, request, **options)
         # plan.query: the filters decide, as in search() (the bonuses never change a match).
         if attempt_found(searcher.search(plan.query, 1).count, parsed):
