@@ -8,15 +8,13 @@ new index directory beside the live one and swaps the index link to it (see inde
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Order, Query
+from tantivy import Query
 
 from indexer.engine import base
 from indexer.engine.explain import Explanation
@@ -28,7 +26,7 @@ from indexer.engine.synonyms import SynonymFiles
 from indexer.engine.tantivy.explain import explain
 from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter
 from indexer.engine.tantivy.failures import engine_errors
-from indexer.engine.tantivy.highlight import highlights, highlights_asked
+from indexer.engine.tantivy.highlight import highlights_asked
 from indexer.engine.tantivy.indexdir import (
     check_schema,
     ensure_live_index,
@@ -40,13 +38,12 @@ from indexer.engine.tantivy.indexdir import (
 )
 from indexer.engine.tantivy.plan import plan_search
 from indexer.engine.tantivy.query import QueryBuilder
+from indexer.engine.tantivy.reading import in_id_order, page_hits
 from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
-from indexer.engine.tantivy.warmed import WARMED_FILE, WarmedSearches
+from indexer.engine.tantivy.warmed import WARMED_FILE, WarmedSearches, version_key
 from indexer.engine.tantivy.words import Vocabulary
 from indexer.engine.tantivy.writer import IndexWriter
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
-
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_.]+")  # ids the query parser takes unquoted in a range
 
 
 class TantivyEngine:
@@ -294,42 +291,15 @@ class TantivyEngine:
         if size <= 0:
             return []
         with engine_errors("scan"):
-            searcher = self._searcher()
-            if after is None or _PLAIN_ID.fullmatch(after):
-                query = (
-                    Query.all_query()
-                    if after is None
-                    else self._index.parse_query("id:{" + after + " TO *}", [])
-                )
-                hits = searcher.search(query, size, order_by_field="id", order=Order.Asc).hits
-                return [display_of(searcher.doc(addr)) for _, addr in hits]
-            return self._scan_slowly(searcher, after, size)
-
-    def _scan_slowly(self, searcher: tantivy.Searcher, after: str, size: int) -> list[dict]:
-        # The query parser cannot take every id as a range bound; walk the id order instead.
-        out: list[dict[str, Any]] = []
-        page, offset = max(size, 1000), 0
-        while len(out) < size:
-            hits = searcher.search(
-                Query.all_query(), page, order_by_field="id", order=Order.Asc, offset=offset
-            ).hits
-            out += [display_of(searcher.doc(addr)) for key, addr in hits if key > after]
-            if len(hits) < page:
-                break
-            offset += page
-        return out[:size]
+            return in_id_order(self._index, self._searcher(), after, size)
 
     def version(self) -> str:
         """What a search's answer depends on besides the request: the index version (the
         index in use and its last commit), the ranking file and the synonym files."""
         with engine_errors("search"):
             self._searcher()  # notices a new commit or a rebuilt index
-        described = repr(
-            (self._target, self._stamp, _file_stamp(self._boosts_path), self._synonyms.stamp())
-        )
-        return hashlib.blake2b(
-            described.encode("utf-8", "surrogatepass"), digest_size=12
-        ).hexdigest()
+        boosts = _file_stamp(self._boosts_path)
+        return version_key(self._target, self._stamp, boosts, self._synonyms.stamp())
 
     def warm(self, requests: Iterable[SearchRequest]) -> int:
         """Answer `requests` now and keep the answers for every process's readers, in place of
@@ -404,28 +374,8 @@ class TantivyEngine:
         found = plan.rank(searcher)
         hits: tuple[Hit, ...] = ()
         if request.limit:
-            docs = [(key, searcher.doc(addr)) for key, addr in found.hits]
-            marks = (
-                highlights(
-                    searcher,
-                    plan.core,
-                    self._schema,
-                    self._highlight_fields,
-                    self._highlight_chars,
-                    [d for _, d in docs],
-                )
-                if request.highlight
-                else [{} for _ in docs]
-            )
-            hits = tuple(
-                Hit(
-                    id=doc.get_first("id"),
-                    score=float(key) if plan.sort is None else 0.0,
-                    display=display_of(doc),
-                    highlights=mark,
-                )
-                for (key, doc), mark in zip(docs, marks, strict=True)
-            )
+            marks = (self._highlight_fields, self._highlight_chars) if request.highlight else None
+            hits = page_hits(searcher, found.hits, plan, self._schema, marks)
         facets = self._facet_counter.finish(counting, request)
         return SearchResult(
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy

@@ -33,6 +33,7 @@ its counts are final.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import tantivy
@@ -77,51 +78,76 @@ def top_values(
         name: min(room, max((lengths or {}).get(name, segment_size), size))
         for name, size in sizes.items()
     }
-    first = dict(asked)
-    out: dict[str, Values] = {}
-    named: dict[str, list[str]] = {}  # counted again, each value named
-    recount: dict[str, int] = {}  # counted again, every value
-    used: dict[str, int] = {}
+    state = _Settling(searcher, schema, query, sizes, room, first=dict(asked))
     while asked:
         # Only the front of the merged lists comes back: the values further down are bounded
         # all the same (by the smallest count that came back).
         back = {name: min(length, max(BACK, sizes[name])) for name, length in asked.items()}
         found = searcher.aggregate(query, _spec(back, asked))
-        longer = {}
-        for name, length in asked.items():
-            buckets = _buckets(found, name)
-            missed = int(found.get(name, {}).get("doc_count_error_upper_bound", 0))
-            if not missed:
-                out[name] = _ranked(buckets, sizes[name])
-                if length > first[name]:
-                    used[name] = length  # long enough at last
-                continue
-            running = in_the_running(buckets, sizes[name], missed, len(buckets) < back[name])
-            held = int(found[name].get("sum_other_doc_count", 0)) + sum(c for _, c in buckets)
-            # Longer lists, if they would still leave most values out (else: count them all)
-            longest = min(room, length * LONGER)
-            if running is None and length < longest < held / searcher.num_segments:
-                longer[name] = longest
-                continue
-            used[name] = length
-            if running is None or len(running) > NAMED or not _is_text(running):
-                recount[name] = sizes[name]
-            elif len(running) <= ONE_BY_ONE:
-                counted = [(v, _count(searcher, query, _with(schema, name, v))) for v in running]
-                out[name] = _ranked(counted, sizes[name])
-            elif held * NAMED_FROM >= searcher.num_docs:
-                named[name] = running
-            else:
-                recount[name] = sizes[name]
-        asked = longer
-    if named or recount:
-        spec = terms_spec(recount, EVERY_VALUE) | {
-            name: {"terms": {"field": name, "size": len(v), "segment_size": len(v), "include": v}}
-            for name, v in named.items()
-        }
-        found = searcher.aggregate(query, spec)
-        out.update({name: _ranked(_buckets(found, name), sizes[name]) for name in spec})
-    return out, used
+        longer = {name: state.settle(name, n, back[name], found) for name, n in asked.items()}
+        asked = {name: length for name, length in longer.items() if length}
+    return state.finish(), state.used
+
+
+@dataclass
+class _Settling:
+    """What top_values knows of each field after a count, and what remains to count again."""
+
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
+    query: Query
+    sizes: dict[str, int]
+    room: int
+    first: dict[str, int]
+    out: dict[str, Values] = field(default_factory=dict)
+    named: dict[str, list[str]] = field(default_factory=dict)  # again, each value named
+    recount: dict[str, int] = field(default_factory=dict)  # again, every value
+    used: dict[str, int] = field(default_factory=dict)  # list lengths that sufficed
+
+    def settle(self, name: str, length: int, back: int, found: dict) -> int | None:
+        """Decide how `name` is counted from here; a longer list length to ask, or None."""
+        size, buckets = self.sizes[name], _buckets(found, name)
+        missed = int(found.get(name, {}).get("doc_count_error_upper_bound", 0))
+        if not missed:
+            self.out[name] = _ranked(buckets, size)
+            if length > self.first[name]:
+                self.used[name] = length  # long enough at last
+            return None
+        running = in_the_running(buckets, size, missed, len(buckets) < back)
+        held = int(found[name].get("sum_other_doc_count", 0)) + sum(c for _, c in buckets)
+        # Longer lists, if they would still leave most values out (else: count them all)
+        longest = min(self.room, length * LONGER)
+        if running is None and length < longest < held / self.searcher.num_segments:
+            return longest
+        self.used[name] = length
+        if running is None or len(running) > NAMED or not _is_text(running):
+            self.recount[name] = size
+        elif len(running) <= ONE_BY_ONE:
+            counted = [(v, self._count(name, v)) for v in running]
+            self.out[name] = _ranked(counted, size)
+        elif held * NAMED_FROM >= self.searcher.num_docs:
+            self.named[name] = running
+        else:
+            self.recount[name] = size
+        return None
+
+    def _count(self, name: str, value: str) -> int:
+        return _count(self.searcher, self.query, Query.term_query(self.schema, name, value))
+
+    def finish(self) -> dict[str, Values]:
+        """Every field's values, after the second count of those that need one."""
+        if self.named or self.recount:
+            spec = terms_spec(self.recount, EVERY_VALUE) | {
+                name: {"terms": {"field": name, "size": len(v), "segment_size": len(v)}}
+                for name, v in self.named.items()
+            }
+            for name, values in self.named.items():
+                spec[name]["terms"]["include"] = values
+            found = self.searcher.aggregate(self.query, spec)
+            self.out.update(
+                {name: _ranked(_buckets(found, name), self.sizes[name]) for name in spec}
+            )
+        return self.out
 
 
 def in_the_running(
@@ -162,10 +188,6 @@ def _count(searcher: tantivy.Searcher, query: Query, *also: Query) -> int:
     if also:
         query = Query.boolean_query([(Occur.Must, q) for q in (query, *also)])
     return searcher.search(Query.const_score_query(query, 1.0), 1).count
-
-
-def _with(schema: tantivy.Schema, field: str, value: str) -> Query:
-    return Query.term_query(schema, field, value)
 
 
 def _buckets(found: dict, name: str) -> Values:

@@ -27,6 +27,12 @@ BUSY_TIMEOUT_S = 5
 WARMED_FILE = "warmed.sqlite"  # in the data directory
 
 
+def version_key(*parts: object) -> str:
+    """One string for all that a version is made of (stamps of the index and the files)."""
+    described = repr(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(described, digest_size=12).hexdigest()
+
+
 def request_key(request: SearchRequest) -> bytes:
     """What identifies a search: every field of its request (a frozen dataclass of tuples)."""
     return hashlib.blake2b(repr(request).encode("utf-8", "surrogatepass"), digest_size=16).digest()
