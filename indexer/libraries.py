@@ -23,7 +23,9 @@ SL = "Short loan"
 
 A library (and a site, as a table instead of a name) may also say where it is and how to reach
 it: address, opening hours, phone, email, website, its own catalogue, how to request an item and
-how to ask a librarian (see indexer.library_details). The library's page shows them.
+how to ask a librarian (see indexer.library_details). The library's page shows them. A
+`[library.availability]` table says how to ask the library's own system how its copies are now
+(see indexer.availability.config).
 
 Library codes are compared in upper case. A code that is not in the file still loads (with the
 `auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
@@ -44,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from indexer.availability.config import AvailabilityConfig, read_availability
+from indexer.availability.connectors import kinds
 from indexer.errors import ConfigError
 from indexer.holdings import available_profiles, load_profile
 from indexer.library_details import DETAIL_KEYS, Details, is_web, read_details
@@ -65,6 +69,7 @@ _LIBRARY_KEYS = {
     "priority",
     "sites",
     "locations",
+    "availability",
     *DETAIL_KEYS,
 }
 
@@ -86,6 +91,8 @@ class Library:
     locations: Mapping[str, str] = field(default_factory=dict, hash=False)
     details: Details = field(default_factory=Details, hash=False)
     site_details: Mapping[str, Details] = field(default_factory=dict, hash=False)
+    # How to ask the library's own system how its copies are now (indexer.availability)
+    availability: AvailabilityConfig | None = field(default=None, hash=False)
     # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
     # Library can be pickled to worker processes.
 
@@ -251,9 +258,7 @@ def _library(
     holdings = text("holdings") or "auto"
     if holdings not in profiles:
         raise fail(f"holdings profile {holdings!r} does not exist (known: {', '.join(profiles)})")
-    encoding = (text("encoding") or "auto").lower()
-    if encoding not in ENCODINGS:
-        raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
+    encoding = _encoding(text("encoding"), fail)
     opac_link = text("opac_link")
     if opac_link and (not is_web(opac_link) or "{record_id}" not in opac_link):
         raise fail("opac_link must be an http(s) URL containing {record_id}")
@@ -277,7 +282,22 @@ def _library(
         details=read_details(entry, fail),
         site_details=site_details,
         locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
+        availability=_availability(entry, fail),
     )
+
+
+def _encoding(value: str | None, fail) -> str:
+    encoding = (value or "auto").lower()
+    if encoding not in ENCODINGS:
+        raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
+    return encoding
+
+
+def _availability(entry: dict, fail) -> AvailabilityConfig | None:
+    config = read_availability(entry, fail)
+    if config is not None and config.kind not in kinds():
+        raise fail(f"availability: kind {config.kind!r} is not known ({', '.join(kinds())})")
+    return config
 
 
 def _sites(table: object, fail) -> tuple[dict[str, str], dict[str, Details]]:

@@ -18,6 +18,7 @@ MAX_IDS = 200
 DLF_NS = "http://diglib.org/ilsdi/1.1"
 AVAILABLE, NOT_AVAILABLE, UNKNOWN = "available", "not available", "unknown"
 _STATUS = {"available": AVAILABLE, "on_loan": NOT_AVAILABLE, "reference": NOT_AVAILABLE}
+_STATUS |= dict.fromkeys(("in_transit", "on_hold_shelf", "missing"), NOT_AVAILABLE)
 
 
 def parse_ids(raw: str, id_type: str) -> list[str]:
@@ -45,6 +46,10 @@ def item_entry(doc_id: str, h: dict) -> dict:
         "library": h.get("library"),
         "call_number": h.get("call_number"),
         "due_date": h.get("due_date"),
+        # where the status comes from and when it was read (indexer.availability.overlay)
+        "source": h.get("source", "index"),
+        "as_of": h.get("as_of"),
+        "checked": h.get("checked", True),
     }
 
 
@@ -88,13 +93,15 @@ def record_entry(doc_id: str, display: dict | None) -> dict:
     }
 
 
-def availability(engine, ids: list[str], id_type: str) -> list[dict]:
-    """Entries in the order asked; for id_type "item" each entry holds just that item."""
+def availability(engine, ids: list[str], id_type: str, as_now=None) -> list[dict]:
+    """Entries in the order asked; for id_type "item" each entry holds just that item.
+    `as_now`: display records -> the same as they are now (the libraries' live statuses)."""
+    as_now = as_now or (lambda displays: displays)
     if id_type == "bib":
-        found = fetch_displays(engine, ids)
+        found = as_now(fetch_displays(engine, ids))
         return [record_entry(i, found.get(i)) for i in ids]
     wanted = [(i, *i.rsplit(":", 1)) if ":" in i else (i, "", "") for i in ids]
-    found = fetch_displays(engine, sorted({doc for _, doc, _ in wanted if doc}))
+    found = as_now(fetch_displays(engine, sorted({doc for _, doc, _ in wanted if doc})))
     out = []
     for asked, doc_id, item_id in wanted:
         holding = next(

@@ -34,7 +34,8 @@ LEADER_TYPES = {
 ONLINE_FORMATS = {"E-book", "E-journal", "Website"}
 STATUS_LABELS = {
     "available": "Available", "on_loan": "On loan", "reference": "Reference only",
-    "unknown": "Status unknown",
+    "unknown": "Status unknown", "in_transit": "In transit",
+    "on_hold_shelf": "On the hold shelf for another reader", "missing": "Missing",
 }  # fmt: skip
 _LANGUAGE = re.compile(r"^[a-z]{3}$")
 _ROLE_TAGS = {"personal": "00", "corporate": "10", "meeting": "11"}

@@ -10,6 +10,8 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+from indexer.availability.live import LiveAvailability
+from indexer.availability.overlay import LoadTimes, overlay
 from indexer.engine import SORTS, SearchRequest, open_engine
 from indexer.engine.base import EXPLAIN
 from indexer.engine.fields import load_sorts
@@ -62,10 +64,12 @@ class SearchParams:
 
 
 class SearchService:
-    def __init__(self, engine, consortium, search_log=None) -> None:
+    def __init__(self, engine, consortium, search_log=None, reports_dir=None) -> None:
         self.engine = engine
         self.consortium = consortium
         self.search_log = search_log  # indexer.searchlog SearchLog, or None: nothing logged
+        self.live = LiveAvailability(consortium)  # the member systems, asked now
+        self.loads = LoadTimes(reports_dir)  # when each library was last loaded
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
@@ -266,8 +270,13 @@ class SearchService:
         return found.hits[0].id
 
     def availability(self, ids: list[str], id_type: str) -> list[dict]:
-        """ILS-DI availability entries of `ids` (bib or item ids), in the order asked."""
-        return availability(self.engine, ids, id_type)
+        """ILS-DI availability entries of `ids` (bib or item ids), in the order asked, as the
+        libraries' systems say now where they can be asked (indexer.availability)."""
+        return availability(self.engine, ids, id_type, self.as_now)
+
+    def as_now(self, displays: dict[str, dict]) -> dict[str, dict]:
+        """Display records with their copies as they are now (see availability.overlay)."""
+        return overlay(displays, self.live, self.loads)
 
     def oai_provider(self, settings, base_url: str, page_size: int | None = None):
         """The OAI-PMH provider over this service's index and consortium."""
@@ -278,4 +287,5 @@ def open_search_service(settings, *, log_searches: bool = False) -> SearchServic
     """The search service; log_searches: keep readers' searches in the search log (the OPAC)."""
     engine = open_engine(settings)
     consortium = load_consortium(settings.libraries, settings.schemas_dir)
-    return SearchService(engine, consortium, open_search_log(settings) if log_searches else None)
+    search_log = open_search_log(settings) if log_searches else None
+    return SearchService(engine, consortium, search_log, settings.reports_dir)

@@ -1,0 +1,9 @@
+"""Live availability: asking the member libraries' own systems how their copies are now.
+
+model       what a connector answers: a copy's status and when it was read
+config      a library's [library.availability] table in the libraries file
+connectors  the connector interface, the built-in kinds and the entry point for a region's own
+ilsdi       DLF ILS-DI GetAvailability (Koha's ilsdi.pl, and any system serving the standard)
+daia        DAIA, the Document Availability Information API (JSON)
+live        asking many libraries at once: a timeout and a circuit breaker each, a shared cache
+"""

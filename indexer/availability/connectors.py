@@ -1,0 +1,53 @@
+"""The one small interface every connector has, and where connectors come from.
+
+A connector is made from a library's AvailabilityConfig and answers `statuses(record_ids)`:
+for a batch of the library's record ids (the index's, as its holdings keep them), the status
+of each copy its system knows, read now. It raises ConnectorError when the system cannot be
+asked or its answer cannot be read; it never waits longer than the config's timeout.
+
+Built in: koha-ilsdi and ilsdi (DLF ILS-DI GetAvailability), daia. A region adds its own kind
+(for example Koha's REST API or OCLC WMS) without changing Lantern: a package that declares
+an entry point in the group `lantern.availability`, named as the kind, pointing at a class (or
+factory) called with the AvailabilityConfig:
+
+    [project.entry-points."lantern.availability"]
+    koha-rest = "nhs_sw_lantern.koha_rest:KohaRestConnector"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Protocol
+
+from indexer.availability.config import AvailabilityConfig
+from indexer.availability.model import CopyStatus
+from indexer.errors import ConfigError
+
+ENTRY_POINTS = "lantern.availability"
+BUILT_IN = {
+    "koha-ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
+    "ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
+    "daia": "indexer.availability.daia:DaiaConnector",
+}
+
+
+class Connector(Protocol):
+    def statuses(self, record_ids: Sequence[str]) -> list[CopyStatus]: ...
+
+
+def kinds() -> list[str]:
+    """Every kind a libraries file may name: the built-in ones and the installed ones."""
+    return sorted({*BUILT_IN, *(ep.name for ep in entry_points(group=ENTRY_POINTS))})
+
+
+def make_connector(config: AvailabilityConfig) -> Connector:
+    if config.kind in BUILT_IN:
+        module, name = BUILT_IN[config.kind].split(":")
+        return getattr(import_module(module), name)(config)
+    for ep in entry_points(group=ENTRY_POINTS, name=config.kind):
+        return ep.load()(config)
+    raise ConfigError(
+        f"availability kind {config.kind!r} is not known (known: {', '.join(kinds())})"
+    )
