@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_TIMEOUT_S = 1.5
 DEFAULT_TTL_S = 60.0
+URL_SCHEMES = ("http://", "https://", "tcp://", "tls://")  # tcp/tls: a socket protocol (SIP2)
 _COMMON = {"kind", "url", "timeout", "ttl", "record_id", "username_env", "password_env"}
 
 

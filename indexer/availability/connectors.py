@@ -1,8 +1,10 @@
 """The one small interface every connector has, and where connectors come from.
 
-A connector is made from a library's AvailabilityConfig and answers `statuses(record_ids)`:
-for a batch of the library's record ids (the index's, as its holdings keep them), the status
-of each copy its system knows, read now. It raises ConnectorError when the system cannot be
+A connector is made from a library's AvailabilityConfig and answers `statuses(records)`: for
+a batch of the library's records (record id -> the ids of its items the index knows, as its
+holdings keep them: barcodes or the system's item numbers), the status of each copy its system
+knows, read now. Systems asked by record use the record ids; systems asked by item (SIP2) the
+item ids. It raises ConnectorError when the system cannot be
 asked or its answer cannot be read; it never waits longer than the config's timeout.
 
 Built in: koha-ilsdi and ilsdi (DLF ILS-DI GetAvailability), daia. A region adds its own kind
@@ -16,7 +18,7 @@ factory) called with the AvailabilityConfig:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Protocol
@@ -34,7 +36,7 @@ BUILT_IN = {
 
 
 class Connector(Protocol):
-    def statuses(self, record_ids: Sequence[str]) -> list[CopyStatus]: ...
+    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]: ...
 
 
 def kinds() -> list[str]:

@@ -8,7 +8,7 @@ lists "loan" with an `expected` date, for reference only when only "presentation
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from indexer.availability import http
 from indexer.availability.config import AvailabilityConfig
@@ -28,10 +28,10 @@ class DaiaConnector:
     def __init__(self, config: AvailabilityConfig) -> None:
         self.config = config
 
-    def statuses(self, record_ids: Sequence[str]) -> list[CopyStatus]:
-        if not record_ids:
+    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
+        if not records:
             return []
-        asked = {self.config.system_id(r): r for r in record_ids}
+        asked = {self.config.system_id(r): r for r in records}
         body = http.get(self.config, {"id": "|".join(asked), "format": "json"}, "application/json")
         return parse(body, asked)
 

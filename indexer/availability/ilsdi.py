@@ -9,7 +9,7 @@ An item is matched to the index's copy by its identifier: the item id itself, or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
@@ -32,10 +32,10 @@ class IlsdiConnector:
     def __init__(self, config: AvailabilityConfig) -> None:
         self.config = config
 
-    def statuses(self, record_ids: Sequence[str]) -> list[CopyStatus]:
-        if not record_ids:
+    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
+        if not records:
             return []
-        asked = {self.config.system_id(r): r for r in record_ids}
+        asked = {self.config.system_id(r): r for r in records}
         params = {"service": "GetAvailability", "id": " ".join(asked), "id_type": "bib"}
         body = http.get(self.config, params, "text/xml")
         return parse(body, asked)

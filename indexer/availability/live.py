@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -57,25 +57,26 @@ class LiveAvailability:
         """The libraries whose systems can be asked."""
         return [c for c, lib in self.consortium.libraries.items() if lib.availability]
 
-    def ask(self, wanted: dict[str, Iterable[str]]) -> dict[str, Answer]:
-        """The statuses of `wanted` (library code -> its record ids), every library at once."""
+    def ask(self, wanted: Mapping[str, Mapping[str, Sequence[str]]]) -> dict[str, Answer]:
+        """The statuses of `wanted` (library code -> its records: record id -> item ids),
+        every library at once."""
         answers: dict[str, Answer] = {}
         jobs = {}
         deadline = 0.0
-        for code, record_ids in wanted.items():
+        for code, records in wanted.items():
             library = self.consortium.libraries.get(code)
             config = library.availability if library is not None else None
             if config is None:
                 answers[code] = Answer(code, NOT_ASKED)
                 continue
-            ids = list(dict.fromkeys(record_ids))
-            kept, missing = self._cached(code, config, ids)
+            kept, missing = self._cached(code, config, list(records))
             if not missing:
                 answers[code] = Answer(code, LIVE, kept)
                 continue
             # An open breaker refuses at once, without asking (and lets one through to see
             # once its time is up).
-            jobs[code] = (kept, self._threads().submit(self._fetch, code, config, missing))
+            asked = {record_id: list(records[record_id]) for record_id in missing}
+            jobs[code] = (kept, self._threads().submit(self._fetch, code, config, asked))
             deadline = max(deadline, config.timeout)
         if jobs:
             wait([job for _, job in jobs.values()], timeout=deadline + 0.05)
@@ -91,10 +92,10 @@ class LiveAvailability:
     def breaker_state(self, code: str) -> str:
         return self._breaker(code).current_state
 
-    def _fetch(self, code: str, config, record_ids: list[str]) -> dict[str, list[CopyStatus]]:
+    def _fetch(self, code: str, config, records: dict[str, list[str]]) -> dict:
         connector = self._connector(code, config)
-        found = self._breaker(code).call(connector.statuses, record_ids)
-        by_record: dict[str, list[CopyStatus]] = {r: [] for r in record_ids}
+        found = self._breaker(code).call(connector.statuses, records)
+        by_record: dict[str, list[CopyStatus]] = {r: [] for r in records}
         for status in found:
             by_record.setdefault(status.record_id, []).append(status)
         cache = self._cache(code, config)

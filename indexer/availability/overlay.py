@@ -23,10 +23,12 @@ _INDEX_WORDS = {NOT_FOR_LOAN: "reference"}  # the index's word for the same stat
 
 def overlay(displays: dict[str, dict], live: LiveAvailability, loads: LoadTimes) -> dict:
     """`displays` (document id -> display record) with their holdings as they are now."""
-    wanted: dict[str, list[str]] = {}
+    wanted: dict[str, dict[str, list[str]]] = {}
     for display in displays.values():
         for h in display.get("holdings") or []:
-            wanted.setdefault(h["library"], []).append(h["record_id"])
+            items = wanted.setdefault(h["library"], {}).setdefault(h["record_id"], [])
+            if h.get("item_id"):
+                items.append(str(h["item_id"]))
     answers = live.ask(wanted) if wanted else {}
     loaded = loads.by_library()
     return {

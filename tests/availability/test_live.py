@@ -54,7 +54,7 @@ def test_a_copy_lent_a_minute_ago_is_on_loan_with_its_due_date(tmp_path, systems
     system = systems(mode)
     on_loan(system, "1001", "B1")
     live = LiveAvailability(consortium(tmp_path, {"A": (kind, system.url)}))
-    answer = live.ask({"A": ["1001"], "PLAIN": ["9"]})
+    answer = live.ask({"A": {"1001": ["B1"]}, "PLAIN": {"9": []}})
     assert answer["A"].state == LIVE
     [copy] = answer["A"].statuses["1001"]
     assert (copy.status, copy.due_date) == (ON_LOAN, "2026-12-21")
@@ -66,10 +66,10 @@ def test_answers_are_shared_for_their_ttl(tmp_path, systems):
     system = systems()
     on_loan(system, "1001", "B1")
     live = LiveAvailability(consortium(tmp_path, {"A": ("koha-ilsdi", system.url)}))
-    live.ask({"A": ["1001"]})
-    live.ask({"A": ["1001"]})
+    live.ask({"A": {"1001": []}})
+    live.ask({"A": {"1001": []}})
     assert len(system.requests) == 1  # the second reader was answered from the cache
-    live.ask({"A": ["1001", "1002"]})
+    live.ask({"A": {"1001": [], "1002": []}})
     assert system.requests[-1]["id"] == ["1002"]  # only what was not known is asked
 
 
@@ -77,7 +77,7 @@ def test_the_record_id_template_names_records_as_the_system_does(tmp_path, syste
     system = systems()
     on_loan(system, "A:1001", "B1")
     path = consortium(tmp_path, {"A": ("koha-ilsdi", system.url)}, 'record_id = "A:{record_id}"')
-    [copy] = LiveAvailability(path).ask({"A": ["1001"]})["A"].statuses["1001"]
+    [copy] = LiveAvailability(path).ask({"A": {"1001": []}})["A"].statuses["1001"]
     assert copy.record_id == "1001" and copy.status == ON_LOAN
 
 
@@ -98,7 +98,7 @@ def test_a_failing_system_costs_one_timeout_and_never_the_other_libraries(tmp_pa
         consortium(tmp_path, {"A": ("koha-ilsdi", healthy.url), "B": ("koha-ilsdi", url)})
     )
     started = time.monotonic()
-    answers = live.ask({"A": ["1001"], "B": ["2001"]})
+    answers = live.ask({"A": {"1001": []}, "B": {"2001": []}})
     took = time.monotonic() - started
     assert took < TIMEOUT + 0.25, f"the page waited {took:.2f} s"
     assert answers["A"].state == LIVE and answers["A"].statuses["1001"][0].status == ON_LOAN
@@ -114,17 +114,17 @@ def test_the_breaker_opens_after_repeated_failures_and_closes_when_the_system_is
         consortium(tmp_path, {"B": ("koha-ilsdi", system.url)}), fail_max=2, reset_s=0.3
     )
     for n in range(2):
-        assert live.ask({"B": [f"r{n}"]})["B"].state == FAILED
+        assert live.ask({"B": {f"r{n}": []}})["B"].state == FAILED
     assert live.breaker_state("B") == "open"
     asked = len(system.requests)
     for n in range(5):  # pages while the breaker is open: the system is not asked at all
-        answer = live.ask({"B": [f"x{n}"]})["B"]
+        answer = live.ask({"B": {f"x{n}": []}})["B"]
         assert answer.state == FAILED and "not asked" in answer.reason
     assert len(system.requests) == asked
     system.mode = "ilsdi"
     on_loan(system, "back", "B9")
     time.sleep(0.35)  # the breaker lets one request through to see
-    assert live.ask({"B": ["back"]})["B"].state == LIVE
+    assert live.ask({"B": {"back": []}})["B"].state == LIVE
     assert live.breaker_state("B") == "closed"
 
 
