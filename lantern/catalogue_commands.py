@@ -66,6 +66,13 @@ from lantern.exits import (
     is_flag=True,
     help="Enqueue batches for Celery workers (LANTERN_REDIS_URL) instead of loading here",
 )
+@click.option(
+    "--items",
+    "items_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An item-status CSV (item_id, status, optional due_date) of --library: only the "
+    "copies' statuses change (see indexer/load/itemfile.py)",
+)
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def load(
@@ -79,6 +86,7 @@ def load(
     source,
     replace,
     queued,
+    items_file,
     files,
 ):
     """Load MARC21 (binary, MARC-8 or UTF-8), MARCXML, KBART or gzip files for a library.
@@ -98,6 +106,8 @@ def load(
     """
     from indexer.load.runner import load_libraries
 
+    if items_file is not None:
+        sys.exit(load_item_statuses(settings, library_code, items_file, files or pairs))
     wanted = files_by_library(library_code, files, pairs)
     if queued:
         for code, paths in wanted.items():
@@ -117,6 +127,19 @@ def load(
     except IndexerError as exc:
         fail(str(exc))
     sys.exit(load_status(reports))
+
+
+def load_item_statuses(settings, library_code, items_file, others) -> int:
+    """`load --items`: the exit status, 3 when some rows were rejected."""
+    from indexer.load.itemfile import load_items
+
+    if not library_code or others:
+        fail("--items FILE takes one library's statuses: --library CODE --items FILE", EXIT_USAGE)
+    try:
+        parsed, _ = load_items(settings, library_code, items_file, log=click.echo)
+    except IndexerError as exc:
+        fail(str(exc))
+    return EXIT_REJECTED if parsed.problems else EXIT_OK
 
 
 def files_by_library(library_code, files, pairs) -> dict[str, list[Path]]:
