@@ -4,6 +4,7 @@ display record, the catalogue store and the Hub feed's datestamps, with nothing 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -187,7 +188,7 @@ def test_a_copy_added_by_a_later_load_is_found_by_its_item_id(demo):
                 h["item_id"] = "NEW-BARCODE"
         from indexer.catalogue.items import _store_records
 
-        _store_records(writer.store, [record], 0.0)
+        _store_records(writer.store, [record], time.time())  # as a load stamps what it stores
         writer.store.commit()
     applied = apply(demo, ItemChange(copy["library"], None, "NEW-BARCODE", "on_loan"))
     assert [c.item_id for c, _ in applied.changed] == ["NEW-BARCODE"]

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from indexer.catalogue.store import StoredRecord, decode, now
+from indexer.catalogue.store import StoredRecord, now
 from indexer.holdings.profile import NON_PUBLIC_STATUSES
 from indexer.union.document import Member, build_document
 from indexer.union.rebuild import rebuild, set_specs
 
+HOLDINGS_KEY = b',"holdings":'
 ITEM_TABLE = """
 CREATE TABLE IF NOT EXISTS item_records (
     library TEXT NOT NULL,
@@ -30,6 +31,10 @@ CREATE TABLE IF NOT EXISTS item_records (
     key TEXT NOT NULL,               -- the record (LIBRARY:CONTROLNUMBER) holding the copy
     PRIMARY KEY (library, item_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS item_refreshes (
+    library TEXT PRIMARY KEY,
+    upto REAL NOT NULL               -- records stored before this time are in item_records
+);
 """
 
 
@@ -180,12 +185,15 @@ def _rebuilt(store, context, doc_id: str, display: dict) -> tuple[str, str, str,
 
 class ItemIndex:
     """Which record holds a library's copy, by item id: a table in the store, filled for a
-    library the first time one of its copies is looked for and again whenever a copy is not
-    where the table says (loads since may have added, moved or withdrawn copies)."""
+    library the first time one of its copies is looked for, and brought up to date (from the
+    records stored since) whenever a copy is not where the table says: loads since may have
+    added or moved copies. An entry is always checked against its record before it is used."""
 
     def __init__(self, store) -> None:
         self.db = store.db
-        self.db.execute(ITEM_TABLE)
+        for statement in ITEM_TABLE.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
         self._refreshed: set[str] = set()
 
     def record_of(self, library: str, item_id: str) -> str | None:
@@ -195,7 +203,8 @@ class ItemIndex:
         if library in self._refreshed:
             return None
         self.refresh(library)
-        return self._lookup(library, item_id)
+        key = self._lookup(library, item_id)
+        return key if key is not None and self._holds(key, item_id) else None
 
     def _lookup(self, library: str, item_id: str) -> str | None:
         row = self.db.execute(
@@ -204,24 +213,43 @@ class ItemIndex:
         return row[0] if row else None
 
     def _holds(self, key: str, item_id: str) -> bool:
-        rows = self.db.execute(
-            "SELECT key, library, record_id, data, doc_id FROM records WHERE key = ?", (key,)
-        ).fetchall()
-        return bool(rows) and any(
-            str(h.get("item_id") or "") == item_id for h in decode(rows[0]).holdings
+        row = self.db.execute("SELECT data FROM records WHERE key = ?", (key,)).fetchone()
+        return row is not None and any(
+            str(h.get("item_id") or "") == item_id for h in holdings_of(row[0])
         )
 
     def refresh(self, library: str) -> None:
-        """Read every copy of `library` from its stored records again."""
-        self.db.execute("DELETE FROM item_records WHERE library = ?", (library,))
-        rows = self.db.execute("SELECT key, data FROM records WHERE library = ?", (library,))
+        """Read the copies of `library`'s records stored since the last refresh (all of them
+        the first time). Entries of copies that left a record stay: `_holds` sees through them."""
+        row = self.db.execute(
+            "SELECT upto FROM item_refreshes WHERE library = ?", (library,)
+        ).fetchone()
+        started = now()
+        rows = self.db.execute(
+            "SELECT key, data FROM records WHERE library = ? AND updated >= ?",
+            (library, row[0] if row else float("-inf")),
+        )
         self.db.executemany(
-            "INSERT OR IGNORE INTO item_records(library, item_id, key) VALUES (?, ?, ?)",
+            "INSERT OR REPLACE INTO item_records(library, item_id, key) VALUES (?, ?, ?)",
             (
                 (library, str(h["item_id"]), key)
                 for key, data in rows
-                for h in orjson.loads(data)["holdings"]
+                for h in holdings_of(data)
                 if h.get("item_id")
             ),
         )
+        self.db.execute(
+            "INSERT OR REPLACE INTO item_refreshes(library, upto) VALUES (?, ?)",
+            (library, started),
+        )
         self._refreshed.add(library)
+
+
+def holdings_of(data: bytes) -> list[dict]:
+    """The holdings of a stored record without decoding its mapped fields (half the time of a
+    library's scan). The store writes {"mapped": ..., "holdings": [...]}: holdings come last,
+    and a quote inside a value is always escaped, so the last `"holdings":` is the key."""
+    start = data.rfind(HOLDINGS_KEY)
+    if start < 0 or not data.endswith(b"}"):
+        return orjson.loads(data)["holdings"]
+    return orjson.loads(data[start + len(HOLDINGS_KEY) : -1])
