@@ -214,11 +214,16 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
 @click.argument("load_id", required=False)
 @click.pass_obj
 def status(settings, as_json, wait, load_id):
-    """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches).
+    """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches);
+    without LOAD_ID also how the index has healed from live availability answers.
 
     Exit status with LOAD_ID: 0 finished, 3 finished with rejected records or failed batches,
     5 finished but our mapping code failed on some records, 4 still running."""
+    from indexer.availability.heal import describe_healing, healing_counts
     from indexer.queue.work import open_registry
+
+    if load_id is None and not as_json:
+        click.echo(describe_healing(healing_counts(settings.data_dir / "catalogue.sqlite")))
 
     try:
         registry = open_registry(settings.redis_url)

@@ -10,6 +10,7 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 
+from indexer.availability.heal import Healer
 from indexer.availability.live import LiveAvailability
 from indexer.availability.overlay import LoadTimes, overlay
 from indexer.engine import SORTS, SearchRequest, open_engine
@@ -70,6 +71,7 @@ class SearchService:
         self.search_log = search_log  # indexer.searchlog SearchLog, or None: nothing logged
         self.live = LiveAvailability(consortium)  # the member systems, asked now
         self.loads = LoadTimes(reports_dir)  # when each library was last loaded
+        self.healer: Healer | None = None  # corrects the index from live answers
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
@@ -276,7 +278,8 @@ class SearchService:
 
     def as_now(self, displays: dict[str, dict]) -> dict[str, dict]:
         """Display records with their copies as they are now (see availability.overlay)."""
-        return overlay(displays, self.live, self.loads)
+        now = overlay(displays, self.live, self.loads)
+        return self.healer.observe(displays, now) if self.healer else now
 
     def oai_provider(self, settings, base_url: str, page_size: int | None = None):
         """The OAI-PMH provider over this service's index and consortium."""
@@ -288,4 +291,6 @@ def open_search_service(settings, *, log_searches: bool = False) -> SearchServic
     engine = open_engine(settings)
     consortium = load_consortium(settings.libraries, settings.schemas_dir)
     search_log = open_search_log(settings) if log_searches else None
-    return SearchService(engine, consortium, search_log, settings.reports_dir)
+    service = SearchService(engine, consortium, search_log, settings.reports_dir)
+    service.healer = Healer(settings)
+    return service
