@@ -4,7 +4,10 @@
       of the URL, and after the new page loads the focus is back on the control used and the
       new result count is read out. "More" values are fetched in place.
    2. Type to filter a facet shown in full.
-   3. Search-box suggestions from /api/v1/suggest, as a native <datalist>. */
+   3. Search-box suggestions from /api/v1/suggest, as a native <datalist>.
+   4. Copies as they are now: one request to /availability/now for the copies on the page whose
+      libraries' systems can be asked; each status and its age replaced in place, and what
+      changed said politely (#live-note). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -164,4 +167,37 @@
         .catch(function () { /* suggestions are a nicety; typing still works */ });
     }, 150);
   });
+
+  function showLive() {
+    var marked = document.querySelectorAll("[data-copy]");
+    if (!marked.length || !window.fetch) { return; }
+    var ids = [];
+    Array.prototype.forEach.call(marked, function (el) {
+      var doc = el.getAttribute("data-copy").split("|")[0];
+      if (ids.indexOf(doc) < 0) { ids.push(doc); }
+    });
+    var query = ids.map(function (id) { return "id=" + encodeURIComponent(id); }).join("&");
+    fetch("/availability/now?" + query, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body) { return; }
+        var changed = 0;
+        Array.prototype.forEach.call(marked, function (el) {
+          var now = body.copies[el.getAttribute("data-copy")];
+          if (!now) { return; }
+          if (el.textContent !== now.text) { changed += 1; }
+          el.textContent = now.text;
+          el.className = "status-" + now.status;
+          var age = el.parentNode.querySelector(".as-of");
+          if (age) { age.textContent = now.age; }
+        });
+        var note = document.getElementById("live-note");
+        if (note && changed) {
+          note.textContent = changed + (changed === 1 ? " copy has" : " copies have") +
+            " changed since the libraries' last exports.";
+        }
+      })
+      .catch(function () { /* the indexed statuses stay, with their age */ });
+  }
+  showLive();
 })();
