@@ -191,6 +191,17 @@
           var age = el.parentNode.querySelector(".as-of");
           if (age) { age.textContent = now.age; }
         });
+        // A library (a record page's table) with no copy on the shelf now loses its badge,
+        // and the record its "Available now" when no library has one.
+        var shelves = document.querySelectorAll("table.holdings");
+        Array.prototype.forEach.call(shelves, function (table) {
+          var badge = table.querySelector("caption .badge.available");
+          if (badge && !table.querySelector(".status-available")) { badge.hidden = true; }
+        });
+        var anywhere = document.getElementById("available-now");
+        if (anywhere && shelves.length && !document.querySelector("table.holdings .status-available")) {
+          anywhere.hidden = true;
+        }
         var note = document.getElementById("live-note");
         if (note && changed) {
           note.textContent = changed + (changed === 1 ? " copy has" : " copies have") +

@@ -240,6 +240,10 @@ try {
           return age ? age.textContent : null;
         }, selector),
         note: await tab.evaluate(() => (document.getElementById("live-note") || {}).textContent || ""),
+        // each library's table: [a copy on the shelf now, its "Available" badge hidden]
+        tables: await tab.evaluate(() => Array.from(document.querySelectorAll("table.holdings"))
+          .filter((t) => t.querySelector("caption .badge.available"))
+          .map((t) => [!!t.querySelector(".status-available"), t.querySelector("caption .badge").hidden])),
       };
     }
   }

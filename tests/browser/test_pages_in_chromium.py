@@ -272,3 +272,5 @@ def test_a_copy_lent_a_minute_ago_shows_on_loan_in_place_on_both_pages(report):
         assert live["shown"] == "On loan (due 2026-12-21)", (path, live)
         assert live["age"].startswith("checked at "), (path, live)
         assert "changed since the libraries' last exports" in live["note"], (path, live)
+        for on_the_shelf, badge_hidden in live["tables"]:  # the record page's libraries
+            assert badge_hidden == (not on_the_shelf), (path, live)
