@@ -274,6 +274,10 @@ class SearchService:
         libraries' systems say now where they can be asked (indexer.availability)."""
         return availability(self.engine, ids, id_type, self.as_now)
 
+    def displays(self, doc_ids: list[str]) -> dict[str, dict]:
+        """The display records of `doc_ids`, as the index holds them."""
+        return self.engine.get_many(doc_ids)
+
     def records_now(self, doc_ids: list[str]) -> dict[str, dict]:
         """The display records of `doc_ids` with their copies as they are now."""
         return self.as_now(self.engine.get_many(doc_ids))

@@ -3,17 +3,20 @@
 A page renders at once with each copy's status from the index, labelled with its age ("as of
 the 06:00 export"). Where the copy's library names its own system (indexer.availability), the
 status carries a key, and lantern.js asks /availability/now once for every such copy on the
-page, then replaces each status and its age in place ("checked at 10:42", or "could not check
-just now" beside the export's status), and says politely what changed. Without JavaScript the
-page is whole, and its labels say how old each status may be.
+page. The answer streams one line of JSON per library as its system answers (a slow or dead
+system never holds back the others), and each status and its age are replaced in place
+("checked at 10:42", or "could not check just now" beside the export's status), and what
+changed is said politely. Without JavaScript the page is whole, and its labels say how old
+each status may be.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from opac.search.copies import copies_of
+from indexer.availability.overlay import now_status, wanted_of
 from opac.ui.nearest import status_text
 
 MAX_RECORDS = 50  # a results page shows at most 50 records
@@ -47,26 +50,26 @@ def age_text(copy: dict, now: datetime.datetime | None = None) -> str:
     return age if copy.get("checked", True) else f"could not check just now; {age}"
 
 
-def now_copies(service, doc_ids: list[str]) -> dict[str, dict]:
-    """Every copy of `doc_ids` as it is now: key -> status, text and age."""
-    displays = service.records_now(doc_ids[:MAX_RECORDS])
-    out = {}
-    for doc_id, display in displays.items():
-        by_item = {
-            (h["library"], h["record_id"], str(h.get("item_id") or "")): h
-            for h in display.get("holdings") or []
-        }
-        for copy in copies_of(display, service.consortium):
-            now = by_item.get((copy["library"], copy["record_id"], str(copy.get("item_id") or "")))
-            if now is None:
-                continue
-            out[copy_key(doc_id, copy)] = {
-                "status": now["status"],
-                "text": status_text(now),
-                "age": age_text(now),
-                "source": now.get("source", "index"),
-            }
-    return out
+def copies_as_answered(service, doc_ids: list[str]) -> Iterator[dict]:
+    """For each library, as soon as its system has answered (or failed, or needs no asking),
+    its copies among `doc_ids` as they are now: {"library", "state", "copies": key -> status,
+    text, age and source}."""
+    displays = service.displays(doc_ids[:MAX_RECORDS])
+    loaded = service.loads.by_library()
+    for answer in service.live.answers(wanted_of(displays)):
+        copies = {}
+        for doc_id, display in displays.items():
+            for h in display.get("holdings") or []:
+                if h["library"] != answer.library:
+                    continue
+                now = now_status(h, answer, loaded.get(h["library"]))
+                copies[copy_key(doc_id, now)] = {
+                    "status": now["status"],
+                    "text": status_text(now),
+                    "age": age_text(now),
+                    "source": now["source"],
+                }
+        yield {"library": answer.library, "state": answer.state, "copies": copies}
 
 
 def _moment(text: str | None) -> datetime.datetime | None:

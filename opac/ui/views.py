@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
-    jsonify,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 
@@ -236,9 +239,11 @@ def _record_nav(context: search_context.SearchContext, doc_id: str):
 @bp.get("/availability/now")
 def availability_now():
     """The copies of the records named (?id=...&id=...) as their libraries' systems say now,
-    for lantern.js to put in place of the page's indexed statuses."""
+    for lantern.js to put in place of the page's indexed statuses: one line of JSON per library,
+    as soon as its system has answered."""
     ids = list(dict.fromkeys(request.args.getlist("id")))[: live.MAX_RECORDS]
-    return jsonify({"copies": live.now_copies(service(), ids)})
+    lines = (json.dumps(line) + "\n" for line in live.copies_as_answered(service(), ids))
+    return Response(stream_with_context(lines), content_type="application/x-ndjson")
 
 
 @bp.get("/accessibility")

@@ -5,6 +5,7 @@ was read, in the JSON API and in the ILS-DI answer the Hub asks."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -98,7 +99,11 @@ def test_the_pages_show_the_export_status_with_its_age_and_mark_copies_to_check(
 
 def test_availability_now_gives_the_page_each_copy_as_it_is_now(lent):
     client, doc_id, item = lent
-    copies = client.get(f"/availability/now?id={doc_id}").get_json()["copies"]
+    response = client.get(f"/availability/now?id={doc_id}")
+    assert response.content_type == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.get_data(True).splitlines()]
+    assert {line["library"] for line in lines} >= {item["library"]}  # one line per library
+    copies = {key: now for line in lines for key, now in line["copies"].items()}
     now = copies[f"{doc_id}|{item['library']}|{item['record_id']}|{item['item_id']}"]
     assert now["status"] == "on_loan" and now["text"] == "On loan (due 2026-12-21)"
     assert now["age"].startswith("checked at ") and now["source"] == "live"
