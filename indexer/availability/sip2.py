@@ -17,11 +17,11 @@ due_date_format = "%m/%d/%Y"            # only for a system whose due dates are 
 ```
 
 SIP2 asks per item: one 17 per item id (barcode) in one connection per batch, each answered
-as a CopyStatus for that item. The batch has one deadline, its config's timeout: when the time
-is up with items still unasked the connector raises ConnectorError rather than answer them
-"unknown", because the live layer caches every answer it is given as the truth for its ttl,
-and a page is better served by its indexed statuses ("could not check just now") than by
-copies that were never asked shown as unknown.
+as a CopyStatus for that item (an id no SIP2 field can carry is not asked). The batch has one
+deadline, its config's timeout: when the time is up with items still unasked the connector
+raises ConnectorError rather than answer them "unknown", because the live layer caches every
+answer it is given as the truth for its ttl, and a page is better served by its indexed
+statuses ("could not check just now") than by copies never asked shown as unknown.
 """
 
 from __future__ import annotations
@@ -91,7 +91,12 @@ class Sip2Connector:
         self.options = config.options
 
     def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
-        asked = [(record, str(item)) for record, items in records.items() for item in items]
+        asked = [
+            (record, str(item))
+            for record, items in records.items()
+            for item in items
+            if askable(str(item))
+        ]
         if not asked:
             return []
         answers: dict[str, tuple[ItemInformationResponse, datetime.datetime]] = {}
@@ -146,6 +151,12 @@ class Sip2Connector:
         if answer.item_identifier != item_id:
             raise ConnectorError(f"{session.name}: asked for {item_id!r}, answered another item")
         return answer
+
+
+def askable(item_id: str) -> bool:
+    """Whether an item id fits in a SIP2 field (an id that does not is not asked: its copy
+    keeps its indexed status, and the other copies of the batch are still asked)."""
+    return 0 < len(item_id.encode("utf-8")) <= 255 and not any(c in item_id for c in "|\r\0")
 
 
 def address(url: str | None) -> tuple[str, int, bool]:

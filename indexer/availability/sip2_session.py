@@ -112,9 +112,12 @@ class Sip2Session:
         return decoded.message
 
     def _encode(self, message, sequence: int | None) -> bytes:
-        return encode_message(
-            message, sequence_number=sequence, checksum=self.checksums, encoding=self.encoding
-        )
+        try:
+            return encode_message(
+                message, sequence_number=sequence, checksum=self.checksums, encoding=self.encoding
+            )
+        except (SIP2Error, UnicodeEncodeError) as exc:  # a value the frame cannot carry
+            raise ConnectorError(f"{self.name}: cannot ask in SIP2: {exc}") from exc
 
     def _send(self, frame: bytes) -> None:
         sock = self._open_socket()

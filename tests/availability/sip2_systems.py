@@ -7,7 +7,8 @@ does not know: 01 "other" with "Item not found", as Koha does); `delay` holds ev
 
 `BrokenSystem` is a socket server that speaks no SIP2: "hang" (reads, never answers),
 "garbage" (bytes that are no SIP2 frame), "close" (hangs up after the first request),
-"bad_checksum" (an 18 whose AZ checksum is wrong).
+"bad_checksum" (an 18 whose AZ checksum is wrong, twice), "noisy_line" (an 18 garbled on the
+way, then sent again clean when asked to with a 97).
 
 `self_signed` makes a certificate for 127.0.0.1 (with the `cryptography` package when it is
 installed, else `openssl` on PATH; the test is skipped when neither is there)."""
@@ -104,6 +105,7 @@ class Sip2System:
 class BrokenSystem:
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.resend_asked = b""
         self._release = threading.Event()
         self._server = socket.create_server(("127.0.0.1", 0))
         self.url = f"tcp://127.0.0.1:{self._server.getsockname()[1]}"
@@ -125,11 +127,20 @@ class BrokenSystem:
             elif self.mode == "garbage":
                 conn.sendall(b"\x00\xffHTTP/1.1 400 not sip at all<<<\r")
             elif self.mode == "bad_checksum":
-                body = b"180301" + b"20261207    101500" + b"ABB1|AJTitle|AY0AZ"
+                body = b"18030201" + b"20261207    101500" + b"ABB1|AJTitle|AY0AZ"
                 wrong = (int(calculate_checksum(body), 16) + 1) & 0xFFFF
                 conn.sendall(body + f"{wrong:04X}".encode() + b"\r")
                 conn.recv(4096)  # the 97 asking again
                 conn.sendall(body + f"{wrong:04X}".encode() + b"\r")
+                self._release.wait(30)
+            elif self.mode == "noisy_line":  # the first answer garbled, the resent one clean
+                body = (
+                    b"18040201" + b"20261207    101500" + b"AH20261221    235900|ABB1|AJTitle|AY0AZ"
+                )
+                right = calculate_checksum(body)
+                conn.sendall(body.replace(b"AJTitle", b"AJTitlf") + right.encode() + b"\r")
+                self.resend_asked = conn.recv(4096)
+                conn.sendall(body + right.encode() + b"\r")
                 self._release.wait(30)
 
     def close(self) -> None:

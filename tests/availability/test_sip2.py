@@ -164,6 +164,21 @@ def test_error_detection_is_on_unless_the_library_turns_it_off(systems):
     assert copy.status == AVAILABLE
 
 
+def test_an_answer_garbled_on_the_way_is_asked_again(systems):
+    system = systems(BrokenSystem, "noisy_line")
+    [copy] = connector(system.url).statuses({"r": ["B1"]})
+    assert (copy.status, copy.due_date) == (ON_LOAN, "2026-12-21")
+    assert system.resend_asked.startswith(b"97")
+
+
+def test_an_item_id_no_sip2_field_can_carry_is_not_asked(systems):
+    system = systems()
+    system.set("B1", "03")
+    copies = connector(system.url).statuses({"r": ["B|1", "", "B1"]})
+    assert [(c.item_id, c.status) for c in copies] == [("B1", AVAILABLE)]
+    assert system.asked == ["B1"]
+
+
 def test_tls_with_the_library_s_ca_and_never_with_an_untrusted_certificate(systems, tmp_path):
     cert, key = self_signed(tmp_path)
     system = systems(tls_files=(cert, key))
