@@ -26,6 +26,7 @@ statuses ("could not check just now") than by copies never asked shown as unknow
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 import time
@@ -88,6 +89,12 @@ class Sip2Connector:
                 raise ConfigError(f"sip2: unknown option {key!r} ({', '.join(OPTIONS)})")
             if not isinstance(value, OPTIONS[key]):
                 raise ConfigError(f"sip2: {key} must be a {OPTIONS[key].__name__}")
+        try:
+            codecs.lookup(config.options.get("encoding", "cp850"))
+        except LookupError as exc:
+            raise ConfigError(
+                f"sip2: encoding {config.options['encoding']!r} is not known"
+            ) from exc
         self.options = config.options
 
     def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
@@ -100,8 +107,9 @@ class Sip2Connector:
         if not asked:
             return []
         answers: dict[str, tuple[ItemInformationResponse, datetime.datetime]] = {}
+        credentials = self._credentials()
         with self._session(time.monotonic() + self.config.timeout) as session:
-            password = self._login(session)
+            password = self._login(session, credentials)
             for _, item_id in asked:
                 if item_id not in answers:
                     answers[item_id] = (self._ask(session, item_id, password), now())
@@ -119,15 +127,20 @@ class Sip2Connector:
             encoding=self.options.get("encoding", "cp850"),
         )
 
-    def _login(self, session: Sip2Session) -> str | None:
-        """Log in (93) when the library names credentials; the password, or None."""
+    def _credentials(self) -> tuple[str, str] | None:
+        """(user, password) when the library names them; an unset one is an error, never an
+        anonymous conversation with a system that expects a login."""
         credentials = self.config.credentials()
+        if credentials is not None and not credentials[0]:
+            named = self.config.username_env
+            raise ConnectorError(f"sip2: the environment variable {named} is empty or unset")
+        return credentials
+
+    def _login(self, session: Sip2Session, credentials: tuple[str, str] | None) -> str | None:
+        """Log in (93) when the library names credentials; the password, or None."""
         if credentials is None:
             return None
         user, password = credentials
-        if not user:
-            named = self.config.username_env
-            raise ConnectorError(f"sip2: the environment variable {named} is empty or unset")
         login = LoginRequest(
             uid_algorithm="0",
             pwd_algorithm="0",

@@ -227,6 +227,7 @@ def test_a_batch_that_outlasts_its_timeout_stops_asking_and_fails_whole(systems)
         ("tcp://sip.example", {}, "tcp://host:port"),
         ("tcp://sip.example:6001", {"institution": "RDE"}, "unknown option"),
         ("tcp://sip.example:6001", {"error_detection": "yes"}, "error_detection"),
+        ("tcp://sip.example:6001", {"encoding": "klingon"}, "encoding"),
     ],
 )
 def test_a_wrong_sip2_table_is_a_config_error(url, options, problem):
