@@ -33,6 +33,21 @@ PEERS = {
         "counts its facets with many values on threads of their own, so 'Tantivy alone' (CPU "
         "summed over the threads) can exceed the search's own time on two cores."
     ),
+    "Live availability": (
+        "`python -m bench.live_bench`: the demo consortium (6 libraries); results pages of 20 "
+        "titles each held by 5 libraries or more; five libraries' systems played by real HTTP "
+        "servers (tests/availability/systems.py, Koha-style ilsdi.pl): two answer in 50 ms, two "
+        "in 500 ms, one never; the sixth names no system. 'First byte': the results page "
+        "(werkzeug, threaded, one client) with and without the systems named (the page never "
+        "asks them). 'Live statuses in': until every library but the dead one has sent its "
+        "line of /availability/now (one request per page, its lines streamed as each system "
+        "answers). 'Requests per page per system': with the cache empty. Then 16 clients over "
+        "the same pages for 'seconds': the cache's hit rate (answers shared for each library's "
+        "ttl, 60 s) and how often the dead system was asked (its breaker: 3 failures in a row, "
+        "then not asked for 30 s). Targets (issue 19): first byte unchanged within noise; live "
+        "statuses in within the slowest healthy system's answer + 100 ms; a dead system one "
+        "timeout per breaker period, not one per page."
+    ),
     "Warming": (
         "`python -m bench.warm_bench --records N`: a search log of 1,000 distinct searches "
         "(the catalogue's most frequent words, pairs of words and search_bench's narrow mix, "
@@ -181,6 +196,20 @@ COLUMNS = {
         ("ratio_p50", "apart / its broadest word p50"),
         ("ratio_max", "apart / its broadest word max"),
         ("code", "code"),
+    ],
+    "Live availability": [
+        ("records", "records"),
+        ("pages", "pages of 20 titles"),
+        ("first_byte_plain_p50_ms", "first byte, no systems p50 ms"),
+        ("first_byte_live_p50_ms", "first byte, systems named p50 ms"),
+        ("complete_p50_ms", "live statuses in p50 ms"),
+        ("complete_p95_ms", "live statuses in p95 ms"),
+        ("target_ms", "target ms"),
+        ("requests_per_page", "requests per page per system"),
+        ("clients_pages", "pages, 16 clients"),
+        ("cache_hit_rate", "cache hit rate"),
+        ("dead_asked", "dead system asked"),
+        ("seconds", "seconds"),
     ],
     "Warming": [
         ("records", "records"),

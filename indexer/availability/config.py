@@ -2,7 +2,7 @@
 
 ```toml
 [library.availability]
-kind = "koha-ilsdi"               # koha-ilsdi, ilsdi, daia, or a region's own (see connectors)
+kind = "koha-ilsdi"               # koha-ilsdi, ilsdi, daia, sip2, or a region's own
 url = "https://koha.example.nhs.uk/cgi-bin/koha/ilsdi.pl"
 timeout = 1.5                     # seconds a page waits for this system at most
 ttl = 60                          # seconds an answer is shared between readers
@@ -58,10 +58,8 @@ def read_availability(entry: dict, fail) -> AvailabilityConfig | None:
     if not isinstance(kind, str) or not kind.strip():
         raise fail("availability: kind must name a connector (koha-ilsdi, ilsdi, daia, ...)")
     url = table.get("url")
-    if url is not None and (
-        not isinstance(url, str) or not url.startswith(("http://", "https://"))
-    ):
-        raise fail("availability: url must be an http(s) URL")
+    if url is not None and (not isinstance(url, str) or not url.startswith(URL_SCHEMES)):
+        raise fail("availability: url must be an http(s) URL, or tcp:// or tls:// host:port")
     numbers = {}
     for key, default in (("timeout", DEFAULT_TIMEOUT_S), ("ttl", DEFAULT_TTL_S)):
         value = table.get(key, default)

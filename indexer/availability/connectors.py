@@ -32,6 +32,7 @@ BUILT_IN = {
     "koha-ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
     "ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
     "daia": "indexer.availability.daia:DaiaConnector",
+    "sip2": "indexer.availability.sip2:Sip2Connector",
 }
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, TimeoutError, as_completed
 from dataclasses import dataclass, field
 
 import pybreaker
@@ -60,34 +60,40 @@ class LiveAvailability:
     def ask(self, wanted: Mapping[str, Mapping[str, Sequence[str]]]) -> dict[str, Answer]:
         """The statuses of `wanted` (library code -> its records: record id -> item ids),
         every library at once."""
-        answers: dict[str, Answer] = {}
+        return {answer.library: answer for answer in self.answers(wanted)}
+
+    def answers(self, wanted: Mapping[str, Mapping[str, Sequence[str]]]) -> Iterator[Answer]:
+        """Each library's answer as soon as it is known: the ones that need no asking (no
+        system, all cached) first, then the others as their systems answer, then the ones that
+        did not answer in time."""
         jobs = {}
         deadline = 0.0
         for code, records in wanted.items():
             library = self.consortium.libraries.get(code)
             config = library.availability if library is not None else None
             if config is None:
-                answers[code] = Answer(code, NOT_ASKED)
+                yield Answer(code, NOT_ASKED)
                 continue
             kept, missing = self._cached(code, config, list(records))
             if not missing:
-                answers[code] = Answer(code, LIVE, kept)
+                yield Answer(code, LIVE, kept)
                 continue
             # An open breaker refuses at once, without asking (and lets one through to see
             # once its time is up).
             asked = {record_id: list(records[record_id]) for record_id in missing}
-            jobs[code] = (kept, self._threads().submit(self._fetch, code, config, asked))
+            jobs[self._threads().submit(self._fetch, code, config, asked)] = (code, kept)
             deadline = max(deadline, config.timeout)
-        if jobs:
-            wait([job for _, job in jobs.values()], timeout=deadline + 0.05)
-        for code, (kept, job) in jobs.items():
-            if not job.done():
-                answers[code] = Answer(code, FAILED, kept, "its system did not answer in time")
-            elif job.exception() is not None:
-                answers[code] = Answer(code, FAILED, kept, _reason(job.exception()))
-            else:
-                answers[code] = Answer(code, LIVE, {**kept, **job.result()})
-        return answers
+        try:
+            for job in as_completed(jobs, timeout=deadline + 0.05):
+                code, kept = jobs.pop(job)
+                if job.exception() is not None:
+                    yield Answer(code, FAILED, kept, _reason(job.exception()))
+                else:
+                    yield Answer(code, LIVE, {**kept, **job.result()})
+        except TimeoutError:
+            pass
+        for code, kept in jobs.values():
+            yield Answer(code, FAILED, kept, "its system did not answer in time")
 
     def breaker_state(self, code: str) -> str:
         return self._breaker(code).current_state

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from indexer.errors import IndexerError
+
 # A copy's status, in the words of every connector (and of the index: see live.indexed_status).
 AVAILABLE, ON_LOAN, NOT_FOR_LOAN = "available", "on_loan", "not_for_loan"
 IN_TRANSIT, ON_HOLD_SHELF, MISSING, UNKNOWN = "in_transit", "on_hold_shelf", "missing", "unknown"
@@ -21,7 +23,7 @@ _MEANINGS = (
 )
 
 
-class ConnectorError(Exception):
+class ConnectorError(IndexerError):
     """A member system could not be asked, or its answer could not be read."""
 
 

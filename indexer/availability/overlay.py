@@ -23,12 +23,7 @@ _INDEX_WORDS = {NOT_FOR_LOAN: "reference"}  # the index's word for the same stat
 
 def overlay(displays: dict[str, dict], live: LiveAvailability, loads: LoadTimes) -> dict:
     """`displays` (document id -> display record) with their holdings as they are now."""
-    wanted: dict[str, dict[str, list[str]]] = {}
-    for display in displays.values():
-        for h in display.get("holdings") or []:
-            items = wanted.setdefault(h["library"], {}).setdefault(h["record_id"], [])
-            if h.get("item_id"):
-                items.append(str(h["item_id"]))
+    wanted = wanted_of(displays)
     answers = live.ask(wanted) if wanted else {}
     loaded = loads.by_library()
     return {
@@ -41,6 +36,17 @@ def overlay(displays: dict[str, dict], live: LiveAvailability, loads: LoadTimes)
         }
         for doc_id, display in displays.items()
     }
+
+
+def wanted_of(displays: dict[str, dict]) -> dict[str, dict[str, list[str]]]:
+    """What to ask of each library for `displays`: library -> record id -> item ids."""
+    wanted: dict[str, dict[str, list[str]]] = {}
+    for display in displays.values():
+        for h in display.get("holdings") or []:
+            items = wanted.setdefault(h["library"], {}).setdefault(h["record_id"], [])
+            if h.get("item_id"):
+                items.append(str(h["item_id"]))
+    return wanted
 
 
 def now_status(holding: dict, answer: Answer | None, loaded: str | None) -> dict:

@@ -4,11 +4,14 @@ One call answers a whole results page: every id is looked up in one engine reque
 follow Koha's ILS-DI: "available", "not available" (on loan, reference only - Koha's "Not for
 loan"), "unknown" (an id we do not know, or a status the library's export does not say).
 Item ids are `DOCUMENT:ITEM` (item ids are only unique within one library's catalogue, and the
-document id says where to look); the bib response gives every item in that form.
+document id says where to look); the bib response gives every item in that form. A bib id may
+also be a member library's own record, `LIBRARY:RECORD` (as a union catalogue's member asks its
+own system): the answer is then that record's items only, under the id asked.
 """
 
 from __future__ import annotations
 
+from indexer.engine.query import SearchRequest
 from indexer.errors import AvailabilityRequestError
 from indexer.feed.source import fetch_displays
 from indexer.feed.text import escape, xml_safe
@@ -98,7 +101,9 @@ def availability(engine, ids: list[str], id_type: str, as_now=None) -> list[dict
     `as_now`: display records -> the same as they are now (the libraries' live statuses)."""
     as_now = as_now or (lambda displays: displays)
     if id_type == "bib":
-        found = as_now(fetch_displays(engine, ids))
+        found = fetch_displays(engine, ids)
+        found |= by_record_key(engine, [i for i in ids if i not in found and ":" in i])
+        found = as_now(found)
         return [record_entry(i, found.get(i)) for i in ids]
     wanted = [(i, *i.rsplit(":", 1)) if ":" in i else (i, "", "") for i in ids]
     found = as_now(fetch_displays(engine, sorted({doc for _, doc, _ in wanted if doc})))
@@ -140,6 +145,30 @@ def availability(engine, ids: list[str], id_type: str, as_now=None) -> list[dict
                 "items": [entry],
             }
         )
+    return out
+
+
+def by_record_key(engine, keys: list[str]) -> dict[str, dict]:
+    """For each `LIBRARY:RECORD` key, its document's display with that record's copies only."""
+    if not keys:
+        return {}
+    found = engine.search(
+        SearchRequest(filters=(("record_key", tuple(keys)),), limit=len(keys), facets=())
+    )
+    out = {}
+    for hit in found.hits:
+        for key in keys:
+            library, record_id = key.split(":", 1)
+            mine = [
+                h
+                for h in hit.display.get("holdings") or []
+                if h["library"] == library and h["record_id"] == record_id
+            ]
+            if mine or any(
+                m["library"] == library and m["record_id"] == record_id
+                for m in hit.display.get("members") or []
+            ):
+                out[key] = {**hit.display, "holdings": mine}
     return out
 
 

@@ -48,6 +48,7 @@ def copies_of(display: dict, consortium) -> list[dict]:
             "status": h.get("status") or "unknown",
             "due_date": h.get("due_date"),
             "record_id": h["record_id"],
+            "item_id": h.get("item_id"),
         }
         for h in holdings
     ]

@@ -276,6 +276,14 @@ class SearchService:
         libraries' systems say now where they can be asked (indexer.availability)."""
         return availability(self.engine, ids, id_type, self.as_now)
 
+    def displays(self, doc_ids: list[str]) -> dict[str, dict]:
+        """The display records of `doc_ids`, as the index holds them."""
+        return self.engine.get_many(doc_ids)
+
+    def records_now(self, doc_ids: list[str]) -> dict[str, dict]:
+        """The display records of `doc_ids` with their copies as they are now."""
+        return self.as_now(self.engine.get_many(doc_ids))
+
     def as_now(self, displays: dict[str, dict]) -> dict[str, dict]:
         """Display records with their copies as they are now (see availability.overlay)."""
         now = overlay(displays, self.live, self.loads)

@@ -4,7 +4,10 @@
       of the URL, and after the new page loads the focus is back on the control used and the
       new result count is read out. "More" values are fetched in place.
    2. Type to filter a facet shown in full.
-   3. Search-box suggestions from /api/v1/suggest, as a native <datalist>. */
+   3. Search-box suggestions from /api/v1/suggest, as a native <datalist>.
+   4. Copies as they are now: one request to /availability/now for the copies on the page whose
+      libraries' systems can be asked; each status and its age replaced in place, and what
+      changed said politely (#live-note). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -164,4 +167,74 @@
         .catch(function () { /* suggestions are a nicety; typing still works */ });
     }, 150);
   });
+
+  function showLive() {
+    var marked = document.querySelectorAll("[data-copy]");
+    if (!marked.length || !window.fetch) { return; }
+    var byKey = {};
+    var ids = [];
+    Array.prototype.forEach.call(marked, function (el) {
+      var key = el.getAttribute("data-copy");
+      (byKey[key] = byKey[key] || []).push(el);
+      var doc = key.split("|")[0];
+      if (ids.indexOf(doc) < 0) { ids.push(doc); }
+    });
+    var changed = 0;
+    function apply(line) {  // one library's copies, as soon as its system has answered
+      if (!line.trim()) { return; }
+      var copies = JSON.parse(line).copies;
+      Object.keys(copies).forEach(function (key) {
+        var now = copies[key];
+        (byKey[key] || []).forEach(function (el) {
+          if (el.textContent !== now.text) { changed += 1; }
+          el.textContent = now.text;
+          el.className = "status-" + now.status;
+          var age = el.parentNode.querySelector(".as-of");
+          if (age) { age.textContent = now.age; }
+        });
+      });
+      // A library (a record page's table) with no copy on the shelf now loses its badge,
+      // and the record its "Available now" when no library has one.
+      var shelves = document.querySelectorAll("table.holdings");
+      Array.prototype.forEach.call(shelves, function (table) {
+        var badge = table.querySelector("caption .badge.available");
+        if (badge) { badge.hidden = !table.querySelector(".status-available"); }
+      });
+      var anywhere = document.getElementById("available-now");
+      if (anywhere && shelves.length) {
+        anywhere.hidden = !document.querySelector("table.holdings .status-available");
+      }
+    }
+    function done() {
+      var note = document.getElementById("live-note");
+      if (note && changed) {
+        note.textContent = changed + (changed === 1 ? " copy has" : " copies have") +
+          " changed since the libraries' last exports.";
+      }
+    }
+    var query = ids.map(function (id) { return "id=" + encodeURIComponent(id); }).join("&");
+    fetch("/availability/now?" + query, { headers: { Accept: "application/x-ndjson" } })
+      .then(function (response) {
+        if (!response.ok) { return; }
+        if (!(response.body && response.body.getReader && window.TextDecoder)) {
+          return response.text().then(function (text) { text.split("\n").forEach(apply); done(); });
+        }
+        var reader = response.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = "";
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) { apply(buffer); done(); return; }
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var lines = buffer.split("\n");
+            buffer = lines.pop();
+            lines.forEach(apply);
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function () { /* the indexed statuses stay, with their age */ });
+  }
+  showLive();
 })();

@@ -12,6 +12,9 @@ STATUS_TEXT = {
     "on_loan": "On loan",
     "reference": "Reference only",
     "online": "Online",
+    "in_transit": "In transit",
+    "on_hold_shelf": "On hold for another reader",
+    "missing": "Missing",
 }
 _SOONEST = {"available": 0, "on_loan": 1, "reference": 2}
 FORMAT_ICONS = {

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS
-from opac.ui import links, nearest, places, search_context
+from opac.ui import links, live, nearest, places, search_context
 from opac.ui.places import View
 from opac.ui.ways_out import ways_out
 
@@ -31,7 +43,22 @@ def page_helpers():
         "nearest_copies": nearest.nearest_copies,
         "status_text": nearest.status_text,
         "format_icon": nearest.format_icon,
+        "copy_key": live.copy_key,
+        "copy_age": copy_age,
+        "asks_live": asks_live,
     }
+
+
+def asks_live(library: str) -> bool:
+    """Whether the library names its own system, asked for its copies as they are now."""
+    found = service().consortium.libraries.get(library)
+    return bool(found and found.availability)
+
+
+def copy_age(copy: dict) -> str:
+    """A copy's status age as the page first shows it: its library's last export."""
+    loaded = service().loads.by_library().get(copy["library"])
+    return live.age_text({**copy, "source": "index", "as_of": loaded})
 
 
 def record_url(doc_id: str, position: int | None = None) -> str:
@@ -207,6 +234,16 @@ def _record_nav(context: search_context.SearchContext, doc_id: str):
     except ValueError:  # a hand-made context: bad search arguments, an unknown facet
         return None, View(), None
     return nav, view, params
+
+
+@bp.get("/availability/now")
+def availability_now():
+    """The copies of the records named (?id=...&id=...) as their libraries' systems say now,
+    for lantern.js to put in place of the page's indexed statuses: one line of JSON per library,
+    as soon as its system has answered."""
+    ids = list(dict.fromkeys(request.args.getlist("id")))[: live.MAX_RECORDS]
+    lines = (json.dumps(line) + "\n" for line in live.copies_as_answered(service(), ids))
+    return Response(stream_with_context(lines), content_type="application/x-ndjson")
 
 
 @bp.get("/accessibility")

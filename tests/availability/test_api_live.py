@@ -5,6 +5,7 @@ was read, in the JSON API and in the ILS-DI answer the Hub asks."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -86,3 +87,23 @@ def test_copies_of_a_library_without_a_system_keep_their_export_status_and_its_a
     for copy in others:
         assert copy["source"] == "index" and copy["checked"] is True
         assert copy["as_of"].endswith("Z")  # when the library's export was loaded
+
+
+def test_the_pages_show_the_export_status_with_its_age_and_mark_copies_to_check(lent):
+    client, doc_id, item = lent
+    page = client.get(f"/record/{doc_id}").get_data(True)
+    assert "as of the " in page and " export" in page
+    assert f'data-copy="{doc_id}|{item["library"]}|{item["record_id"]}|{item["item_id"]}"' in page
+    assert 'id="live-note"' in page and 'aria-live="polite"' in page
+
+
+def test_availability_now_gives_the_page_each_copy_as_it_is_now(lent):
+    client, doc_id, item = lent
+    response = client.get(f"/availability/now?id={doc_id}")
+    assert response.content_type == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.get_data(True).splitlines()]
+    assert {line["library"] for line in lines} >= {item["library"]}  # one line per library
+    copies = {key: now for line in lines for key, now in line["copies"].items()}
+    now = copies[f"{doc_id}|{item['library']}|{item['record_id']}|{item['item_id']}"]
+    assert now["status"] == "on_loan" and now["text"] == "On loan (due 2026-12-21)"
+    assert now["age"].startswith("checked at ") and now["source"] == "live"

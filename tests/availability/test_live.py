@@ -139,3 +139,16 @@ def test_an_unknown_kind_or_a_bad_timeout_is_refused(tmp_path):
     bad.write_text(bad.read_text().replace('"telepathy"', '"daia"') + 'timeout = "soon"\n')
     with pytest.raises(ConfigError, match="timeout"):
         load_consortium(bad)
+
+
+def test_each_library_answers_as_soon_as_its_system_has_not_after_the_slowest(tmp_path, systems):
+    healthy, dead = systems(), systems("hang")
+    on_loan(healthy, "1001", "B1")
+    libraries = {"A": ("koha-ilsdi", healthy.url), "B": ("koha-ilsdi", dead.url)}
+    live = LiveAvailability(consortium(tmp_path, libraries))
+    order = [
+        (a.library, a.state)
+        for a in live.answers({"B": {"2": []}, "A": {"1001": []}, "PLAIN": {"9": []}})
+    ]
+    # no asking first, then the system that answered, then the one that did not in time
+    assert order == [("PLAIN", NOT_ASKED), ("A", LIVE), ("B", FAILED)]

@@ -220,6 +220,33 @@ try {
     await Promise.all([tab.waitForNavigation(), tab.keyboard.press("Enter")]);
     step("signed out", tab.url().includes("/staff/login?signed_out=1"), tab.url());
   }
+
+  if (process.env.LIVE_PATHS) {
+    // Copies as they are now: a copy whose library's system says it was lent is shown on loan,
+    // in place of the export's status, once the page has asked /availability/now.
+    report.live = {};
+    for (const path of JSON.parse(process.env.LIVE_PATHS)) {
+      await tab.goto(base + path);
+      const selector = `[data-copy="${process.env.LIVE_KEY}"]`;
+      const shown = await tab.waitForFunction((s) => {
+        const el = document.querySelector(s);
+        return el && el.className === "status-on_loan" ? el.textContent : null;
+      }, selector, { timeout: 5000 }).then((h) => h.jsonValue()).catch(() => null);
+      report.live[path] = {
+        shown,
+        age: await tab.evaluate((s) => {
+          const el = document.querySelector(s);
+          const age = el && el.parentNode.querySelector(".as-of");
+          return age ? age.textContent : null;
+        }, selector),
+        note: await tab.evaluate(() => (document.getElementById("live-note") || {}).textContent || ""),
+        // each library's table: [a copy on the shelf now, its "Available" badge hidden]
+        tables: await tab.evaluate(() => Array.from(document.querySelectorAll("table.holdings"))
+          .filter((t) => t.querySelector("caption .badge.available"))
+          .map((t) => [!!t.querySelector(".status-available"), t.querySelector("caption .badge").hidden])),
+      };
+    }
+  }
 } catch (err) {
   report.errors.push(String(err && err.stack || err));
 } finally {

@@ -14,12 +14,15 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from werkzeug.serving import make_server
 
 from indexer.settings import load_settings
 from opac import create_app
+from opac.search.service import SearchParams
+from tests.availability.systems import System
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -44,12 +47,41 @@ def server(tmp_path_factory):
     node = _tools_or_skip()
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("browser") / "inst")
     settings = load_demo(settings, records=600, libraries=6, log=lambda *a: None)
-    app = create_app(settings=dataclasses.replace(settings))
+    member = System("ilsdi")  # the last library's own system, asked for its copies now
+    libraries = settings.data_dir / "libraries-live.toml"
+    libraries.write_text(
+        settings.libraries.read_text()
+        + f'\n[library.availability]\nkind = "koha-ilsdi"\nurl = "{member.url}"\n'
+    )
+    app = create_app(settings=dataclasses.replace(settings, libraries=libraries))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    app.extensions["member_system"] = member
     yield node, f"http://127.0.0.1:{httpd.server_port}", app
     httpd.shutdown()
+    member.close()
+
+
+def _lent_copy(app) -> tuple[str, str, str]:
+    """(record page, its library's results page, the copy's key) of a copy the export says is
+    available and the library's system says was lent a minute ago."""
+    service, member = app.extensions["lantern"], app.extensions["member_system"]
+    asked = [c for c, lib in service.consortium.libraries.items() if lib.availability]
+    # (from the index: asking the system first would keep its "nothing lent" for its ttl)
+    for doc in service.search(SearchParams(size=50))["results"]:
+        for h in doc["holdings"]:
+            if h["library"] in asked and h.get("status") == "available" and h.get("item_id"):
+                member.statuses[h["record_id"]] = [
+                    {**h, "status": "on_loan", "due_date": "2026-12-21"}
+                ]
+                key = f"{doc['id']}|{h['library']}|{h['record_id']}|{h['item_id']}"
+                return (
+                    f"/record/{doc['id']}",
+                    f"/library/{h['library']}/?q={quote(doc['title'])}",
+                    key,
+                )
+    pytest.skip("no available item of the library with a system")
 
 
 STAFF = ("axe.admin", "a passphrase for the browser")
@@ -141,6 +173,8 @@ def report(server):
         "/staff/login",
     ]
     staff_env = {"STAFF_COOKIE": staff_cookie, "STAFF_USER": STAFF[0], "STAFF_PASSWORD": STAFF[1]}
+    lent_record, lent_results, lent_key = _lent_copy(app)
+    staff_env |= {"LIVE_PATHS": json.dumps([lent_record, lent_results]), "LIVE_KEY": lent_key}
     done = subprocess.run(
         [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages), json.dumps(staff_pages)],
         capture_output=True,
@@ -230,3 +264,13 @@ def test_keyboard_only_journey_from_search_to_ebook_and_through_the_staff_sign_i
     failed = [s for s in report["journey"] if not s["ok"]]
     assert report["journey"] and not failed, json.dumps(report["journey"], indent=1)
     assert not report["errors"], report["errors"]
+
+
+def test_a_copy_lent_a_minute_ago_shows_on_loan_in_place_on_both_pages(report):
+    assert report["live"], report["errors"]
+    for path, live in report["live"].items():
+        assert live["shown"] == "On loan (due 2026-12-21)", (path, live)
+        assert live["age"].startswith("checked at "), (path, live)
+        assert "changed since the libraries' last exports" in live["note"], (path, live)
+        for on_the_shelf, badge_hidden in live["tables"]:  # the record page's libraries
+            assert badge_hidden == (not on_the_shelf), (path, live)
