@@ -192,3 +192,15 @@ def test_a_copy_added_by_a_later_load_is_found_by_its_item_id(demo):
         writer.store.commit()
     applied = apply(demo, ItemChange(copy["library"], None, "NEW-BARCODE", "on_loan"))
     assert [c.item_id for c, _ in applied.changed] == ["NEW-BARCODE"]
+
+
+def test_a_copy_whose_record_awaits_its_merge_is_indexed_the_ordinary_way(demo):
+    doc_id, copy = lone_available_copy(demo)
+    with CatalogueWriter.open(demo) as writer:  # as a queued load leaves a record before its flush
+        key = f"{copy['library']}:{copy['record_id']}"
+        writer.store.db.execute("UPDATE records SET doc_id = NULL WHERE key = ?", (key,))
+        writer.store.commit()
+    applied = apply(demo, ItemChange(copy["library"], None, copy["item_id"], "on_loan"))
+    assert applied.documents == [] and applied.rebuilt >= 1
+    assert copy_now(demo, doc_id, copy["item_id"])["status"] == "on_loan"
+    assert found(demo, doc_id, availability="on_loan")

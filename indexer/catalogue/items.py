@@ -142,15 +142,18 @@ def _write_documents(writer, records: Iterable[StoredRecord], result: ItemsAppli
     """Rebuild the documents of `records` from their stored members, as their display records
     say they were merged; write those whose content changed."""
     store, engine, context = writer.store, writer.engine, writer.build_context
+    records = list(records)
     homeless = {r.key for r in records if r.doc_id is None}
     doc_ids = sorted({r.doc_id for r in records if r.doc_id})
     displays = engine.get_many(doc_ids)
-    homeless |= {r.key for r in records if r.doc_id and r.doc_id not in displays}
     built = []
     for doc_id in doc_ids:
         display = displays.get(doc_id)
-        if display is not None:
-            built.append(_rebuilt(store, context, doc_id, display))
+        done = _rebuilt(store, context, doc_id, display) if display is not None else None
+        if done is not None:
+            built.append(done)
+        else:  # a document whose members the store no longer holds: decided again
+            homeless |= {r.key for r in records if r.doc_id == doc_id}
     states = store.documents_changed([(d, h, s) for d, h, s, _ in built], result.stamp)
     written = [b for b, state in zip(built, states, strict=True) if state != "same"]
     again = [prepared for _, _, _, prepared in written]
@@ -164,14 +167,18 @@ def _write_documents(writer, records: Iterable[StoredRecord], result: ItemsAppli
         result.rebuilt = rebuild(store, engine, context, homeless, set()).written
 
 
-def _rebuilt(store, context, doc_id: str, display: dict) -> tuple[str, str, str, object]:
-    """(id, content hash, sets, prepared document) of `doc_id` built again from its members."""
+def _rebuilt(store, context, doc_id: str, display: dict) -> tuple[str, str, str, object] | None:
+    """(id, content hash, sets, prepared document) of `doc_id` built again from its members;
+    None when the store holds other members than its display record names (then the document
+    is decided again the ordinary way)."""
     reasons = {f"{m['library']}:{m['record_id']}": m["reason"] for m in display["members"]}
+    if store.members_of([doc_id]) != set(reasons):
+        return None
     stored = {r.key: r for r in store.records(reasons)}
     members = [
         Member(context.consortium.resolve(r.library)[0], r.record_id, r.mapped, r.holdings, reason)
         for key, reason in reasons.items()
-        if (r := stored.get(key)) is not None
+        for r in (stored[key],)
     ]
     doc = build_document(members, doc_id)
     if "other_formats" in display:
