@@ -25,8 +25,10 @@ from indexer.availability.model import IN_TRANSIT, MISSING, ON_HOLD_SHELF, ON_LO
 from indexer.catalogue.items import ItemChange, apply_item_changes
 from indexer.errors import EngineError, IndexLockedError
 
-HEAL_EVERY_S = 60.0  # at most one index write per OPAC process this often (each commit
-# also starts the answering ahead of the most asked searches: see engine/tantivy/warmed.py)
+HEAL_EVERY_S = 300.0  # at most one index write per OPAC process this often: each commit also
+# restarts the answering ahead of the most asked searches (opac/search/warming.py: about 54 s of
+# one process at 1M records), so five minutes keeps that under a fifth of a core
+
 BATCH = 500  # corrections per write
 SEEN_KEPT = 100_000  # live answers remembered, so a cached answer shown again counts once
 # A live status -> the index's word for it; the index knows no "in transit" or "on the hold
