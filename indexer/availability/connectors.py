@@ -7,7 +7,8 @@ knows, read now. Systems asked by record use the record ids; systems asked by it
 item ids. It raises ConnectorError when the system cannot be
 asked or its answer cannot be read; it never waits longer than the config's timeout.
 
-Built in: koha-ilsdi and ilsdi (DLF ILS-DI GetAvailability), daia. A region adds its own kind
+Built in: koha-ilsdi (Koha's ILS-DI GetRecords: barcodes and due dates), ilsdi (DLF ILS-DI
+GetAvailability, any system serving the standard), daia, sip2. A region adds its own kind
 (for example Koha's REST API or OCLC WMS) without changing Lantern: a package that declares
 an entry point in the group `lantern.availability`, named as the kind, pointing at a class (or
 factory) called with the AvailabilityConfig:
@@ -29,7 +30,7 @@ from indexer.errors import ConfigError
 
 ENTRY_POINTS = "lantern.availability"
 BUILT_IN = {
-    "koha-ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
+    "koha-ilsdi": "indexer.availability.koha:KohaConnector",
     "ilsdi": "indexer.availability.ilsdi:IlsdiConnector",
     "daia": "indexer.availability.daia:DaiaConnector",
     "sip2": "indexer.availability.sip2:Sip2Connector",

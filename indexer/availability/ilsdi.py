@@ -1,4 +1,5 @@
-"""DLF ILS-DI GetAvailability, as Koha's ilsdi.pl serves it (and any system serving the standard).
+"""DLF ILS-DI GetAvailability, as any system serving the standard answers it (Lantern's own /ilsdi
+among them; for Koha, koha.py asks GetRecords, which also gives barcodes and due dates).
 
 GET URL?service=GetAvailability&id=ID1+ID2&id_type=bib answers a `dlf:collection`: for each
 record its items, each with a `dlf:simpleavailability` (identifier, availabilitystatus

@@ -1,8 +1,9 @@
 """Member library systems for the tests: real HTTP servers on real sockets, in threads.
 
-`System` answers each GET as its `mode` says: "ilsdi" (a Koha-style ilsdi.pl: the DLF
-collection Koha's GetAvailability returns, written by Lantern's own ILS-DI writer, for the
-statuses the test sets), "daia" (a DAIA JSON answer), "hang" (never answers), "slow" (answers
+`System` answers each GET as its `mode` says: "ilsdi" (a Koha-style ilsdi.pl: GetRecords in
+Koha's XML::Simple shape, each item with its itemnumber, barcode, onloan and flags; and
+GetAvailability's DLF collection, written by Lantern's own ILS-DI writer; for the statuses the
+test sets), "daia" (a DAIA JSON answer), "hang" (never answers), "slow" (answers
 after `delay` seconds), "garbage" (bytes that are no answer), "error" (HTTP 500)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+from xml.sax.saxutils import escape
 
 from indexer.feed.availability import item_entry, to_dlf_xml
 
@@ -52,6 +54,8 @@ class System:
             body, kind = b"\x00\xffnot an answer<<<", "text/xml"
         elif self.mode == "daia":
             body, kind = self._daia(query["id"][0].split("|")), "application/json"
+        elif query.get("service") == ["GetRecords"]:
+            body, kind = self._get_records(query["id"][0].split()), "text/xml"
         else:
             body, kind = self._ilsdi(query["id"][0].split()), "text/xml"
         handler.send_response(200)
@@ -66,6 +70,26 @@ class System:
             items = [item_entry(record_id, h) for h in self.statuses.get(record_id, [])]
             entries.append({"id": record_id, "status": "unknown", "items": items})
         return to_dlf_xml(entries, "bib").encode()
+
+    def _get_records(self, ids: list[str]) -> bytes:
+        out = ['<?xml version="1.0" encoding="UTF-8" ?>\n<GetRecords>']
+        for record_id in ids:
+            out.append(f"<record><biblionumber>{escape(record_id)}</biblionumber><items>")
+            for h in self.statuses.get(record_id, []):
+                flags = {
+                    "onloan": h.get("due_date") if h["status"] == "on_loan" else None,
+                    "notforloan": "1" if h["status"] == "reference" else "0",
+                    "itemlost": "1" if h["status"] == "missing" else "0",
+                    "withdrawn": "0",
+                    "damaged": "0",
+                }
+                fields = [f"<itemnumber>{escape(h['item_id'])}</itemnumber>"]
+                fields.append(f"<barcode>{escape(h['item_id'])}</barcode>")
+                fields += [f"<{k}>{escape(v)}</{k}>" for k, v in flags.items() if v]
+                out.append("<item>" + "".join(fields) + "</item>")
+            out.append("</items></record>")
+        out.append("</GetRecords>")
+        return "".join(out).encode()
 
     def _daia(self, ids: list[str]) -> bytes:
         documents = []

@@ -49,7 +49,9 @@ def systems():
         system.close()
 
 
-@pytest.mark.parametrize("kind, mode", [("koha-ilsdi", "ilsdi"), ("daia", "daia")])
+@pytest.mark.parametrize(
+    "kind, mode", [("koha-ilsdi", "ilsdi"), ("ilsdi", "ilsdi"), ("daia", "daia")]
+)
 def test_a_copy_lent_a_minute_ago_is_on_loan_with_its_due_date(tmp_path, systems, kind, mode):
     system = systems(mode)
     on_loan(system, "1001", "B1")

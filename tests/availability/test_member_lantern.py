@@ -78,7 +78,7 @@ def test_the_union_shows_the_copy_the_members_system_says_was_lent(union, member
     start = text.index(f'code = "{code}"')
     end = text.find("[[library]]", start)
     table = (
-        f'\n[library.availability]\nkind = "koha-ilsdi"\nurl = "{url}"\n'
+        f'\n[library.availability]\nkind = "ilsdi"\nurl = "{url}"\n'
         f'record_id = "{code}:{{record_id}}"\n'
     )
     libraries.write_text(
