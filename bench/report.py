@@ -33,6 +33,16 @@ PEERS = {
         "counts its facets with many values on threads of their own, so 'Tantivy alone' (CPU "
         "summed over the threads) can exceed the search's own time on two cores."
     ),
+    "Item-status deltas (lantern load --items)": (
+        "`python -m bench.items_bench --records N --libraries 30`: 1% of each library's records "
+        "(the share bench.union_bench reloads) get every copy's status flipped, applied as one "
+        "`lantern load --library CODE --items FILE` per library (indexer/catalogue/items.py: "
+        "an availability-only update, no re-merging); then one returned book. Target (issue "
+        "19): a 1% delta at 1M records in at most 15 s (a plain `lantern load` of the same "
+        "share: 128.5 s, 2026-11-29), one returned book in under a second, search index and "
+        "feed datestamps both updated. The table below: each library's first file, which also "
+        "builds the library's item table."
+    ),
     "Live availability": (
         "`python -m bench.live_bench`: the demo consortium (6 libraries); results pages of 20 "
         "titles each held by 5 libraries or more; five libraries' systems played by real HTTP "
@@ -177,7 +187,7 @@ DESIGN_NOTES = [
     "over 1M records; 40 wildcard words took 1.4 s at 1M, 0.5 s with the limit (2026-11-29).",
 ]
 
-COLUMNS = {
+COLUMNS: dict = {
     "Broad searches": [
         ("records", "records"),
         ("documents", "documents"),
@@ -196,6 +206,20 @@ COLUMNS = {
         ("ratio_p50", "apart / its broadest word p50"),
         ("ratio_max", "apart / its broadest word max"),
         ("code", "code"),
+    ],
+    "Item-status deltas (lantern load --items)": [
+        ("records", "records"),
+        ("libraries", "libraries (one file each)"),
+        ("delta_records", "records changed"),
+        ("delta_copies", "copies changed"),
+        ("delta_documents", "documents rewritten"),
+        ("delta_s", "seconds, all files"),
+        ("slowest_library_s", "slowest file s"),
+        ("feed_datestamps_moved", "feed datestamps moved"),
+        ("lent_title_found_on_loan", "lent title found on loan"),
+        ("one_book_visible_s", "one returned book: searchable s"),
+        ("one_book_s", "writer released s"),
+        ("one_book_cli_s", "as a fresh lantern process s"),
     ],
     "Live availability": [
         ("records", "records"),
@@ -334,6 +358,9 @@ COLUMNS = {
         ("code", "code"),
     ],
 }
+COLUMNS[
+    "Item-status deltas (lantern load --items): each library's first file (builds its item table)"
+] = COLUMNS["Item-status deltas (lantern load --items)"]
 
 
 def record_row(section: str, machine: str, result: dict) -> None:
