@@ -8,10 +8,8 @@ lists "loan" with an `expected` date, for reference only when only "presentation
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 
 from indexer.availability import http
-from indexer.availability.config import AvailabilityConfig
 from indexer.availability.model import (
     AVAILABLE,
     NOT_FOR_LOAN,
@@ -24,16 +22,14 @@ from indexer.availability.model import (
 )
 
 
-class DaiaConnector:
-    def __init__(self, config: AvailabilityConfig) -> None:
-        self.config = config
+class DaiaConnector(http.RecordsConnector):
+    accept = "application/json"
 
-    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
-        if not records:
-            return []
-        asked = {self.config.system_id(r): r for r in records}
-        body = http.get(self.config, {"id": "|".join(asked), "format": "json"}, "application/json")
+    def read(self, body: bytes, asked: dict[str, str]) -> list[CopyStatus]:
         return parse(body, asked)
+
+    def params(self, ids: list[str]) -> dict:
+        return {"id": "|".join(ids), "format": "json"}
 
 
 def parse(body: bytes, asked: dict[str, str]) -> list[CopyStatus]:

@@ -10,12 +10,9 @@ An item is matched to the index's copy by its identifier: the item id itself, or
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from lxml import etree
 
 from indexer.availability import http
-from indexer.availability.config import AvailabilityConfig
 from indexer.availability.model import (
     AVAILABLE,
     UNKNOWN,
@@ -26,28 +23,19 @@ from indexer.availability.model import (
 )
 
 DLF = "{http://diglib.org/ilsdi/1.1}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-class IlsdiConnector:
-    def __init__(self, config: AvailabilityConfig) -> None:
-        self.config = config
-
-    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
-        if not records:
-            return []
-        asked = {self.config.system_id(r): r for r in records}
-        params = {"service": "GetAvailability", "id": " ".join(asked), "id_type": "bib"}
-        body = http.get(self.config, params, "text/xml")
+class IlsdiConnector(http.RecordsConnector):
+    def read(self, body: bytes, asked: dict[str, str]) -> list[CopyStatus]:
         return parse(body, asked)
+
+    def params(self, ids: list[str]) -> dict:
+        return {"service": "GetAvailability", "id": " ".join(ids), "id_type": "bib"}
 
 
 def parse(body: bytes, asked: dict[str, str]) -> list[CopyStatus]:
     """The statuses in a GetAvailability answer, for the records asked (system id -> ours)."""
-    try:
-        root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ConnectorError(f"not ILS-DI XML: {exc}") from exc
+    root = http.xml(body, "ILS-DI")
     if root.tag != f"{DLF}collection":
         raise ConnectorError(f"not an ILS-DI answer: <{etree.QName(root).localname}>")
     read = now()

@@ -14,12 +14,7 @@ holdings profile reads them. The XML is Koha's XML::Simple output (no attributes
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-from lxml import etree
-
 from indexer.availability import http
-from indexer.availability.config import AvailabilityConfig
 from indexer.availability.model import (
     AVAILABLE,
     IN_TRANSIT,
@@ -32,28 +27,20 @@ from indexer.availability.model import (
     now,
 )
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _OFF = ("", "0")  # Koha's flags: empty or 0 is unset
 
 
-class KohaConnector:
-    def __init__(self, config: AvailabilityConfig) -> None:
-        self.config = config
-
-    def statuses(self, records: Mapping[str, Sequence[str]]) -> list[CopyStatus]:
-        if not records:
-            return []
-        asked = {self.config.system_id(r): r for r in records}
-        body = http.get(self.config, {"service": "GetRecords", "id": " ".join(asked)}, "text/xml")
+class KohaConnector(http.RecordsConnector):
+    def read(self, body: bytes, asked: dict[str, str]) -> list[CopyStatus]:
         return parse(body, asked)
+
+    def params(self, ids: list[str]) -> dict:
+        return {"service": "GetRecords", "id": " ".join(ids)}
 
 
 def parse(body: bytes, asked: dict[str, str]) -> list[CopyStatus]:
     """The item statuses in a GetRecords answer, for the records asked (system id -> ours)."""
-    try:
-        root = etree.fromstring(body, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ConnectorError(f"not Koha GetRecords XML: {exc}") from exc
+    root = http.xml(body, "Koha GetRecords")
     if root.tag != "GetRecords":
         raise ConnectorError(f"not a Koha GetRecords answer: <{root.tag}>")
     read = now()
