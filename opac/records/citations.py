@@ -7,6 +7,7 @@ are never written by hand. RIS and BibTeX stay in `export`.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from datetime import date
@@ -167,12 +168,12 @@ def reference(display: dict, style: str) -> dict:
         raise UnknownStyleError(
             f"Unknown citation style {style!r}: choose one of {', '.join(STYLES)}."
         )
-    item = csl_item(display)
-    text = _render(style, item, formatter.plain)
-    markup = _render(style, _stood_in(item), formatter.html)
+    markup = _render(style, _stood_in(csl_item(display)), formatter.html)
     markup = "".join(_ENTITIES.get(c, c) for c in markup)
-    # Only the styles' own emphasis survives (and a bare "&" a style adds is escaped).
+    # Only the styles' own emphasis survives (and a bare "&" a style adds is escaped). The
+    # text is the same reference without its tags: one rendering, not a second in plain text.
     clean = nh3.clean(markup, tags={"i", "b", "sup", "sub"}, attributes={})
+    text = html.unescape(nh3.clean(clean, tags=set()))
     return {"style": style, "name": STYLES[style][1], "text": text, "html": clean}
 
 

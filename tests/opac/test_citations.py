@@ -94,6 +94,7 @@ def test_hostile_fields_stay_text_in_every_style(style):
     assert "<script>alert(1)</script> & <i>friends</i>" in tree.text_content()
     assert '<img src=x onerror="alert(2)">' in tree.text_content()
     assert "<b>Evil</b>" in tree.text_content()
+    assert tree.text_content() == cited["text"]  # the copyable text is the record's own
     # The place's private-use characters (our stand-ins) are dropped, not made into "<" ">".
     assert cited["html"].count("&lt;script&gt;") == 1
 
