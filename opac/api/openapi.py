@@ -94,6 +94,15 @@ SCHEMAS = {
             "error": _STR,
         },
     },
+    "Citation": {
+        "type": "object",
+        "properties": {
+            "style": _STR,
+            "name": _STR,
+            "text": _STR,
+            "html": {"type": "string", "description": "escaped; only i, b, sup, sub tags"},
+        },
+    },
     "Member": {
         "type": "object",
         "properties": {"library": _STR, "record_id": _STR, "reason": _STR},
@@ -270,6 +279,30 @@ PATHS = {
                     "description": "The id was retired when its record "
                     "merged into another document; Location names it"
                 },
+                "404": {**_ERRORS["400"], "description": "No such record"},
+            },
+        }
+    },
+    "/api/v1/records/{doc_id}/citation": {
+        "get": {
+            "summary": "A formatted reference to the record (Vancouver, Harvard or APA)",
+            "operationId": "citation",
+            "parameters": [
+                _param("doc_id", "Record id", _STR, where="path", required=True),
+                _param(
+                    "style",
+                    "vancouver: NLM Citing Medicine; harvard: Cite Them Right; apa: APA 7th "
+                    "edition. Default vancouver.",
+                    {"type": "string", "enum": ["vancouver", "harvard", "apa"]},
+                ),
+            ],
+            "responses": {
+                "200": _ok("The reference as plain text and as HTML", "Citation"),
+                "301": {
+                    "description": "The id was retired when its record "
+                    "merged into another document; Location names it"
+                },
+                "400": _ERRORS["400"],
                 "404": {**_ERRORS["400"], "description": "No such record"},
             },
         }

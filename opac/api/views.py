@@ -1,4 +1,5 @@
-"""The JSON API: /api/v1/search, /api/v1/records/ID, /api/v1/suggest, /api/v1/openapi.json."""
+"""The JSON API: /api/v1/search, /api/v1/records/ID (and its /citation), /api/v1/suggest,
+/api/v1/openapi.json."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import orjson
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from opac.api.openapi import openapi_document
+from opac.records import citations
 from opac.records.moved import moved_or_missing
 from opac.search.params import parse_search_args
 
@@ -39,6 +41,19 @@ def record(doc_id: str):
     if found is None:
         return moved_or_missing(service(), doc_id, "api.record", f"No record with id {doc_id!r}")
     return json_response(found)
+
+
+@bp.get("/records/<doc_id>/citation")
+def citation(doc_id: str):
+    style = request.args.get("style", "vancouver")
+    if style not in citations.STYLES:
+        abort(400, f"Unknown citation style: choose one of {', '.join(citations.STYLES)}.")
+    display = service().display(doc_id)
+    if display is None:
+        return moved_or_missing(
+            service(), doc_id, "api.citation", f"No record with id {doc_id!r}", style=style
+        )
+    return json_response(citations.reference(display, style))
 
 
 @bp.get("/suggest")

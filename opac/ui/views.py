@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from opac.records import citations
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
 from opac.search.params import parse_search_args
@@ -211,6 +212,7 @@ def record(doc_id: str):
         params=params,  # the header's search box keeps the search the record came from
         permalink=permalink,
         nav=nav,
+        references=citations.references(service().display(found["id"])),
     )
 
 
