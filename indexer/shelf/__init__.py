@@ -1,0 +1,1 @@
+"""The shelf: call numbers as they sort on a library's shelves (callnumber)."""
