@@ -118,6 +118,7 @@ def import_mesh(source: Path, target: Path) -> ImportCounts:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=target.name + ".", dir=target.parent)
     os.close(handle)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a server run as another user
     try:
         with open_mesh_file(source) as stream:
             counts = _write_vocabulary(read_descriptors(stream), Path(temporary))

@@ -111,6 +111,7 @@ def test_reimporting_replaces_the_vocabulary_and_an_open_reader_keeps_the_old(tm
             assert after.descriptor("D003920") is None
             assert after.descriptor("D000001").trees == ("D03.438.221.173",)
     assert [p.name for p in tmp_path.iterdir()] == ["mesh.sqlite"]  # no temporary file left
+    assert target.stat().st_mode & 0o777 == 0o644
 
 
 NOT_MESH = {
