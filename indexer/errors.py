@@ -100,3 +100,12 @@ class StaleEditError(TuningError):
 class StaffAccountError(IndexerError):
     """A staff account cannot be created or changed as asked: a bad username, role or password,
     an account that already exists or does not exist (the message says which)."""
+
+
+class MeshFileError(IndexerError):
+    """The file given to `lantern mesh import` is not a MeSH descriptor file (or is broken);
+    the vocabulary already imported is kept."""
+
+
+class MeshNotImportedError(IndexerError):
+    """No MeSH vocabulary has been imported into the data directory yet."""

@@ -168,6 +168,10 @@ class Settings:
     def search_log_path(self) -> Path:
         return self.data_dir / "searchlog.sqlite"
 
+    @property
+    def mesh_path(self) -> Path:
+        return self.data_dir / "mesh.sqlite"
+
 
 def env_name(setting: str) -> str:
     return "LANTERN_" + setting.upper()
