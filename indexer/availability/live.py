@@ -53,10 +53,6 @@ class LiveAvailability:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid: int | None = None
 
-    def libraries(self) -> list[str]:
-        """The libraries whose systems can be asked."""
-        return [c for c, lib in self.consortium.libraries.items() if lib.availability]
-
     def ask(self, wanted: Mapping[str, Mapping[str, Sequence[str]]]) -> dict[str, Answer]:
         """The statuses of `wanted` (library code -> its records: record id -> item ids),
         every library at once."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer.availability.heal import Healer
-from indexer.availability.live import LiveAvailability
-from indexer.availability.overlay import LoadTimes, overlay
+from indexer.availability.live import Answer, LiveAvailability
+from indexer.availability.overlay import LoadTimes, now_status, overlay, wanted_of
 from indexer.engine import SORTS, SearchRequest, open_engine
 from indexer.engine.base import EXPLAIN
 from indexer.engine.fields import load_sorts
@@ -276,13 +277,26 @@ class SearchService:
         libraries' systems say now where they can be asked (indexer.availability)."""
         return availability(self.engine, ids, id_type, self.as_now)
 
-    def displays(self, doc_ids: list[str]) -> dict[str, dict]:
-        """The display records of `doc_ids`, as the index holds them."""
-        return self.engine.get_many(doc_ids)
-
-    def records_now(self, doc_ids: list[str]) -> dict[str, dict]:
-        """The display records of `doc_ids` with their copies as they are now."""
-        return self.as_now(self.engine.get_many(doc_ids))
+    def answered(self, doc_ids: list[str]) -> Iterator[tuple[Answer, dict[str, list[dict]]]]:
+        """For each library of `doc_ids`' copies, as soon as its system has answered (or
+        failed, or needs no asking): the answer, and per document that library's copies as
+        they are now. The healer notes those that differ from the index, as in as_now."""
+        displays = self.engine.get_many(doc_ids)
+        loaded = self.loads.by_library()
+        for answer in self.live.answers(wanted_of(displays)):
+            now = {
+                doc_id: {
+                    "holdings": [
+                        now_status(h, answer, loaded.get(h["library"]))
+                        for h in display.get("holdings") or []
+                        if h["library"] == answer.library
+                    ]
+                }
+                for doc_id, display in displays.items()
+            }
+            if self.healer:
+                self.healer.observe(displays, now)
+            yield answer, now
 
     def as_now(self, displays: dict[str, dict]) -> dict[str, dict]:
         """Display records with their copies as they are now (see availability.overlay)."""

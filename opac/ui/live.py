@@ -16,7 +16,6 @@ import datetime
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from indexer.availability.overlay import now_status, wanted_of
 from opac.ui.nearest import status_text
 
 MAX_RECORDS = 50  # a results page shows at most 50 records
@@ -54,21 +53,17 @@ def copies_as_answered(service, doc_ids: list[str]) -> Iterator[dict]:
     """For each library, as soon as its system has answered (or failed, or needs no asking),
     its copies among `doc_ids` as they are now: {"library", "state", "copies": key -> status,
     text, age and source}."""
-    displays = service.displays(doc_ids[:MAX_RECORDS])
-    loaded = service.loads.by_library()
-    for answer in service.live.answers(wanted_of(displays)):
-        copies = {}
-        for doc_id, display in displays.items():
-            for h in display.get("holdings") or []:
-                if h["library"] != answer.library:
-                    continue
-                now = now_status(h, answer, loaded.get(h["library"]))
-                copies[copy_key(doc_id, now)] = {
-                    "status": now["status"],
-                    "text": status_text(now),
-                    "age": age_text(now),
-                    "source": now["source"],
-                }
+    for answer, now in service.answered(doc_ids[:MAX_RECORDS]):
+        copies = {
+            copy_key(doc_id, h): {
+                "status": h["status"],
+                "text": status_text(h),
+                "age": age_text(h),
+                "source": h["source"],
+            }
+            for doc_id, display in now.items()
+            for h in display["holdings"]
+        }
         yield {"library": answer.library, "state": answer.state, "copies": copies}
 
 

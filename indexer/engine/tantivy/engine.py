@@ -320,7 +320,7 @@ class TantivyEngine:
         return self._warmed.version() if self._warmed is not None else None
 
     def search(self, request: SearchRequest) -> SearchResult:
-        if self._warmed is not None:
+        if self._warmed is not None and self._warmed.exists():
             answered = self._warmed.get(self.version(), request)
             if answered is not None:
                 return answered

@@ -43,6 +43,10 @@ class WarmedSearches:
         self.path = Path(path)
         self._local = threading.local()  # one read connection per thread (and process)
 
+    def exists(self) -> bool:
+        """Whether any answers were kept (so a search need not work out its version)."""
+        return self.path.exists()
+
     def get(self, version: str, request: SearchRequest) -> SearchResult | None:
         """The answer kept for `request` at `version`, or None."""
         connection = self._reader()
