@@ -40,6 +40,10 @@ class EngineUnavailableError(EngineError):
     """The engine cannot be reached or opened (an outage, not zero results)."""
 
 
+class NothingLoadedError(EngineUnavailableError):
+    """The data directory holds no index or catalogue yet: nothing has been loaded into it."""
+
+
 class IndexLockedError(EngineError):
     """Another process holds the index writer lock."""
 
@@ -47,6 +51,11 @@ class IndexLockedError(EngineError):
 class RequestError(IndexerError, ValueError):
     """The caller's mistake: a malformed request, or one asking for something that does not
     exist. Answered with an HTTP 400 or the protocol's own error; never an engine failure."""
+
+
+class LibraryCodeError(RequestError):
+    """A library code that cannot be one (not letters and digits), or one that is neither in
+    the libraries file nor among the libraries loaded (the message says which)."""
 
 
 class UnknownFieldError(RequestError):

@@ -48,7 +48,7 @@ from urllib.parse import quote
 
 from indexer.availability.config import AvailabilityConfig, read_availability
 from indexer.availability.connectors import kinds
-from indexer.errors import ConfigError
+from indexer.errors import ConfigError, LibraryCodeError
 from indexer.holdings import available_profiles, load_profile
 from indexer.library_details import DETAIL_KEYS, Details, is_web, read_details
 
@@ -155,12 +155,10 @@ class Consortium:
 
     def resolve(self, code: str) -> tuple[Library, bool]:
         """(library, known): a library missing from the file gets an ad-hoc one with `auto`."""
-        key = (code or "").strip().upper()
+        key = library_code(code)
         found = self.libraries.get(key)
         if found is not None:
             return found, True
-        if not _CODE.fullmatch(key):
-            raise ConfigError(f"library code {code!r} must be letters and digits only")
         return Library(code=key, name=key, priority=ADHOC_PRIORITY, adhoc=True), False
 
     def sites_named(self, site: str) -> list[tuple[Library, str]]:
@@ -179,6 +177,15 @@ class Consortium:
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and code.strip().upper() in self.libraries
+
+
+def library_code(code: str | None) -> str:
+    """A library code as it is stored and compared: upper case; `inc` and `INC` are one library.
+    LibraryCodeError when it cannot be a code (record ids are LIBRARY:CONTROLNUMBER)."""
+    key = (code or "").strip().upper()
+    if not _CODE.fullmatch(key):
+        raise LibraryCodeError(f"library code {code!r} must be letters and digits only")
+    return key
 
 
 def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) -> Consortium:

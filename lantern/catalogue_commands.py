@@ -11,13 +11,17 @@ from pathlib import Path
 import click
 
 from indexer.errors import IndexerError
+from indexer.libraries import library_code as code_of
+from indexer.load.report import plural
 from lantern.exits import (
     EXIT_MAPPING_FAILED,
+    EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_RUNNING,
     EXIT_USAGE,
     fail,
+    fail_with,
 )
 
 
@@ -99,10 +103,10 @@ def load(
 
     \b
     Exit status: 0 every record loaded (skipped authority and holdings records are fine),
-    3 some records were rejected as broken (the load report says which and why),
+    3 some records (or a whole file) were rejected (the load report says which and why),
     5 Lantern's own mapping code failed on some records (a bug, not bad data: the report
       holds the traceback; please report it); 5 wins over 3,
-    1 the load failed, 2 a usage error.
+    1 the load failed, 2 a usage error, 9 the disk refused a write.
     """
     from indexer.load.runner import load_libraries
 
@@ -125,7 +129,7 @@ def load(
             replace=replace,
         )
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
     sys.exit(load_status(reports))
 
 
@@ -152,10 +156,13 @@ def files_by_library(library_code, files, pairs) -> dict[str, list[Path]]:
     if library_code and not files:
         fail(f"no files to load for {library_code}", EXIT_USAGE)
     wanted: dict[str, list[Path]] = {}
-    if library_code:
-        wanted[library_code] = list(files)
-    for code, path in pairs:
-        wanted.setdefault(code, []).append(path)
+    try:  # `inc` and `INC` are one library
+        if library_code:
+            wanted[code_of(library_code)] = list(files)
+        for code, path in pairs:
+            wanted.setdefault(code_of(code), []).append(path)
+    except IndexerError as exc:
+        fail_with(exc)
     if not wanted:
         fail(
             "nothing to load: lantern load --library CODE FILE... (or --each CODE FILE)", EXIT_USAGE
@@ -188,7 +195,7 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
         )
         enqueue_load(meta)
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
     except Exception as exc:  # Redis unreachable: say where we looked
         if type(exc).__module__.split(".")[0] not in ("redis", "kombu"):
             raise
@@ -221,6 +228,7 @@ def status(settings, as_json, wait, load_id):
     5 finished but our mapping code failed on some records, 4 still running."""
     from indexer.availability.heal import describe_healing, healing_counts
     from indexer.queue.work import open_registry
+    from lantern.codes import queued_load_id
 
     if load_id is None and not as_json:
         click.echo(describe_healing(healing_counts(settings.data_dir / "catalogue.sqlite")))
@@ -230,6 +238,7 @@ def status(settings, as_json, wait, load_id):
         if load_id is None:
             click.echo(describe_recent(registry))
             return
+        load_id = queued_load_id(load_id)
         progress = registry.progress(load_id)
         while wait and progress.finished is None:
             time.sleep(1)
@@ -307,13 +316,23 @@ def describe_load(p) -> str:
 @click.argument("record_ids", nargs=-1, required=True)
 @click.pass_obj
 def delete(settings, library_code, record_ids):
-    """Withdraw a library's records by control number (001)."""
+    """Withdraw a library's records by control number (001).
+
+    Exit status: 0 every record was withdrawn, 7 some were not found (the others are
+    withdrawn), 2 the library is not known."""
     from indexer.load.runner import delete_records
+    from lantern.codes import known_library
 
     try:
-        delete_records(settings, library_code, list(record_ids))
+        code = known_library(settings, library_code)
+        _, missing = delete_records(settings, code, list(record_ids), log=click.echo)
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
+    if missing:
+        fail(
+            f"{code}: {plural(len(missing), 'record')} not found: {', '.join(missing[:20])}",
+            EXIT_NOT_FOUND,
+        )
 
 
 @click.command()
@@ -321,12 +340,15 @@ def delete(settings, library_code, record_ids):
 @click.pass_obj
 def reindex(settings, workers):
     """Rebuild the whole index from the catalogue store beside the live one, then swap it in."""
+    from indexer.errors import NothingLoadedError
     from indexer.load.reindex import reindex as run_reindex
 
     try:
+        if not (settings.data_dir / "catalogue.sqlite").exists():
+            raise NothingLoadedError(f"no catalogue in {settings.data_dir} to rebuild from")
         run_reindex(settings, workers=workers)
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
 
 
 COMMANDS = [load, status, delete, reindex]

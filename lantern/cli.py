@@ -23,13 +23,10 @@ from lantern import (
     staff_commands,
     tuning_commands,
 )
-from lantern.exits import (
-    EXIT_USAGE,
-    fail,
-)
+from lantern.exits import EXIT_CANNOT_WRITE, EXIT_USAGE, LanternGroup, fail, fail_with
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LanternGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -69,6 +66,7 @@ def search(settings, as_json, size, scope, explain, query):
     from werkzeug.datastructures import MultiDict
 
     from indexer.engine.base import EXPLAIN
+    from lantern.codes import known_library
     from opac.search.params import parse_search_args
     from opac.search.service import open_search_service
 
@@ -80,6 +78,8 @@ def search(settings, as_json, size, scope, explain, query):
         fail(str(exc))
     try:
         service = open_search_service(settings)
+        if scope:
+            known_library(settings, scope)
         page = service.search(params)
         why = {}
         if explain and EXPLAIN not in service.engine.capabilities:
@@ -87,7 +87,7 @@ def search(settings, as_json, size, scope, explain, query):
         if explain:
             why = service.explain(params, [r["id"] for r in page["results"]])
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
     if as_json:
         click.echo(json.dumps(page, ensure_ascii=False, indent=2))
         return
@@ -196,8 +196,17 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
     from indexer.feed.export import parse_since
     from indexer.libraries import load_consortium
     from indexer.load.progress import Progress
+    from lantern.codes import known_library
 
+    for path in (out, deletes):
+        if path is not None and not path.absolute().parent.is_dir():
+            fail(
+                f"cannot write {path}: the folder {path.absolute().parent} does not exist",
+                EXIT_CANNOT_WRITE,
+            )
     try:
+        if library_code:
+            library_code = known_library(settings, library_code)
         bar = Progress("Exporting", enabled=not quiet)
         consortium = load_consortium(settings.libraries, settings.schemas_dir)
         report = run_export(
@@ -213,7 +222,7 @@ def export(settings, fmt, library_code, since, deletes, quiet, out):
         )
         bar.finish()
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
     click.echo(
         f"{report.records:,} records written to {report.path}"
         + (f"; {report.deleted:,} deleted ids in {deletes}" if deletes else "")

@@ -157,6 +157,10 @@ class CatalogueStore(QueuedLoadMarks, DocumentHistory):
             k for (k,) in self.db.execute("SELECT key FROM records WHERE library = ?", (library,))
         }
 
+    def libraries(self) -> list[str]:
+        """The codes of the libraries with records in the store."""
+        return [lib for (lib,) in self.db.execute("SELECT DISTINCT library FROM records")]
+
     def records(self, keys: Iterable[str]) -> list[StoredRecord]:
         return [decode(row) for row in self.raw_records(keys)]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from indexer.errors import ConfigError
+from indexer.errors import ConfigError, NothingLoadedError
 from indexer.feed.setup import org_code
 from indexer.feed.source import ReadOnlyStore, fetch_displays
 from indexer.marc.from_document import record_from_document
@@ -101,7 +101,7 @@ def export(
         raise ConfigError(f"unknown export format {fmt!r}; choose {', '.join(FORMATS)}")
     store = ReadOnlyStore(settings.data_dir / "catalogue.sqlite")
     if not store.exists():
-        raise ConfigError(f"no catalogue in {settings.data_dir}: load some records first")
+        raise NothingLoadedError(f"no catalogue in {settings.data_dir}")
     code = library.upper() if library else None
     set_spec = f"library:{code}" if code else None
     report = ExportReport(Path(out))

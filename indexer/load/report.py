@@ -36,6 +36,7 @@ class LoadReport:
     warnings: Counter = field(default_factory=Counter)
     failed_files: list[dict] = field(default_factory=list)
     unchanged: int = 0
+    repeated: int = 0  # records whose 001 came again later in the same load (the last one wins)
     withdrawn: int = 0
     documents_written: int = 0
     documents_removed: int = 0
@@ -55,6 +56,7 @@ class LoadReport:
             **record_outcomes(self),
             "failed_files": self.failed_files,
             "unchanged": self.unchanged,
+            "repeated": self.repeated,
             "withdrawn": self.withdrawn,
             "documents_written": self.documents_written,
             "documents_removed": self.documents_removed,
@@ -87,13 +89,25 @@ def _where(r: dict) -> str:
     return f"{Path(r['file']).name} record {r['record']} {where}{ctl}"
 
 
-def summary_text(report: LoadReport, report_path: Path) -> str:
+def plural(n: int, word: str) -> str:
+    """`1 record`, `2 records`, `1,000 records` (the words the summaries count are regular)."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def summary_text(report: LoadReport, report_path: Path | None) -> str:
+    """What a load of one library did; report_path: where its JSON report is (None: a load of
+    several libraries, whose one report is named once, after them all)."""
     lines = [
-        f"{report.library}: loaded {report.loaded:,} records in {report.seconds:.1f} s "
+        f"{report.library}: loaded {plural(report.loaded, 'record')} in {report.seconds:.1f} s "
         f"({report.rate:,.0f} records/s)"
     ]
     if report.unchanged:
         lines.append(f"  unchanged since the last load: {report.unchanged:,}")
+    if report.repeated:
+        lines.append(
+            f"  repeated in the files (the same 001 again; the last copy is kept): "
+            f"{report.repeated:,}"
+        )
     if report.withdrawn:
         lines.append(f"  withdrawn: {report.withdrawn:,}")
     if not report.merged_with:
@@ -104,15 +118,16 @@ def summary_text(report: LoadReport, report_path: Path) -> str:
     for reason, n in report.skipped.most_common():
         lines.append(f"  skipped {n:,}: {reason}")
     if report.rejected:
-        lines.append(f"  rejected {len(report.rejected):,} broken records, for example:")
+        lines.append(f"  rejected {plural(len(report.rejected), 'broken record')}, for example:")
         for r in report.rejected[:5]:
             lines.append(f"    {_where(r)}: {r['reason']}")
     lines += _mapping_failed_lines(report)
     for f in report.failed_files:
         lines.append(f"  could not read {f['file']}: {f['reason']}")
     for warning, n in report.warnings.most_common(5):
-        lines.append(f"  warning ({n:,} records): {warning}")
-    lines.append(f"  report: {report_path}")
+        lines.append(f"  warning ({plural(n, 'record')}): {warning}")
+    if report_path is not None:
+        lines.append(f"  report: {report_path}")
     return "\n".join(lines)
 
 
@@ -120,8 +135,8 @@ def _mapping_failed_lines(report: LoadReport) -> list[str]:
     if not report.mapping_failed:
         return []
     lines = [
-        f"  MAPPING CODE FAILED on {len(report.mapping_failed):,} records (a bug in Lantern "
-        f"or its mapping rules, not bad data: please report it), for example:"
+        f"  MAPPING CODE FAILED on {plural(len(report.mapping_failed), 'record')} (a bug in "
+        f"Lantern or its mapping rules, not bad data: please report it), for example:"
     ]
     for r in report.mapping_failed[:5]:
         lines.append(f"    {_where(r)}: {r['error']}")

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from indexer.errors import RecordError
 from indexer.libraries import Library
+from indexer.libraries import library_code as library_code_of
 from indexer.load.pipeline import batches, call_for, init_worker
 from indexer.load.pool import build_runner, process_pool
-from indexer.load.report import LoadReport, joint_report, summary_text
+from indexer.load.report import LoadReport, joint_report, plural, summary_text
 
 
 def process_count(requested: int, paths: list[Path]) -> int:
@@ -87,9 +88,10 @@ def run_loads(
     for part in parts:
         part.report.documents_written += changes.written
         part.report.documents_removed += len(changes.removed)
-        part.report.seconds += merge_seconds
-        if len(parts) > 1:
+        if len(parts) > 1:  # the merge is the run's, not one library's: said once, at the end
             part.report.merged_with = [p.library.code for p in parts if p is not part]
+        else:
+            part.report.seconds += merge_seconds
     changes.seconds = time.perf_counter() - started
     changes.merge_seconds = merge_seconds
     return changes
@@ -125,12 +127,15 @@ def absorb_outcomes(
 ) -> None:
     loaded = []
     deleted = []
+    repeated = 0
     for o in outcomes:
         for w in o.warnings:
             report.warnings[w] += 1
         if o.kind == "loaded":
             loaded.append(o)
-            seen.add(f"{library}:{o.control_number}")
+            key = f"{library}:{o.control_number}"
+            repeated += key in seen  # the same 001 earlier in this load: the later copy wins
+            seen.add(key)
         elif o.kind == "deleted":
             deleted.append(f"{library}:{o.control_number}")
             report.skipped["deleted (leader/05 d)"] += 1
@@ -143,8 +148,10 @@ def absorb_outcomes(
         else:
             report.rejected.append({**_position(path, o), "reason": o.problem})
     report.loaded += len(loaded)
+    report.repeated += repeated
     changed = writer.put(library, loaded)
-    report.unchanged += len(loaded) - changed
+    # Unchanged since the last load: a record repeated within the load is not one of them.
+    report.unchanged += max(0, len(loaded) - changed - repeated)
     if deleted:
         report.withdrawn += writer.withdraw(deleted)
 
@@ -208,10 +215,7 @@ def load_libraries(
         for code, files in files_by_library:
             library, known = writer.consortium.resolve(code)
             if not known:
-                log(
-                    f"Library {code!r} is not in {settings.libraries}: "
-                    f"using the 'auto' holdings profile."
-                )
+                log(unknown_library_note(library.code, settings.libraries))
             parts.append(
                 LoadPart(library, [Path(f) for f in files], LoadReport(library.code, known))
             )
@@ -236,32 +240,44 @@ def load_libraries(
     body = reports[0].to_json() if len(reports) == 1 else joint_report(reports, changes)
     path.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
     for report in reports:
-        log(summary_text(report, path))
+        log(summary_text(report, path if len(reports) == 1 else None))
     if len(reports) > 1:
         loaded = sum(r.loaded for r in reports)
         log(
-            f"All {len(reports)} libraries: {loaded:,} records in {changes.seconds:.1f} s "
-            f"({loaded / changes.seconds if changes.seconds else 0:,.0f} records/s, of which "
-            f"{changes.merge_seconds:.1f} s merging); "
-            f"search documents written: {changes.written:,}, removed: {len(changes.removed):,}"
+            f"All {len(reports)} libraries: {plural(loaded, 'record')} in "
+            f"{changes.seconds:.1f} s ({loaded / changes.seconds if changes.seconds else 0:,.0f} "
+            f"records/s, of which {changes.merge_seconds:.1f} s merging); search documents "
+            f"written: {changes.written:,}, removed: {len(changes.removed):,}\n  report: {path}"
         )
     return reports
 
 
-def delete_records(settings, library_code: str, record_ids: list[str], log=print) -> int:
-    """`lantern delete`: withdraw records of a library by control number."""
+def unknown_library_note(code: str, libraries_file: Path) -> str:
+    """What a load of a library missing from the libraries file says (the file may not exist)."""
+    if not Path(libraries_file).is_file():
+        return (
+            f"There is no libraries file at {libraries_file} (LANTERN_LIBRARIES): loading "
+            f"{code} with the 'auto' holdings profile."
+        )
+    return f"Library {code} is not in {libraries_file}: using the 'auto' holdings profile."
+
+
+def delete_records(
+    settings, library_code: str, record_ids: list[str], log=print
+) -> tuple[int, list[str]]:
+    """`lantern delete`: withdraw records of a library by control number; returns how many were
+    withdrawn and the ids the library does not have."""
     from indexer.catalogue.writer import CatalogueWriter
 
+    code = library_code_of(library_code)
     with CatalogueWriter.open(settings) as writer:
-        keys = [f"{library_code}:{rid}" for rid in record_ids]
+        keys = [f"{code}:{rid}" for rid in record_ids]
         present = set(writer.store.hashes(keys))
         missing = [k.split(":", 1)[1] for k in keys if k not in present]
         writer.withdraw(present)
         changes = writer.flush()
     log(
-        f"{library_code}: withdrew {len(present):,} records; {changes.written:,} documents "
-        f"rewritten, {len(changes.removed):,} removed."
+        f"{code}: withdrew {plural(len(present), 'record')}; "
+        f"{plural(changes.written, 'document')} rewritten, {len(changes.removed):,} removed."
     )
-    if missing:
-        log(f"  not found: {', '.join(missing[:20])}")
-    return len(present)
+    return len(present), missing

@@ -95,5 +95,8 @@ def _describe(text: bytes) -> str:
         return "MARCMaker text (.mrk), which is not supported; export ISO 2709 or MARCXML"
     if text[:1] in (b"{", b"["):
         return "looks like JSON"
+    header = text.split(b"\n", 1)[0].lower()
+    if b"\t" in header and (b"publication_title" in header or b"title_id" in header):
+        return "a KBART title list; load it with --format kbart"
     start = text[:40].decode("latin-1")
     return f"neither ISO 2709 nor MARCXML (starts with {start!r})"

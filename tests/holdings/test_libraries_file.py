@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.errors import ConfigError
+from indexer.errors import ConfigError, LibraryCodeError
 from indexer.libraries import ADHOC_PRIORITY, Library, load_consortium
 
 EXAMPLE = """
@@ -58,7 +58,7 @@ def test_known_and_unknown_codes_resolve(tmp_path):
     assert stranger.priority == ADHOC_PRIORITY > library.priority
     assert consortium.get("NDD") == stranger
     assert "RDE" in consortium and "NDD" not in consortium
-    with pytest.raises(ConfigError, match="letters and digits"):
+    with pytest.raises(LibraryCodeError, match="letters and digits"):  # a usage error
         consortium.resolve("ND-D")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import tantivy
 from tantivy import Query
 
+from indexer import errors
 from indexer.engine import base
 from indexer.engine.explain import Explanation
 from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
@@ -43,7 +44,7 @@ from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
 from indexer.engine.tantivy.warmed import WARMED_FILE, WarmedSearches, version_key
 from indexer.engine.tantivy.words import Vocabulary
 from indexer.engine.tantivy.writer import IndexWriter
-from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
+from indexer.errors import ConfigError, EngineError, IndexSchemaError
 
 
 class TantivyEngine:
@@ -102,7 +103,7 @@ class TantivyEngine:
         if writer:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not self._meta.exists():
-            raise EngineUnavailableError(f"no search index at {self.path}")
+            raise errors.NothingLoadedError(f"no search index at {self.path}")
         try:
             check_schema(self.path, self.fields)
         except IndexSchemaError as exc:
@@ -180,7 +181,9 @@ class TantivyEngine:
                 self._open_index()
             stamp = self._meta_stamp()
         except OSError as exc:
-            raise EngineUnavailableError(f"search index at {self.path} is gone: {exc}") from exc
+            raise errors.EngineUnavailableError(
+                f"search index at {self.path} is gone: {exc}"
+            ) from exc
         if stamp != self._stamp:
             self._index.reload()
             self._stamp = stamp
