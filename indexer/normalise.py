@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
+
 # Every ASCII character that is not a letter or digit becomes a space.
 _ASCII_NON_WORD = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
@@ -28,17 +31,6 @@ def normalise_title(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
 
 
-def _isbn10_check(first9: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
-    check = (11 - total % 11) % 11
-    return "X" if check == 10 else str(check)
-
-
-def _isbn13_check(first12: str) -> str:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
-
-
 def isbn_forms(text: str, *, strict: bool = True) -> tuple[str, ...]:
     """Digits-only ISBN-13 and ISBN-10 forms of `text` (hyphens and spaces allowed).
 
@@ -47,15 +39,13 @@ def isbn_forms(text: str, *, strict: bool = True) -> tuple[str, ...]:
     """
     compact = re.sub(r"[\s\-]", "", text).upper()
     if re.fullmatch(r"\d{9}[\dX]", compact):
-        valid = _isbn10_check(compact[:9]) == compact[9]
-        if valid:
-            isbn13 = "978" + compact[:9]
-            return (isbn13 + _isbn13_check(isbn13), compact)
+        if stdnum_isbn.is_valid(compact):
+            return (stdnum_isbn.to_isbn13(compact), compact)
         return () if strict else (compact,)
     if re.fullmatch(r"97[89]\d{10}", compact):
-        valid = _isbn13_check(compact[:12]) == compact[12]
+        valid = stdnum_isbn.is_valid(compact)
         if valid and compact.startswith("978"):
-            return (compact, compact[3:12] + _isbn10_check(compact[3:12]))
+            return (compact, stdnum_isbn.to_isbn10(compact))
         if valid or not strict:
             return (compact,)
     if not strict and re.fullmatch(r"\d{13}", compact):
@@ -68,8 +58,6 @@ def issn_form(text: str, *, strict: bool = True) -> str | None:
     compact = re.sub(r"[\s\-]", "", text).upper()
     if not re.fullmatch(r"\d{7}[\dX]", compact):
         return None
-    total = sum((8 - i) * int(d) for i, d in enumerate(compact[:7]))
-    check = (11 - total % 11) % 11
-    if strict and ("X" if check == 10 else str(check)) != compact[7]:
+    if strict and not stdnum_issn.is_valid(compact):
         return None
     return f"{compact[:4]}-{compact[4:]}"

@@ -1,9 +1,17 @@
-"""ISBN and ISSN checking and conversion (check digits validated; qualifiers stripped)."""
+"""ISBN and ISSN from the messy text of 020 and 022 fields: our own extraction of the number
+(qualifiers such as "(pbk.)" stripped), python-stdnum's check digits, conversions and hyphens.
+
+The stored forms, which merging and searching compare, are bare: ISBN-13 digits and ISSN
+`NNNN-NNNC`. Hyphens in an ISBN are for people (`hyphenated`), by the ISBN agency's ranges.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
+
+from stdnum import isbn as stdnum_isbn
+from stdnum import issn as stdnum_issn
 
 # The number is the first run of digits, hyphens, spaces and X; whatever follows ("(pbk.)",
 # ": $9.99", "pbk.") is a qualifier. A run glued to letters ("4980858214bbd") stays glued
@@ -12,32 +20,6 @@ _ISBN_RUN = re.compile(r"^\s*\(?\s*([0-9][0-9Xx\- ]*[0-9Xx])")
 # "0440487331pbk." and "(0373197527pbk.)": a known qualifier word glued to the number.
 _GLUED_QUALIFIER = re.compile(r"(?i)(?<=[0-9Xx])(pbk|hbk|alk|v\.|set|ebk)")
 _ISSN = re.compile(r"^\s*([0-9]{4})\s*-?\s*([0-9]{3}[0-9Xx])\b")
-
-
-def _isbn10_ok(digits: str) -> bool:
-    if len(digits) != 10 or not digits[:9].isdigit() or digits[9] not in "0123456789X":
-        return False
-    total = sum((10 - i) * int(d) for i, d in enumerate(digits[:9]))
-    total += 10 if digits[9] == "X" else int(digits[9])
-    return total % 11 == 0
-
-
-def _isbn13_ok(digits: str) -> bool:
-    if len(digits) != 13 or not digits.isdigit() or digits[:3] not in ("978", "979"):
-        return False
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-    return total % 10 == 0
-
-
-def _isbn13_check(first12: str) -> str:
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first12))
-    return str((10 - total % 10) % 10)
-
-
-def _isbn10_check(first9: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(first9))
-    check = (11 - total % 11) % 11
-    return "X" if check == 10 else str(check)
 
 
 def isbn_candidate(raw: str) -> str | None:
@@ -57,18 +39,14 @@ def isbn_candidate(raw: str) -> str | None:
 def normalize_isbn(raw: str) -> str | None:
     """The ISBN-13 for a raw 020 value, or None when it is not a valid ISBN."""
     digits = isbn_candidate(_GLUED_QUALIFIER.sub(r" \1", raw, count=1))
-    if digits is None:
+    # stdnum reads 9 digits as an SBN (ISBN-10 without its leading 0): not in an 020
+    if digits is None or len(digits) not in (10, 13) or not stdnum_isbn.is_valid(digits):
         return None
-    if _isbn13_ok(digits):
-        return digits
-    if _isbn10_ok(digits):
-        return isbn10_to_13(digits)
-    return None
+    return stdnum_isbn.to_isbn13(digits)
 
 
 def isbn10_to_13(isbn10: str) -> str:
-    first12 = "978" + isbn10[:9]
-    return first12 + _isbn13_check(first12)
+    return stdnum_isbn.to_isbn13(isbn10)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -76,8 +54,15 @@ def isbn13_to_10(isbn13: str) -> str | None:
     """The ISBN-10 form, which only exists for the 978 prefix."""
     if not isbn13.startswith("978"):
         return None
-    first9 = isbn13[3:12]
-    return first9 + _isbn10_check(first9)
+    return stdnum_isbn.to_isbn10(isbn13)
+
+
+def hyphenated(isbn: str) -> str:
+    """An ISBN as people read it (`978-0-19-874654-6`), hyphenated by the ISBN agency's ranges;
+    as it is when it is not a valid ISBN."""
+    if len(isbn) not in (10, 13) or not stdnum_isbn.is_valid(isbn):
+        return isbn
+    return stdnum_isbn.format(isbn)
 
 
 def split_isbns(raw_values: list[str]) -> tuple[list[str], list[str]]:
@@ -110,8 +95,4 @@ def normalize_issn(raw: str) -> str | None:
     if m is None:
         return None
     digits = (m.group(1) + m.group(2)).upper()
-    total = sum((8 - i) * int(d) for i, d in enumerate(digits[:7]))
-    check = (11 - total % 11) % 11
-    if digits[7] != ("X" if check == 10 else str(check)):
-        return None
-    return f"{digits[:4]}-{digits[4:]}"
+    return stdnum_issn.format(digits) if stdnum_issn.is_valid(digits) else None

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from indexer.mapping.isbn import hyphenated
 from opac.records import citations
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
@@ -26,6 +27,8 @@ from opac.ui.places import View
 from opac.ui.ways_out import ways_out
 
 bp = Blueprint("ui", __name__)
+# The record page shows ISBNs as people read them (978-0-19-874654-6); the API keeps them bare.
+bp.add_app_template_filter(hyphenated, "isbn_hyphenated")
 
 
 def service():

@@ -3,6 +3,7 @@
 import pytest
 
 from indexer.mapping.isbn import (
+    hyphenated,
     isbn10_to_13,
     isbn13_to_10,
     normalize_isbn,
@@ -25,6 +26,7 @@ from indexer.mapping.isbn import (
         ("4980858214bbd :", None),
         ("HL00361126 :", None),
         ("8901452100503", None),  # an EAN, not a 978/979 ISBN
+        ("801415454", None),  # nine digits: python-stdnum would read an SBN; an 020 never
         ("", None),
     ],
 )
@@ -37,6 +39,14 @@ def test_conversions_round_trip():
     assert isbn13_to_10("9780306406157") == "0306406152"
     assert isbn13_to_10("9791234567896") is None  # 979 ISBNs have no ISBN-10
     assert isbn13_to_10(isbn10_to_13("080442957X")) == "080442957X"
+
+
+def test_hyphenated_as_people_read_isbns():
+    assert hyphenated("9780198746546") == "978-0-19-874654-6"
+    assert hyphenated("9791032305690") == "979-10-323-0569-0"
+    assert hyphenated("080442957X") == "0-8044-2957-X"
+    assert hyphenated("9780306406158") == "9780306406158"  # not valid: shown as it is
+    assert hyphenated("junk") == "junk"
 
 
 def test_split_keeps_record_order_and_drops_repeats():
