@@ -208,7 +208,7 @@ def load_libraries(
 ) -> list[LoadReport]:
     """Load several libraries' files in one run (one merge at the end); a report for each."""
     from indexer.catalogue.writer import CatalogueWriter
-    from indexer.load.progress import Progress
+    from indexer.load.progress import Progress, count_records
 
     with CatalogueWriter.open(settings) as writer:
         parts = []
@@ -221,6 +221,8 @@ def load_libraries(
             )
         label = parts[0].library.code if len(parts) == 1 else f"{len(parts)} libraries"
         bar = Progress(f"Loading {label}", enabled=progress)
+        if bar.enabled:  # on a terminal: a percentage and the time remaining
+            bar.total = count_records([p for part in parts for p in part.paths], source)
         changes = run_loads(
             parts,
             writer,
