@@ -23,7 +23,14 @@ from lantern import (
     staff_commands,
     tuning_commands,
 )
-from lantern.exits import EXIT_CANNOT_WRITE, EXIT_USAGE, LanternGroup, fail, fail_with
+from lantern.exits import (
+    EXIT_CANNOT_WRITE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    LanternGroup,
+    fail,
+    fail_with,
+)
 
 
 @click.group(cls=LanternGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,7 +171,9 @@ def demo(settings, records, library_count, host, port, no_serve):
             f"(data in {settings.data_dir})"
         )
     except IndexerError as exc:
-        fail(str(exc))
+        fail_with(exc)
+    except KeyboardInterrupt:
+        fail("interrupted (Ctrl+C): `lantern demo` starts the demo afresh", EXIT_INTERRUPTED)
     if not no_serve:
         run_server(settings, host or settings.host, port or settings.port)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import time
 
 from indexer.engine import open_engine
 from indexer.errors import ConfigError, EngineUnavailableError, IndexSchemaError
@@ -39,7 +40,9 @@ def load_demo(settings, *, records: int, libraries: int, log=print):
     forget_demo(data_dir)
     out = data_dir / "demo"
     log(f"Generating {records:,} records for {libraries} libraries in {out} ...")
+    started = time.perf_counter()
     generated = generate_consortium(out, records=records, libraries=libraries)
+    log(f"  generated in {time.perf_counter() - started:.1f} s; loading them:")
     if not settings.libraries.exists():
         shutil.copyfile(out / "libraries.toml", settings.libraries)
     elif settings.libraries.read_bytes() != (out / "libraries.toml").read_bytes():

@@ -12,6 +12,7 @@
 | 7 | nothing to act on: ids given to `lantern delete` that the library does not have |
 | 8 | nothing loaded yet: the data directory has no index or catalogue (`lantern load` first) |
 | 9 | cannot write: a folder that does not exist, no permission, the disk is full |
+| 130 | interrupted (Ctrl+C): a load keeps what it had committed; run it again |
 
 Every failure is one line on stderr, `lantern: ...`; a traceback means a bug in Lantern.
 """
@@ -32,6 +33,7 @@ EXIT_DRAFT_WORSE = 6  # a draft ranking configuration scores worse than allowed 
 EXIT_NOT_FOUND = 7  # some of the records a command was to act on do not exist
 EXIT_NOTHING_LOADED = 8  # no index or catalogue in the data directory yet
 EXIT_CANNOT_WRITE = 9  # an output or the catalogue cannot be written (folder, permission, disk)
+EXIT_INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as shells report it)
 
 # The operator's environment, not a bug: said in one line, never a traceback.
 _WRITE_ERRNOS = {
@@ -85,11 +87,13 @@ def write_failure(exc: BaseException) -> str | None:
 
 class LanternGroup(click.Group):
     """The `lantern` group: a command the disk refuses (full, read-only, a missing folder)
-    ends with one line and exit status 9, not a traceback."""
+    ends with one line and exit status 9, and Ctrl+C with one line and 130, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            fail("interrupted (Ctrl+C)", EXIT_INTERRUPTED)
         except (OSError, sqlite3.OperationalError) as exc:
             message = write_failure(exc)
             if message is None:

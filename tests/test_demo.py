@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from lantern.cli import main
+from lantern.exits import EXIT_INTERRUPTED
+from tests.conftest import REPO
 
 
 def test_demo_generates_loads_and_merges_shared_titles(tmp_path, monkeypatch):
@@ -82,3 +90,54 @@ def test_a_demo_loaded_by_an_earlier_version_is_rebuilt_not_refused(tmp_path, mo
     assert again.exit_code == 0, again.output
     assert "earlier version" in again.output
     assert json.loads(runner.invoke(main, ["search", "--json", ""]).output)["total"] == total
+
+
+def test_the_demo_summary_adds_up_and_names_the_report_once(tmp_path, monkeypatch):
+    """Each library's time is its own reading and mapping; the merge is said once, in the
+    total, and so is the report (one for the whole run)."""
+    monkeypatch.setenv("LANTERN_DATA_DIR", str(tmp_path / "instance"))
+    args = ["demo", "--no-serve", "--records", "1200", "--libraries", "4"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    own = [
+        float(s)
+        for s in re.findall(r"^\w+: loaded [\d,]+ records? in ([\d.]+) s", result.output, re.M)
+    ]
+    total, merging = re.search(
+        r"^All 4 libraries: [\d,]+ records in ([\d.]+) s .*of which ([\d.]+) s merging",
+        result.output,
+        re.M,
+    ).groups()
+    assert len(own) == 4
+    assert sum(own) + float(merging) <= float(total) + 0.05 * 5  # each rounded to 0.1 s
+    assert result.output.count("report: ") == 1
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_demo_load_stops_it_in_one_line(tmp_path):
+    """Ctrl+C (SIGINT to the terminal's process group: the command and its pool processes)
+    while the demo loads: one line, exit status 130, no traceback, nothing left running."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lantern.cli", "--data-dir", str(tmp_path / "instance")]
+        + ["demo", "--no-serve", "--records", "20000"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # even under nohup
+    )
+    try:
+        for line in proc.stdout:
+            if "loading them" in line:
+                break
+        else:
+            pytest.fail("the demo never said it was loading")
+        os.killpg(proc.pid, signal.SIGINT)
+        rest = proc.stdout.read()
+        assert proc.wait(timeout=120) == EXIT_INTERRUPTED, rest
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Traceback" not in rest
+    assert rest.strip().splitlines()[-1].startswith("lantern: interrupted (Ctrl+C)")

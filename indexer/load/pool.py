@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -22,12 +23,23 @@ def process_pool(processes: int, initializer: Callable, initargs: tuple = ()) ->
         yield None
         return
     method = "forkserver" if os.name != "nt" else "spawn"
-    pool = multiprocessing.get_context(method).Pool(processes, initializer, initargs)
+    pool = multiprocessing.get_context(method).Pool(processes, _start, (initializer, initargs))
     try:
         yield pool
-    finally:
+    except BaseException:  # Ctrl+C, or an error: the work still queued is not wanted
+        pool.terminate()
+        raise
+    else:
         pool.close()
+    finally:
         pool.join()
+
+
+def _start(initializer: Callable, initargs: tuple) -> None:
+    """Set up a pool process. Ctrl+C is the parent's to handle: it stops the pool; a worker
+    that died of it would be replaced, and its lost batch waited for for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    initializer(*initargs)
 
 
 def build_runner(pool) -> Callable | None:

@@ -13,6 +13,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import signal
 import time
 from collections import deque
 from collections.abc import Collection, Iterator
@@ -208,7 +209,10 @@ def generate_consortium(
     try:
         jobs = _chunk_jobs(settings, records)
         if workers > 1:
-            with multiprocessing.get_context().Pool(workers) as pool:
+            # Ctrl+C is the parent's: it terminates the pool (a worker killed by it would be
+            # replaced, and its chunk waited for for ever)
+            ignore_ctrl_c = (signal.SIGINT, signal.SIG_IGN)
+            with multiprocessing.get_context().Pool(workers, signal.signal, ignore_ctrl_c) as pool:
                 _collect(pool.imap(_generate_chunk, jobs), handles, totals)
         else:
             _collect(map(_generate_chunk, jobs), handles, totals)
