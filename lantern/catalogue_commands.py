@@ -113,10 +113,11 @@ def load(
     if items_file is not None:
         sys.exit(load_item_statuses(settings, library_code, items_file, files or pairs))
     wanted = files_by_library(library_code, files, pairs)
-    if queued:
-        for code, paths in wanted.items():
-            enqueue(settings, code, paths, encoding, source, replace)
-        return
+    if queued:  # a file that cannot be read is rejected here, as in a load in this process
+        metas = [
+            enqueue(settings, c, paths, encoding, source, replace) for c, paths in wanted.items()
+        ]
+        sys.exit(EXIT_REJECTED if any(m["failed_files"] for m in metas) else EXIT_OK)
     try:
         reports = load_libraries(
             settings,
@@ -177,7 +178,7 @@ def load_status(reports) -> int:
     return EXIT_REJECTED if any(r.rejected or r.failed_files for r in reports) else EXIT_OK
 
 
-def enqueue(settings, library_code, files, encoding, source, replace) -> None:
+def enqueue(settings, library_code, files, encoding, source, replace) -> dict:
     from indexer.queue.plan import plan_load
     from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
     from indexer.queue.work import open_registry
@@ -213,6 +214,7 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> None:
     for f in meta["failed_files"]:
         click.echo(f"  could not read {f['file']}: {f['reason']}")
     click.echo(f"  Progress: lantern status {meta['id']}")
+    return meta
 
 
 @click.command()

@@ -165,3 +165,13 @@ def test_a_full_disk_under_the_catalogue_store_is_one_line(full_disk, tmp_path):
         "lantern: cannot write the catalogue store: database or disk is full"
     ]
     shutil.rmtree(data_dir)
+
+
+def test_every_exit_status_is_in_the_table_and_the_table_has_no_other():
+    import re
+
+    from lantern import exits
+
+    statuses = {value for name, value in vars(exits).items() if name.startswith("EXIT_")}
+    table = {int(n) for n in re.findall(r"^\| (\d+) \|", exits.__doc__, re.M)}
+    assert statuses == table
