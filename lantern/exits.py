@@ -56,11 +56,14 @@ def fail(message: str, status: int = EXIT_FAILED) -> None:
 
 
 def status_of(exc: IndexerError) -> int:
-    """The exit status for one of our errors: usage, nothing loaded yet, or failed."""
+    """The exit status for one of our errors: usage, nothing loaded yet, cannot write, or
+    failed."""
     if isinstance(exc, NothingLoadedError):
         return EXIT_NOTHING_LOADED
     if isinstance(exc, RequestError):
         return EXIT_USAGE
+    if write_failure(exc.__cause__) is not None:  # ours, saying that the disk refused a write
+        return EXIT_CANNOT_WRITE
     return EXIT_FAILED
 
 

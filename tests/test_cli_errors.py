@@ -161,9 +161,8 @@ def test_a_full_disk_under_the_catalogue_store_is_one_line(full_disk, tmp_path):
     )
     assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [
-        "lantern: cannot write the catalogue store: database or disk is full"
-    ]
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("lantern: ") and "database or disk is full" in line
     shutil.rmtree(data_dir)
 
 
