@@ -25,7 +25,8 @@ A library (and a site, as a table instead of a name) may also say where it is an
 it: address, opening hours, phone, email, website, its own catalogue, how to request an item and
 how to ask a librarian (see indexer.library_details). The library's page shows them. A
 `[library.availability]` table says how to ask the library's own system how its copies are now
-(see indexer.availability.config).
+(see indexer.availability.config). A `[library.fulltext]` table names its link resolver or DOI
+link template (see indexer.fulltext.config).
 
 Library codes are compared in upper case. A code that is not in the file still loads (with the
 `auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
@@ -49,6 +50,7 @@ from urllib.parse import quote
 from indexer.availability.config import AvailabilityConfig, read_availability
 from indexer.availability.connectors import kinds
 from indexer.errors import ConfigError
+from indexer.fulltext.config import FulltextConfig, read_fulltext
 from indexer.holdings import available_profiles, load_profile
 from indexer.library_details import DETAIL_KEYS, Details, is_web, read_details
 
@@ -70,6 +72,7 @@ _LIBRARY_KEYS = {
     "sites",
     "locations",
     "availability",
+    "fulltext",
     *DETAIL_KEYS,
 }
 
@@ -93,6 +96,8 @@ class Library:
     site_details: Mapping[str, Details] = field(default_factory=dict, hash=False)
     # How to ask the library's own system how its copies are now (indexer.availability)
     availability: AvailabilityConfig | None = field(default=None, hash=False)
+    # Where its readers get full text: its link resolver or DOI links (indexer.fulltext)
+    fulltext: FulltextConfig | None = field(default=None, hash=False)
     # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
     # Library can be pickled to worker processes.
 
@@ -283,6 +288,7 @@ def _library(
         site_details=site_details,
         locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
         availability=_availability(entry, fail),
+        fulltext=read_fulltext(entry, fail),
     )
 
 

@@ -1,7 +1,8 @@
 """The readers' query language, parsed into an engine-neutral tree.
 
 Plain words must all match; "phrases"; -exclusions (also NOT); OR between two clauses;
-field prefixes (title: author: subject: isbn: issn: series: callnumber: year:); a trailing *
+field prefixes (title: author: subject: isbn: issn: series: callnumber: year: doi: pmid:); a
+DOI typed bare or as a doi.org link is read as a DOI; a trailing *
 for a prefix search. parse_query() never raises: broken input gives a best-effort tree or an
 empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
 """
@@ -14,11 +15,13 @@ from dataclasses import dataclass, field
 
 from indexer.engine import readings
 from indexer.engine.readings import MAX_CLAUSES, MAX_WILDCARDS, MIN_WILDCARD_CHARS
+from indexer.mapping.article_ids import normalise_doi, normalise_pmid
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
 
 __all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
 
 FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year")
+FIELDS += ("doi", "pmid")  # full text (issue 20, part 2): identifiers, as isbn: and issn:
 # Bounds that keep a pasted page of text from turning into a query of thousands of clauses.
 MAX_CHARS = 1000
 # Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
@@ -50,7 +53,7 @@ class Identifier:
     search it as words; empty after an explicit isbn:/issn:.
     """
 
-    field: str  # "isbn" or "issn"
+    field: str  # "isbn", "issn", "doi" or "pmid"
     values: tuple[str, ...]
     text: str = ""
 
@@ -238,6 +241,9 @@ def _year_node(text: str) -> Node | None:
 
 def _node(token: _Token) -> Node | None:
     text = token.text.strip()
+    if token.field in ("doi", "pmid"):
+        value = (normalise_doi if token.field == "doi" else normalise_pmid)(text)
+        return Identifier(token.field, (value,)) if value else None
     if not token.quoted:
         text = text.strip("()")
     if token.field == "year":
@@ -258,6 +264,10 @@ def _node(token: _Token) -> Node | None:
             return Identifier("isbn", isbns, text)
         if _HYPHENATED_ISSN.fullmatch(text) and issn_form(text):
             return Identifier("issn", (issn_form(text),), text)
+        if text.lower().startswith(("10.", "https://doi.org/", "http://dx.doi.org/")):
+            doi = normalise_doi(text)
+            if doi:
+                return Identifier("doi", (doi,), text)
     wildcard = text.endswith("*")
     stem = text.rstrip("*")
     if wildcard and sum(c.isalnum() for c in stem) < MIN_WILDCARD_CHARS:

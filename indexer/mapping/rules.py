@@ -75,6 +75,10 @@ TARGETS: dict[str, str] = {
     "links": "many",
     "leader_status": "one",
     "record_type": "one",
+    # --- full text (issue 20, part 2) ---
+    "doi": "many",  # lower case, no resolver prefix (indexer.mapping.article_ids)
+    "pmid": "many",
+    "coverage": "many",  # KBART coverage spans of an e-journal (indexer.sources.kbart_map)
 }
 
 _SPEC_RULE_KEYS = {"field", "from", "separator", "each_subfield", "steps", "help"}

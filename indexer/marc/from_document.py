@@ -136,6 +136,9 @@ def _identifiers(record: MarcRecord, display: dict) -> None:
         _add(record, "020", " ", " ", ("a", isbn))
     for issn in _values(display.get("issn")):
         _add(record, "022", " ", " ", ("a", issn))
+    for source in ("doi", "pmid"):  # 024 7_ with the source in $2, as catalogued
+        for value in _values(display.get(source)):
+            _add(record, "024", "7", " ", ("a", value), ("2", source))
     for oclc in _values(display.get("oclc")):
         _add(record, "035", " ", " ", ("a", f"(OCoLC){oclc}"))
     for member in display.get("members") or []:

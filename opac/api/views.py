@@ -37,7 +37,10 @@ def search():
 
 @bp.get("/records/<doc_id>")
 def record(doc_id: str):
-    found = service().record(doc_id)
+    library = request.args.get("library", "").strip().upper()
+    if library and library not in service().consortium.libraries:
+        abort(400, f"There is no member library {library[:20]!r}.")
+    found = service().record(doc_id, [library] if library else None)
     if found is None:
         return moved_or_missing(service(), doc_id, "api.record", f"No record with id {doc_id!r}")
     return json_response(found)

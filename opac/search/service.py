@@ -35,6 +35,7 @@ from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API 
     facet_label,
     years_of,
 )
+from opac.search.fulltext import fulltext_of
 from opac.search.searchlog import log_search
 from opac.search.snippets import with_subjects_apart
 
@@ -229,9 +230,10 @@ class SearchService:
             "highlight": with_subjects_apart(highlights, display),
         }
 
-    def record(self, doc_id: str) -> dict | None:
+    def record(self, doc_id: str, within: list[str] | None = None) -> dict | None:
         """The full record: its description, members, holdings (also grouped by library, with
-        where it is available now) and online links through each library's proxy."""
+        where it is available now), online links through each library's proxy and full text
+        through each library's resolver (of `within`'s libraries; None: the holders')."""
         display = self.engine.get(doc_id)
         if display is None:
             return None
@@ -246,7 +248,12 @@ class SearchService:
             "holdings_by_library": groups,
             "available_at": [g["library_name"] for g in groups if g["available"]],
             "other_formats": display.get("other_formats") or [],
+            **fulltext_of(display, self.consortium, within),
         }
+
+    def fulltext(self, display: dict, within: list[str] | None) -> dict:
+        """Full-text links and coverage of a record as seen from `within`'s libraries."""
+        return fulltext_of(display, self.consortium, within)
 
     # What the other blueprints need of the index: they ask here, never the engine itself.
 

@@ -205,6 +205,8 @@ def record(doc_id: str):
     )
     context = search_context.read_context(request.args)
     nav, view, params = _record_nav(context, found["id"]) if context else (None, View(), None)
+    if view.kind != "all":  # full text through the libraries of the reader's view
+        found.update(service().fulltext(found, _view_libraries(view)))
     return render_template(
         "ui/record.html",
         record=found,
@@ -214,6 +216,13 @@ def record(doc_id: str):
         nav=nav,
         references=citations.references(service().display(found["id"])),
     )
+
+
+def _view_libraries(view: View) -> list[str]:
+    """The library codes of a library's, site's or region's view."""
+    if view.kind == "region":
+        return service().region_libraries(view.code)
+    return [view.library.code] if view.library else []
 
 
 def _record_nav(context: search_context.SearchContext, doc_id: str):
