@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from indexer.engine import readings
 from indexer.engine.readings import MAX_CLAUSES, MAX_WILDCARDS, MIN_WILDCARD_CHARS
-from indexer.mapping.article_ids import normalise_doi, normalise_pmid
+from indexer.mapping.article_ids import normalise_doi, normalise_pmid, typed_doi
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
 
 __all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
@@ -264,10 +264,8 @@ def _node(token: _Token) -> Node | None:
             return Identifier("isbn", isbns, text)
         if _HYPHENATED_ISSN.fullmatch(text) and issn_form(text):
             return Identifier("issn", (issn_form(text),), text)
-        if text.lower().startswith(("10.", "https://doi.org/", "http://dx.doi.org/")):
-            doi = normalise_doi(text)
-            if doi:
-                return Identifier("doi", (doi,), text)
+        if doi := typed_doi(token.text.strip(), text):
+            return Identifier("doi", (doi,), text)
     wildcard = text.endswith("*")
     stem = text.rstrip("*")
     if wildcard and sum(c.isalnum() for c in stem) < MIN_WILDCARD_CHARS:

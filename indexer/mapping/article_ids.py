@@ -6,8 +6,8 @@ PubMed id (PMID) is kept as its digits without leading zeros.
 
 Where a record gives them: 024 with `$2 doi` or `$2 pmid`/`pubmed` (first indicator 7),
 035 `(PubMed)12345`, and 856 $u links to a DOI resolver (doi.org, dx.doi.org, also inside a
-proxy's `url=`) or to PubMed. No library checks DOIs (python-stdnum has none, and a DOI has no
-check digit); Crossref's own advice is a pattern, as here.
+proxy's `url=`), to a publisher's `/doi/` page, or to PubMed. No library checks DOIs
+(python-stdnum has none, and a DOI has no check digit); Crossref's own advice is a pattern.
 """
 
 from __future__ import annotations
@@ -22,8 +22,13 @@ _DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 _DOI_PREFIXES = re.compile(
     r"^(?:doi\s*:\s*|info:doi/|urn:doi:|https?://(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE
 )
-# A DOI inside a link: after a resolver's host, up to the end of the path.
-_DOI_IN_URL = re.compile(r"(?:^|[/.])doi\.org/(10\.\d{4,9}(?:\.\d+)*/[^\s?#&]+)", re.IGNORECASE)
+# A DOI inside a link, up to the end of the path: after a resolver's host (doi.org), or in a
+# publisher's /doi/ path (Wiley, Taylor & Francis, SAGE: /doi/10..., /doi/book/10...).
+_DOI_IN_URL = re.compile(
+    r"(?:(?:^|[/.])doi\.org|/doi(?:/(?:abs|full|pdf|epdf|book|epub))?)"
+    r"/(10\.\d{4,9}(?:\.\d+)*/[^\s?#&]+)",
+    re.IGNORECASE,
+)
 _PMID = re.compile(r"^0*([1-9]\d{0,9})$")
 _PMID_PREFIX = re.compile(r"^(?:pmid|pubmed)\s*:?\s*", re.IGNORECASE)
 _PMID_IN_URL = re.compile(
@@ -43,6 +48,15 @@ def normalise_doi(text: str) -> str | None:
         value = unquote(value)
     value = _DOI_PREFIXES.sub("", value, count=1).strip().rstrip(_TRAILING)
     return value.lower() if _DOI.match(value) else None
+
+
+def typed_doi(typed: str, unbracketed: str) -> str | None:
+    """The DOI a reader typed without `doi:` (bare, or a resolver's link), or None; its own
+    brackets are kept ("10.1002/(sici)1097-..."), those of a bracketed group are not."""
+    text = typed if typed.count("(") == typed.count(")") else unbracketed
+    if text.lower().startswith(("10.", "https://doi.org/", "http://dx.doi.org/")):
+        return normalise_doi(text)
+    return None
 
 
 def doi_in_url(url: str) -> str | None:

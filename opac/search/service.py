@@ -35,7 +35,7 @@ from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API 
     facet_label,
     years_of,
 )
-from opac.search.fulltext import fulltext_of
+from opac.search.fulltext import fulltext_of, holders_links
 from opac.search.searchlog import log_search
 from opac.search.snippets import with_subjects_apart
 
@@ -227,6 +227,7 @@ class SearchService:
                 for link in display.get("links") or []
                 for a in link.get("access", [])
             ],
+            "fulltext": holders_links(display, self.consortium),
             "highlight": with_subjects_apart(highlights, display),
         }
 

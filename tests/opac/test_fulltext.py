@@ -51,15 +51,14 @@ OSS_DOI = "10.1007/978-0-387-68574-8"  # an 856 through another library's proxy:
 # A journal article's record as a health library exports it: PubMed id in 024 and in 035.
 ARTICLE = """<collection xmlns="http://www.loc.gov/MARC21/slim"><record>
 <leader>00000nas a2200000 a 4500</leader>
-<controlfield tag="001">art-1</controlfield>
+<controlfield tag="001">{id}</controlfield>
 <datafield tag="022" ind1=" " ind2=" "><subfield code="a">0028-4793</subfield></datafield>
-<datafield tag="024" ind1="7" ind2=" "><subfield code="a">10.1056/NEJMoa2034577</subfield>
+<datafield tag="024" ind1="7" ind2=" "><subfield code="a">{doi}</subfield>
 <subfield code="2">doi</subfield></datafield>
-<datafield tag="024" ind1="7" ind2=" "><subfield code="a">33301246</subfield>
+<datafield tag="024" ind1="7" ind2=" "><subfield code="a">{pmid}</subfield>
 <subfield code="2">pmid</subfield></datafield>
-<datafield tag="035" ind1=" " ind2=" "><subfield code="a">(PubMed)33301246</subfield></datafield>
-<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Safety and efficacy of the BNT162b2
-mRNA Covid-19 vaccine</subfield></datafield>
+<datafield tag="035" ind1=" " ind2=" "><subfield code="a">(PubMed){pmid}</subfield></datafield>
+<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{title}</subfield></datafield>
 </record></collection>"""
 
 
@@ -74,7 +73,24 @@ def client(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("fulltext")
     (data_dir / "libraries.toml").write_text(LIBRARIES)
     article = data_dir / "article_with_pmid_in_024_and_035.xml"
-    article.write_text(ARTICLE)
+    article.write_text(
+        ARTICLE.format(
+            id="art-1",
+            doi="10.1056/NEJMoa2034577",
+            pmid="33301246",
+            title="Safety and efficacy of the BNT162b2 mRNA Covid-19 vaccine",
+        )
+    )
+    other = data_dir / "article_at_a_library_with_a_resolver.xml"
+    other.write_text(
+        ARTICLE.format(
+            id="art-2",
+            doi="10.1136/bmj.m1089",
+            pmid="32188602",
+            title="Covid-19: a puzzle with many missing pieces",
+        )
+    )
+    _run(data_dir, "load", "-q", "--library", "EXE", str(other))
     _run(data_dir, "load", "-q", "--library", "UVB", str(shared("marc", "evergreen__oss.marc")))
     _run(data_dir, "load", "-q", "--library", "EXE", str(shared("marc", "evergreen__oss.marc")))
     _run(data_dir, "load", "-q", "--library", "UVB", str(article))
@@ -199,3 +215,20 @@ def test_a_journal_gets_a_journal_openurl_and_its_coverage_in_words(client):
     page = lxml_html.fromstring(client.get(f"/record/{hit['id']}").data)
     lines = [li.text_content() for li in page.xpath("//ul[@class='coverage']/li")]
     assert lines == ["Online 1999 to 2001, via EDP Sciences (Truro Knowledge Spa)"]
+
+
+def test_results_offer_full_text_through_the_views_library(client):
+    page = lxml_html.fromstring(client.get("/search", query_string={"q": f"doi:{OSS_DOI}"}).data)
+    first = page.xpath("//li[@class='result']")[0]
+    # The MARC e-book's own 856 comes first ("Read online"); no second full-text line.
+    assert first.xpath(".//a[@class='online-link']") and not first.xpath(
+        ".//a[@class='fulltext-link']"
+    )
+    page = lxml_html.fromstring(client.get("/search", query_string={"q": "pmid:32188602"}).data)
+    (link,) = page.xpath("//li[@class='result']//a[@class='fulltext-link']")
+    assert link.text_content().startswith("Full text via Exeter Health Library")
+    assert link.get("href").startswith("https://proxy.exe.example/login?url=")
+    page = lxml_html.fromstring(
+        client.get("/library/UVB/", query_string={"q": "pmid:33301246"}).data
+    )
+    assert page.xpath("//li[@class='result']") and not page.xpath("//a[@class='fulltext-link']")
