@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opac.api.openapi_fulltext import FULLTEXT_PROPERTIES, RECORD_LIBRARY
 from opac.search.service import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -30,8 +31,9 @@ SEARCH_PARAMETERS = [
     _param(
         "q",
         'The reader\'s query: words (all must match), "phrases", -exclusions, OR, '
-        "field prefixes title: author: subject: isbn: issn: series: callnumber: year:, "
-        "trailing * wildcards. Blank finds every record.",
+        "field prefixes title: author: subject: isbn: issn: series: callnumber: year: "
+        "doi: pmid: (a DOI or doi.org link also works bare), trailing * wildcards. "
+        "Blank finds every record.",
         {"type": "string", "maxLength": 1000},
     ),
     _param(
@@ -155,6 +157,7 @@ SCHEMAS = {
                 "additionalProperties": _STR,
                 "description": "field -> HTML-escaped text with matches in <mark>",
             },
+            **FULLTEXT_PROPERTIES,
         },
     },
     "FacetValue": {
@@ -272,7 +275,10 @@ PATHS = {
         "get": {
             "summary": "One record: description, members and holdings",
             "operationId": "record",
-            "parameters": [_param("doc_id", "Record id", _STR, where="path", required=True)],
+            "parameters": [
+                _param("doc_id", "Record id", _STR, where="path", required=True),
+                RECORD_LIBRARY,
+            ],
             "responses": {
                 "200": _ok("The record", "Result"),
                 "301": {

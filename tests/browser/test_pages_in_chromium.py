@@ -171,6 +171,7 @@ def report(server):
         f"/region/{region}/?q=nursing",
         "/accessibility",
         "/staff/login",
+        *_fulltext_pages(service),
     ]
     staff_env = {"STAFF_COOKIE": staff_cookie, "STAFF_USER": STAFF[0], "STAFF_PASSWORD": STAFF[1]}
     lent_record, lent_results, lent_key = _lent_copy(app)
@@ -185,6 +186,19 @@ def report(server):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return {**json.loads(done.stdout), "pages": pages, "staff_pages": staff_pages}
+
+
+def _fulltext_pages(service) -> list[str]:
+    """A record with "Full text via" links (an e-book whose link carries a DOI, held by a
+    library naming a resolver), on its own and opened from its library's results."""
+    from opac.search.service import SearchParams
+
+    found = service.search(SearchParams(q="", filters=(("format", "E-book"),), size=100))
+    hit = next((r for r in found["results"] if r["fulltext"]), None)
+    if hit is None:
+        pytest.fail("the demo catalogue has no e-book with a full-text link")
+    library = hit["fulltext"][0]["library"]
+    return [f"/record/{hit['id']}", f"/record/{hit['id']}?in=library:{library}&n=1&q="]
 
 
 def _merged_record_with_a_decision(app) -> str:

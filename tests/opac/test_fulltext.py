@@ -232,3 +232,13 @@ def test_results_offer_full_text_through_the_views_library(client):
         client.get("/library/UVB/", query_string={"q": "pmid:33301246"}).data
     )
     assert page.xpath("//li[@class='result']") and not page.xpath("//a[@class='fulltext-link']")
+
+
+@pytest.mark.parametrize(
+    ("style", "cited"),
+    [("vancouver", "doi:10.1056/nejmoa2034577"), ("apa", "https://doi.org/10.1056/nejmoa2034577")],
+)
+def test_references_cite_the_doi(client, style, cited):
+    (hit,) = _hits(client, "pmid:33301246")
+    reference = client.get(f"/api/v1/records/{hit['id']}/citation?style={style}").get_json()
+    assert cited in reference["text"]
