@@ -242,3 +242,12 @@ def test_references_cite_the_doi(client, style, cited):
     (hit,) = _hits(client, "pmid:33301246")
     reference = client.get(f"/api/v1/records/{hit['id']}/citation?style={style}").get_json()
     assert cited in reference["text"]
+
+
+def test_the_hubs_oai_dc_names_the_ids_as_info_uris(client):
+    from indexer.feed.dc import dc_elements
+
+    (hit,) = _hits(client, "pmid:33301246")
+    display = client.application.extensions["lantern"].display(hit["id"])
+    identifiers = [v for k, v in dc_elements(display) if k == "identifier"]
+    assert "info:doi/10.1056/nejmoa2034577" in identifiers and "info:pmid/33301246" in identifiers
