@@ -19,9 +19,9 @@ from indexer.marc.record import MarcRecord
 
 # Crossref: "10." + a registrant code of 4 to 9 digits (with optional .sub parts) + "/" + suffix.
 _DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
-_DOI_PREFIXES = re.compile(
-    r"^(?:doi\s*:\s*|info:doi/|urn:doi:|https?://(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE
-)
+_RESOLVER = r"(?:https?://)?(?:dx\.|www\.)?doi\.org/"
+_DOI_PREFIXES = re.compile(rf"^(?:doi\s*:\s*|info:doi/|urn:doi:|{_RESOLVER})", re.IGNORECASE)
+_TYPED_DOI = re.compile(rf"^(?:10\.|{_RESOLVER})", re.IGNORECASE)
 # A DOI inside a link, up to the end of the path: after a resolver's host (doi.org), or in a
 # publisher's /doi/ path (Wiley, Taylor & Francis, SAGE: /doi/10..., /doi/book/10...).
 _DOI_IN_URL = re.compile(
@@ -54,9 +54,7 @@ def typed_doi(typed: str, unbracketed: str) -> str | None:
     """The DOI a reader typed without `doi:` (bare, or a resolver's link), or None; its own
     brackets are kept ("10.1002/(sici)1097-..."), those of a bracketed group are not."""
     text = typed if typed.count("(") == typed.count(")") else unbracketed
-    if text.lower().startswith(("10.", "https://doi.org/", "http://dx.doi.org/")):
-        return normalise_doi(text)
-    return None
+    return normalise_doi(text) if _TYPED_DOI.match(text) else None
 
 
 def doi_in_url(url: str) -> str | None:

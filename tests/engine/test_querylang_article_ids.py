@@ -7,7 +7,13 @@ from indexer.engine.querylang import Identifier, Word, parse_query
 
 @pytest.mark.parametrize(
     "typed",
-    ["doi:10.1000/XYZ(1)", "DOI: 10.1000/xyz(1)", "https://doi.org/10.1000/xyz(1)"],
+    [
+        "doi:10.1000/XYZ(1)",
+        "DOI: 10.1000/xyz(1)",
+        "https://doi.org/10.1000/xyz(1)",
+        "doi.org/10.1000/xyz(1)",
+        "https://dx.doi.org/10.1000/xyz(1)",
+    ],
 )
 def test_a_doi_is_one_identifier(typed):
     (node,) = parse_query(typed).required
