@@ -252,10 +252,6 @@ class SearchService:
             **fulltext_of(display, self.consortium, within),
         }
 
-    def fulltext(self, display: dict, within: list[str] | None) -> dict:
-        """Full-text links and coverage of a record as seen from `within`'s libraries."""
-        return fulltext_of(display, self.consortium, within)
-
     # What the other blueprints need of the index: they ask here, never the engine itself.
 
     def display(self, doc_id: str) -> dict | None:

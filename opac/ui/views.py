@@ -206,7 +206,7 @@ def record(doc_id: str):
     context = search_context.read_context(request.args)
     nav, view, params = _record_nav(context, found["id"]) if context else (None, View(), None)
     if view.kind != "all":  # full text through the libraries of the reader's view
-        found.update(service().fulltext(found, _view_libraries(view)))
+        found = service().record(found["id"], _view_libraries(view, found["libraries"])) or found
     return render_template(
         "ui/record.html",
         record=found,
@@ -218,10 +218,11 @@ def record(doc_id: str):
     )
 
 
-def _view_libraries(view: View) -> list[str]:
-    """The library codes of a library's, site's or region's view."""
+def _view_libraries(view: View, holders: list[str]) -> list[str]:
+    """Whose full text a record page opened from a view offers: the library's (or the
+    site's library's) own, or in a region's view those of its libraries holding the title."""
     if view.kind == "region":
-        return service().region_libraries(view.code)
+        return [code for code in service().region_libraries(view.code) if code in holders]
     return [view.library.code] if view.library else []
 
 

@@ -251,3 +251,13 @@ def test_the_hubs_oai_dc_names_the_ids_as_info_uris(client):
     display = client.application.extensions["lantern"].display(hit["id"])
     identifiers = [v for k, v in dc_elements(display) if k == "identifier"]
     assert "info:doi/10.1056/nejmoa2034577" in identifiers and "info:pmid/33301246" in identifiers
+
+
+def test_in_a_regions_view_the_links_are_its_holding_libraries(client):
+    hit = _hits(client, f"doi:{OSS_DOI}")[0]
+    page = client.get(f"/record/{hit['id']}?in=region:SW&q=doi:{OSS_DOI}&n=1")
+    anchors = lxml_html.fromstring(page.data).xpath("//a[@class='fulltext-link']")
+    # TRU (in SW, with a DOI link) does not hold it: only EXE's
+    assert [a.text_content().split(":")[0] for a in anchors] == [
+        "Full text via Exeter Health Library"
+    ]
