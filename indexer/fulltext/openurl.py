@@ -45,8 +45,9 @@ def openurl_pairs(display: dict, rfr_id: str) -> list[tuple[str, str]]:
     pairs = [*_CONTEXT, ("rfr_id", rfr_id)]
     pairs.append(("rft_val_fmt", f"info:ofi/fmt:kev:mtx:{'journal' if journal else 'book'}"))
     pairs.append(("rft.genre", "journal" if journal else "book"))
-    pairs += [("rft_id", f"info:doi/{doi}") for doi in display.get("doi") or []]
-    pairs += [("rft_id", f"info:pmid/{pmid}") for pmid in display.get("pmid") or []]
+    # The first of each: a record merged from several carries them all, a link needs one.
+    pairs += [("rft_id", f"info:doi/{doi}") for doi in (display.get("doi") or [])[:1]]
+    pairs += [("rft_id", f"info:pmid/{pmid}") for pmid in (display.get("pmid") or [])[:1]]
     if title:
         pairs.append(("rft.jtitle" if journal else "rft.btitle", title))
     issns = display.get("issn") or []
