@@ -180,7 +180,7 @@ def report(server):
         [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages), json.dumps(staff_pages)],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=480,  # a guard, not a measure: the machine may be busy
         cwd=HERE,
         env={**os.environ, "CHROMIUM": CHROMIUM, **staff_env},
     )
