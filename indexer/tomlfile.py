@@ -83,12 +83,21 @@ def at(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def toml_error(path: Path, what: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
-    """tomllib's error as `file:line: WHAT is not valid TOML: reason`."""
+def decode_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int | None, str]:
+    """(line, reason) of tomllib's error, whose message ends "(at line N, column M)" or "(at
+    end of document)" (a file cut short: its last line)."""
     message = str(exc)
     found = re.search(r"\s*\(at line (\d+), column \d+\)$", message)
-    line = int(found.group(1)) if found else None
-    reason = message[: found.start()] if found else message
+    if found:
+        return int(found.group(1)), message[: found.start()]
+    if message.endswith(" (at end of document)"):
+        return max(1, len(text.splitlines())), message[: -len(" (at end of document)")]
+    return None, message
+
+
+def toml_error(path: Path, what: str, exc: tomllib.TOMLDecodeError, text: str) -> ConfigError:
+    """tomllib's error as `file:line: WHAT is not valid TOML: reason`."""
+    line, reason = decode_error(exc, text)
     return ConfigError(f"{at(path, line)}: {what} is not valid TOML: {reason}")
 
 
@@ -110,4 +119,4 @@ def read_toml_text(path: Path, what: str) -> tuple[str, dict[str, Any]]:
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(path, f"the {what}", exc) from exc
+        raise toml_error(path, f"the {what}", exc, text) from exc

@@ -29,6 +29,7 @@ from indexer.tomlfile import at
 from indexer.tuning.report import Report
 
 MAX_TERM_WORDS = 6  # longest left-hand side that is looked for in a query
+LARGE_RULE = 200  # terms: a search for one of them searches every other, so it is slower
 
 
 def term_key(text: str) -> str:
@@ -91,6 +92,12 @@ def read_rules(content: str | bytes) -> tuple[list[Rule], Report]:
             rule = _rule(text, number, report)
             if rule is not None:
                 rules.append(rule)
+                if len(rule.targets) > LARGE_RULE:
+                    report.warn(
+                        number,
+                        f"has {len(rule.targets):,} terms: a search for one of them searches "
+                        f"them all, which is slow (more than {LARGE_RULE} is unusual)",
+                    )
     return rules, report
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from indexer.engine.fields import FieldDef, Ranking
 from indexer.errors import ConfigError
 from indexer.lastgood import file_stamp, read_or_keep
-from indexer.tomlfile import at
+from indexer.tomlfile import at, decode_error
 from indexer.tuning.report import Report
 
 
@@ -139,7 +139,8 @@ def check_boosts(content: str | bytes, fields: dict[str, FieldDef]) -> Report:
         report.error(line, f"is not UTF-8 text (byte {exc.start + 1})")
         return report
     except tomllib.TOMLDecodeError as exc:
-        report.error(_toml_line(exc), f"is not valid TOML: {exc}")
+        line, reason = decode_error(exc, text)
+        report.error(line, f"is not valid TOML: {reason}")
         return report
     if not data:  # an empty or half-saved file would silently put every weight to its default
         report.error(None, "has no settings (empty, or saved before it was written?)")
@@ -253,13 +254,3 @@ def _key_lines(text: str) -> dict[str, int]:
         elif "=" in line and section:
             lines.setdefault(f"{section}.{line.split('=', 1)[0].strip()}", number)
     return lines
-
-
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    # tomllib's message ends "(at line N, column M)"
-    marker = "at line "
-    message = str(exc)
-    if marker not in message:
-        return None
-    digits = message.split(marker, 1)[1].split(",")[0].split(")")[0]
-    return int(digits) if digits.isdigit() else None
