@@ -106,6 +106,9 @@ class Mapper:
         self._template = {k: None for k in TARGETS}
         self._many = [k for k, shape in TARGETS.items() if shape == "many"]
 
+    def __len__(self) -> int:
+        return len(self._rules)
+
     def map(self, record: MarcRecord) -> dict:
         out = self._template.copy()
         for key in self._many:
