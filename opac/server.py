@@ -44,9 +44,13 @@ def serve(
         return
     # Open the index once here so a missing index or a bad setting is one clear error,
     # not every worker failing to boot; the workers open their own after the fork.
+    from indexer.engine.synonyms import SynonymFiles
     from opac import create_app
 
     create_app(settings=settings)
+    # The libraries file and boosts.toml were read above, and now the synonym files: a worker
+    # forked while one of them is broken starts with this good reading (indexer/lastgood.py).
+    SynonymFiles(settings.synonyms_dir).rules()
     _gunicorn_app(
         settings,
         {

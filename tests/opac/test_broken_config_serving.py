@@ -1,4 +1,5 @@
-"""Issue 21, item 1: a librarian breaks the libraries file (and boosts.toml) while the OPAC is
+"""Issue 21, item 1: a librarian breaks the libraries file (and boosts.toml and a synonym file)
+while the OPAC is
 served by gunicorn, then a worker dies (a timeout or an out-of-memory kill does the same as the
 kill -9 here). The new worker boots with the last good configuration, the master and the other
 workers stay, every request is answered, and the log names each file, line and reason."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -38,15 +40,24 @@ def settings(tmp_path_factory):
     return dataclasses.replace(loaded)
 
 
-def _status(port: int, path: str) -> int:
+def _get(port: int, path: str) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", path)
         response = conn.getresponse()
-        response.read()
-        return response.status
+        return response.status, response.read()
     finally:
         conn.close()
+
+
+def _status(port: int, path: str) -> int:
+    return _get(port, path)[0]
+
+
+def _expanded(port: int, query: str) -> list:
+    status, body = _get(port, f"/api/v1/search?q={query}&size=1")
+    assert status == 200
+    return json.loads(body)["expanded"]
 
 
 def _workers(master: int) -> set[int]:
@@ -90,15 +101,20 @@ def test_a_worker_killed_while_the_files_are_broken_comes_back_with_the_last_goo
     port, log = free_port(), tmp_path / "server.log"
     proc = _serve(settings, port, log)
     libraries, boosts = Path(settings.libraries), Path(settings.synonyms_dir) / "boosts.toml"
+    synonyms = Path(settings.synonyms_dir) / "health.txt"
     good_libraries, good_boosts = libraries.read_text(), boosts.read_text()
+    good_synonyms = synonyms.read_text()
     try:
         _wait_for("answer", lambda: _ok(port), proc, log)
+        widened = _expanded(port, "anaemia")
+        assert widened
         first = _wait_for("two workers", lambda: len(_workers(proc.pid)) == 2, proc, log)
         assert first
         before = _workers(proc.pid)
         library_lines = good_libraries.count("\n")
         libraries.write_text(good_libraries + "\n[[library]\n")  # a half-typed header
         boosts.write_text(good_boosts.replace("title = 10.0", 'title = "ten"'))
+        synonyms.write_text("anaemia => => ,,\n")  # every good line gone
         victim = min(before)
         os.kill(victim, signal.SIGKILL)
         _wait_for(
@@ -112,12 +128,15 @@ def test_a_worker_killed_while_the_files_are_broken_comes_back_with_the_last_goo
         statuses += [_status(port, f"/library/{_a_code(good_libraries)}/") for _ in range(4)]
         assert proc.poll() is None, log.read_text()
         assert set(statuses) == {200}, statuses
+        assert all(_expanded(port, "anaemia") == widened for _ in range(10))
         said = _wait_for("the error in the log", lambda: _both_named(log), proc, log)
         assert f"{libraries}:{library_lines + 2}: the libraries file is not valid TOML" in said
         assert f"{boosts}:" in said and "fields.title must be" in said and "'ten'" in said
+        assert f"{synonyms}:1: has 2 `=>`" in said
     finally:
         libraries.write_text(good_libraries)
         boosts.write_text(good_boosts)
+        synonyms.write_text(good_synonyms)
         proc.terminate()
         proc.wait(20)
 
