@@ -313,14 +313,14 @@ class SearchService:
 def open_search_service(settings, *, log_searches: bool = False) -> SearchService:
     """The search service; log_searches: keep readers' searches in the search log (the OPAC)."""
     engine = open_engine(settings)
-    consortium = _consortium(settings)
+    consortium = consortium_of(settings)
     search_log = open_search_log(settings) if log_searches else None
     service = SearchService(engine, consortium, search_log, settings.reports_dir)
     service.healer = Healer(settings)
     return service
 
 
-def _consortium(settings):
+def consortium_of(settings):
     """The libraries file; while it is broken, the last good reading of this process (a gunicorn
     worker's is its master's, read before the fork), the error logged once (indexer/lastgood)."""
     if settings.libraries is None:

@@ -79,27 +79,37 @@ def _wait_for(what: str, check, proc, log: Path, seconds: float = 60):
     pytest.fail(f"no {what} in {seconds} s:\n{log.read_text()}")
 
 
-def _serve(settings, port: int, log: Path) -> subprocess.Popen:
+# `lantern serve` (opac/server.py), and gunicorn's own command as the Dockerfile runs it.
+SERVERS = {
+    "lantern serve": lambda port: [
+        *("-m", "opac.server", "--host", "127.0.0.1", "--port", str(port), "--workers", "2")
+    ],
+    "gunicorn opac.wsgi:app": lambda port: [
+        *("-m", "gunicorn", "-c", "python:opac.gunicorn_conf", "--workers", "2"),
+        *("--bind", f"127.0.0.1:{port}", "opac.wsgi:app"),
+    ],
+}
+
+
+def _serve(settings, command: list[str], log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
+        "LANTERN_DATA_DIR": str(settings.data_dir),
         "LANTERN_LIBRARIES": str(settings.libraries),
         "LANTERN_SYNONYMS_DIR": str(settings.synonyms_dir),
     }
-    args = ["--data-dir", str(settings.data_dir), "--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "opac.server", *args, "--workers", "2"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            [sys.executable, *command], env=env, stdout=out, stderr=subprocess.STDOUT
         )
 
 
+@pytest.mark.parametrize("server", sorted(SERVERS))
 def test_a_worker_killed_while_the_files_are_broken_comes_back_with_the_last_good_ones(
-    settings, tmp_path
+    settings, tmp_path, server
 ):
     port, log = free_port(), tmp_path / "server.log"
-    proc = _serve(settings, port, log)
+    proc = _serve(settings, SERVERS[server](port), log)
     libraries, boosts = Path(settings.libraries), Path(settings.synonyms_dir) / "boosts.toml"
     synonyms = Path(settings.synonyms_dir) / "health.txt"
     good_libraries, good_boosts = libraries.read_text(), boosts.read_text()
