@@ -59,7 +59,16 @@ def read_or_keep(kind: str, path: Path, read: Callable[[], T]) -> T:
     with _LOCK:
         _GOOD[key] = value
         _REPORTED.pop(key, None)
+        _forget_removed_files()
     return value
+
+
+def _forget_removed_files() -> None:
+    """Drafts previewed in the console are read from temporary copies: once those are gone,
+    their readings go too, so a long-running process keeps only what exists."""
+    for key in [k for k in _GOOD if not os.path.exists(k[1])]:
+        del _GOOD[key]
+        _REPORTED.pop(key, None)
 
 
 def report_once(key: tuple[str, str], path: Path, message: str, consequence: str) -> None:
