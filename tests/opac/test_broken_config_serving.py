@@ -165,3 +165,25 @@ def _a_code(libraries_text: str) -> str:
 def _both_named(log: Path) -> str | None:
     text = log.read_text()
     return text if "libraries file is not valid TOML" in text and "fields.title" in text else None
+
+
+def test_a_libraries_file_never_good_stops_the_start_with_its_line(settings, tmp_path):
+    broken = tmp_path / "libraries.toml"
+    broken.write_text(Path(settings.libraries).read_text() + '\n[[library]]\ncode = "my-lib"\n')
+    line = broken.read_text().count("\n")
+    env = {**os.environ, "LANTERN_LIBRARIES": str(broken)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            *SERVERS["lantern serve"](free_port()),
+            "--data-dir",
+            str(settings.data_dir),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert f"{broken}:{line}: library #" in done.stderr and "letters and digits" in done.stderr
+    assert "Worker failed to boot" not in done.stderr
