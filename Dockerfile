@@ -5,4 +5,7 @@ RUN pip install --no-cache-dir -e '.[queue,opensearch]' gunicorn
 ENV LANTERN_DATA_DIR=/data
 VOLUME ["/data"]
 EXPOSE 5000
-CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "--threads", "4", "opac.wsgi:app"]
+# -c python:opac.gunicorn_conf: the master reads the librarians' files before forking workers,
+# so a worker restarted while one is broken starts with the last good ones (issue 21).
+CMD ["gunicorn", "-c", "python:opac.gunicorn_conf", "--bind", "0.0.0.0:5000", "--workers", "2", \
+     "--threads", "4", "opac.wsgi:app"]

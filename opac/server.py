@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 # Under a sync worker a slow client holds a process; thirty seconds is gunicorn's default
 # and far above any search.
@@ -47,6 +48,7 @@ def serve(
     from opac import create_app
 
     create_app(settings=settings)
+    read_configuration(settings)
     _gunicorn_app(
         settings,
         {
@@ -60,6 +62,21 @@ def serve(
             "loglevel": "warning",
         },
     ).run()
+
+
+def read_configuration(settings) -> None:
+    """Read the files librarians edit (the libraries file, boosts.toml, the synonym files) in
+    gunicorn's master: a worker forked while one of them is broken starts with this reading,
+    the last good one (indexer/lastgood.py), instead of failing to boot. ConfigError when one of
+    them has never been good in this process."""
+    from indexer.engine.fields import load_fields
+    from indexer.engine.synonyms import SynonymFiles
+    from indexer.tuning.boosts import BoostsFile
+    from opac.search.service import consortium_of
+
+    consortium_of(settings)
+    BoostsFile(Path(settings.synonyms_dir) / "boosts.toml", load_fields(settings.schemas_dir))
+    SynonymFiles(settings.synonyms_dir).rules()
 
 
 def serving_app(settings):

@@ -106,7 +106,7 @@ def expand_synonyms(query: ParsedQuery, rules) -> ParsedQuery:
     """The query with each run of required words that is a synonym term widened to
     AnyOf(the reader's words, each synonym). The reader's words always stay; exclusions are
     left as typed. `rules` has `alternatives(text)` and `max_words` (synonyms.SynonymRules)."""
-    if not rules or not getattr(rules, "expansions", None) or not query.synonyms:
+    if not rules or not query.synonyms:
         return query
     nodes = list(query.required)
     out: list[Node] = []

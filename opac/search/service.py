@@ -10,6 +10,7 @@ import dataclasses
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.availability.heal import Healer
 from indexer.availability.live import Answer, LiveAvailability
@@ -20,6 +21,7 @@ from indexer.engine.fields import load_sorts
 from indexer.errors import UnknownFieldError
 from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
+from indexer.lastgood import read_or_keep
 from indexer.libraries import load_consortium
 from indexer.searchlog.buffer import open_search_log
 from opac.search.copies import (
@@ -315,8 +317,17 @@ class SearchService:
 def open_search_service(settings, *, log_searches: bool = False) -> SearchService:
     """The search service; log_searches: keep readers' searches in the search log (the OPAC)."""
     engine = open_engine(settings)
-    consortium = load_consortium(settings.libraries, settings.schemas_dir)
+    consortium = consortium_of(settings)
     search_log = open_search_log(settings) if log_searches else None
     service = SearchService(engine, consortium, search_log, settings.reports_dir)
     service.healer = Healer(settings)
     return service
+
+
+def consortium_of(settings):
+    """The libraries file; while it is broken, the last good reading of this process (a gunicorn
+    worker's is its master's, read before the fork), the error logged once (indexer/lastgood)."""
+    if settings.libraries is None:
+        return load_consortium(None)
+    path = Path(settings.libraries)
+    return read_or_keep("libraries file", path, lambda: load_consortium(path, settings.schemas_dir))

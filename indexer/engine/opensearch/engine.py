@@ -27,7 +27,7 @@ from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
 from indexer.engine import base
-from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
+from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields
 from indexer.engine.opensearch.body import (
     SOURCE,
     TIE_BREAK,
@@ -44,6 +44,7 @@ from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexerError
+from indexer.tuning.boosts import BoostsFile
 
 GET_MANY_PAGE = 1000  # ids per search of get_many(), well inside the result window
 
@@ -114,13 +115,17 @@ class OpenSearchEngine:
         self.url = str(url)
         self.alias = index
         self.fields = fields if fields is not None else load_fields()
-        boosts = boosts if boosts is not None else read_toml(Path(synonyms_dir) / "boosts.toml")
-        ranking = Ranking.build(self.fields, boosts)
-        self._highlight = highlight_body(
-            [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
-            int(ranking.get("highlight", "max_chars", 200)),
+        # boosts.toml is read again when it changes, as the embedded engine does (the last
+        # good ranking stays while it is broken), unless the caller fixed the boosts.
+        self._boosts = (
+            None
+            if boosts is not None
+            else BoostsFile(Path(synonyms_dir) / "boosts.toml", self.fields)
         )
-        self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
+        self._synonyms = SynonymFiles(Path(synonyms_dir))
+        self._use_ranking(
+            self._boosts.ranking if self._boosts else Ranking.build(self.fields, boosts)
+        )
         self._shards, self._replicas = shards, replicas
         # Transport retries stay low: the bulk writer has its own backoff, and a search
         # during an outage should fail fast into a 503 page.
@@ -306,7 +311,18 @@ class OpenSearchEngine:
         with engine_errors("suggest"):
             return suggest_titles_and_names(self.client, self.alias, text[:200], max(1, limit))
 
+    def _use_ranking(self, ranking: Ranking) -> None:
+        self._highlight = highlight_body(
+            [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
+            int(ranking.get("highlight", "max_chars", 200)),
+        )
+        self._queries = QueryBuilder(self.fields, ranking, self._synonyms)
+
     def search(self, request: SearchRequest) -> SearchResult:
+        ranking = self._boosts.changed() if self._boosts else None
+        if ranking is not None:
+            self._use_ranking(ranking)
+
         def attempt(parsed: ParsedQuery, **options: bool) -> SearchResult:
             body = search_body(self._queries, parsed, request, self._highlight, **options)
             answer = self.client.search(index=self.alias, body=body)
