@@ -36,6 +36,12 @@ from indexer.engine.opensearch.body import (
     search_body,
 )
 from indexer.engine.opensearch.bulk import BulkWriter
+from indexer.engine.opensearch.indexes import (
+    drop_replaced,
+    drop_unless_live,
+    indexes_behind,
+    move_alias,
+)
 from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
 from indexer.engine.opensearch.query import QueryBuilder
 from indexer.engine.opensearch.suggest import suggest_titles_and_names
@@ -151,9 +157,7 @@ class OpenSearchEngine:
     # --- indexes and the alias ----------------------------------------------------------
 
     def indexes_behind_alias(self) -> list[str]:
-        if not self.client.indices.exists_alias(name=self.alias):
-            return []
-        return sorted(self.client.indices.get_alias(name=self.alias))
+        return indexes_behind(self.client, self.alias)
 
     def _create_index(self) -> str:
         name = versioned_name(self.alias)
@@ -182,8 +186,8 @@ class OpenSearchEngine:
         return self._rebuilding
 
     def finish_rebuild(self) -> None:
-        """Refresh the new index, point the alias at it in one atomic _aliases call, then
-        drop the indexes it replaced."""
+        """Refresh the new index and point the alias at it in one atomic _aliases call: the
+        rebuild is then finished. The indexes it replaced are dropped after, best-effort."""
         writer = self._require_writer()
         new = self._rebuilding
         if new is None:
@@ -191,25 +195,20 @@ class OpenSearchEngine:
         with engine_errors("finish rebuild"):
             writer.flush()
             self.client.indices.refresh(index=new)
-            old = self.indexes_behind_alias()
-            actions: list[dict] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
-            actions.append({"add": {"index": new, "alias": self.alias}})
-            self.client.indices.update_aliases(body={"actions": actions})
-            for name in old:
-                if name != new:
-                    self.client.indices.delete(index=name)
+            replaced = move_alias(self.client, self.alias, new)
         self._rebuilding = None
         writer.target = self.alias
+        drop_replaced(self.client, replaced)
 
     def abort_rebuild(self) -> None:
-        """Drop the index being rebuilt; the alias never moved."""
+        """Drop the index being rebuilt, unless the alias points at it (then it is live)."""
         writer = self._require_writer()
         new, self._rebuilding = self._rebuilding, None
         writer.discard()
         writer.target = self.alias
         if new is not None:
             with engine_errors("abort rebuild"):
-                self.client.indices.delete(index=new)
+                drop_unless_live(self.client, self.alias, new)
 
     # --- writing ------------------------------------------------------------------------
 
