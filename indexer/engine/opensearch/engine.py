@@ -36,6 +36,7 @@ from indexer.engine.opensearch.body import (
     search_body,
 )
 from indexer.engine.opensearch.bulk import BulkWriter
+from indexer.engine.opensearch.client import make_client
 from indexer.engine.opensearch.indexes import (
     drop_replaced,
     drop_unless_live,
@@ -112,6 +113,8 @@ class OpenSearchEngine:
         shards: int = 1,
         replicas: int = 0,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
+        ca: str = "",
+        verify_hostname: bool = True,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -128,11 +131,9 @@ class OpenSearchEngine:
         )
         self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
         self._shards, self._replicas = shards, replicas
-        # Transport retries stay low: the bulk writer has its own backoff, and a search
-        # during an outage should fail fast into a 503 page.
         self._own_client = client is None
-        self.client = client or OpenSearch(
-            hosts=[self.url], timeout=timeout, max_retries=1, retry_on_timeout=False
+        self.client = client or make_client(
+            self.url, ca=ca, verify_hostname=verify_hostname, timeout=timeout
         )
         self._writer: BulkWriter | None = None
         self._rebuilding: str | None = None
@@ -152,6 +153,9 @@ class OpenSearchEngine:
             writer=writer,
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
+            replicas=settings.opensearch_replicas,
+            ca=settings.opensearch_ca,
+            verify_hostname=settings.opensearch_verify_hostname,
         )
 
     # --- indexes and the alias ----------------------------------------------------------
