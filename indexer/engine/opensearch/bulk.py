@@ -37,6 +37,7 @@ class BulkWriter:
         self.backoff = backoff
         self._sleep = sleep
         self._pending: list[tuple[dict, dict | None]] = []
+        self.before_send = lambda: None  # the engine's writer lease check
         self.sent_requests = 0
         self.retried_items = 0
 
@@ -54,6 +55,7 @@ class BulkWriter:
             self._send(pending[start : start + self.batch_size])
 
     def _send(self, batch: list[tuple[dict, dict | None]]) -> None:
+        self.before_send()
         for attempt in range(self.retries + 1):
             lines: list[dict] = []
             for action, source in batch:

@@ -38,11 +38,13 @@ from indexer.engine.opensearch.body import (
 from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.engine.opensearch.client import make_client
 from indexer.engine.opensearch.indexes import (
+    bootstrap,
     drop_replaced,
     drop_unless_live,
     indexes_behind,
     move_alias,
 )
+from indexer.engine.opensearch.lease import LEASE_SECONDS, WriterLease
 from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
 from indexer.engine.opensearch.query import QueryBuilder
 from indexer.engine.opensearch.suggest import suggest_titles_and_names
@@ -115,6 +117,7 @@ class OpenSearchEngine:
         synonyms_dir: Path = SHIPPED_SYNONYMS,
         ca: str = "",
         verify_hostname: bool = True,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -131,16 +134,31 @@ class OpenSearchEngine:
         )
         self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
         self._shards, self._replicas = shards, replicas
+        self._lease_seconds = lease_seconds
         self._own_client = client is None
         self.client = client or make_client(
             self.url, ca=ca, verify_hostname=verify_hostname, timeout=timeout
         )
         self._writer: BulkWriter | None = None
+        self._lease: WriterLease | None = None
         self._rebuilding: str | None = None
         if writer:
-            with engine_errors("open"):
-                target = self._ensure_index()
-            self._writer = BulkWriter(self.client, target, batch_size, retries, backoff)
+            self._open_writer(BulkWriter(self.client, self.alias, batch_size, retries, backoff))
+
+    def _open_writer(self, writer: BulkWriter) -> None:
+        """Take the writer lease (IndexLockedError if another writer holds it), then make
+        sure the alias has an index to write to."""
+        lease = WriterLease(self.client, self.alias, self._lease_seconds)
+        with engine_errors("open"):
+            lease.take()
+            try:
+                body = index_body(self.fields, shards=self._shards, replicas=self._replicas)
+                bootstrap(self.client, self.alias, body)
+            except BaseException:
+                lease.release()
+                raise
+        writer.before_send = lease.keep
+        self._writer, self._lease = writer, lease
 
     @classmethod
     def from_settings(
@@ -169,20 +187,10 @@ class OpenSearchEngine:
         self.client.indices.create(index=name, body=body)
         return name
 
-    def _ensure_index(self) -> str:
-        current = self.indexes_behind_alias()
-        if current:
-            return self.alias
-        name = self._create_index()
-        self.client.indices.update_aliases(
-            body={"actions": [{"add": {"index": name, "alias": self.alias}}]}
-        )
-        return self.alias
-
     def begin_rebuild(self) -> str:
         """Send every following write to a new, empty versioned index; returns its name.
         Readers keep the current index until finish_rebuild()."""
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("begin rebuild"):
             writer.flush()
             self._rebuilding = self._create_index()
@@ -192,7 +200,7 @@ class OpenSearchEngine:
     def finish_rebuild(self) -> None:
         """Refresh the new index and point the alias at it in one atomic _aliases call: the
         rebuild is then finished. The indexes it replaced are dropped after, best-effort."""
-        writer = self._require_writer()
+        writer = self._writing()
         new = self._rebuilding
         if new is None:
             raise EngineError("finish_rebuild() without begin_rebuild()")
@@ -221,34 +229,47 @@ class OpenSearchEngine:
             raise EngineError(f"the OpenSearch index {self.alias!r} was opened read-only")
         return self._writer
 
+    def _writing(self) -> BulkWriter:
+        """The writer, its lease renewed when due (IndexLockedError once it is lost)."""
+        writer = self._require_writer()
+        if self._lease is not None:
+            with engine_errors("writer lease"):
+                self._lease.keep()
+        return writer
+
     def upsert(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
         self.write_prepared((bulk_pair(doc, self.fields) for doc in docs), new=new)
 
     def write_prepared(self, prepared: Iterable[tuple[dict, dict]], *, new: bool = False) -> None:
         """Write bulk (action, source) pairs made by `prepare_document`. `index` actions
         replace a document with the same id, so `new` changes nothing here."""
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("bulk"):
             for action, source in prepared:
                 writer.add(action, source)
 
     def delete(self, ids: Iterable[str]) -> None:
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("bulk delete"):
             for doc_id in ids:
                 writer.add({"delete": {"_id": doc_id}})
 
     def commit(self) -> None:
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("commit"):
             writer.flush()
             self.client.indices.refresh(index=writer.target)
 
     def close(self) -> None:
-        """Writes not committed are dropped, as with Tantivy."""
+        """Give up the writer lease. Actions still buffered here (not yet sent) are dropped,
+        as with Tantivy; a bulk request already sent is durable in the cluster (its translog)
+        and becomes searchable at the next refresh, whoever commits."""
         if self._writer is not None:
             self._writer.discard()
             self._writer = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
         if self._own_client:
             self.client.close()
 

@@ -24,6 +24,29 @@ def indexes_behind(client: OpenSearch, alias: str) -> list[str]:
     return sorted(client.indices.get_alias(name=alias))
 
 
+def first_index(alias: str) -> str:
+    """The name of the first index behind `alias`: fixed, so that two writers starting at once
+    on an empty cluster create one index (later ones are versioned by time, and sort after)."""
+    return f"{alias}-v0"
+
+
+def bootstrap(client: OpenSearch, alias: str, body: dict) -> None:
+    """Make sure `alias` points at an index: create the first one with the alias in its create
+    body (one atomic step; "already exists" means another writer made it: success)."""
+    if indexes_behind(client, alias):
+        return
+    first = first_index(alias)
+    try:
+        client.indices.create(index=first, body={**body, "aliases": {alias: {}}})
+    except os_errors.RequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
+        if not indexes_behind(client, alias):  # left without its alias: serve it again
+            client.indices.update_aliases(
+                body={"actions": [{"add": {"index": first, "alias": alias}}]}
+            )
+
+
 def move_alias(client: OpenSearch, alias: str, new: str) -> list[str]:
     """Point `alias` at `new` alone, in one atomic `_aliases` call; returns the indexes it
     left. Raises only when the alias did not move."""
