@@ -131,6 +131,8 @@ class FakeCluster:
                 else:
                     self.indexes[spec["index"]].discard(spec["alias"])
             return 200, {"acknowledged": True}
+        if len(parts) == 1 and method == "HEAD":
+            return (200 if parts[0] in self.indexes else 404), {}
         if len(parts) == 1 and method == "PUT":
             if parts[0] in self.indexes:
                 error = {"type": "resource_already_exists_exception", "reason": "exists"}

@@ -126,6 +126,8 @@ class WriterLease:
             log.warning("the writer lease on %s was not released (%s); it expires", self.alias, exc)
 
     def _make_index(self) -> None:
+        if self.client.indices.exists(index=self.index):
+            return
         body = {
             "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}},
             "mappings": {"dynamic": False, "properties": {"expires": {"type": "double"}}},
