@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ from typing import Any
 
 LOSE_ANSWER = "lose-answer"  # pass the request on, then close the connection unanswered
 REFUSE = "refuse"  # close the connection without passing the request on
+SLOW = "slow"  # pass the request on, answer after `slow_seconds`: past the client's timeout
 
 
 @dataclass
@@ -38,6 +40,7 @@ class FaultyProxy:
     faults: list[Fault] = field(default_factory=list)
     seen: list[tuple[str, str]] = field(default_factory=list)
     bodies: list[int] = field(default_factory=list)  # bytes of each request body passed on
+    slow_seconds: float = 2.0
 
     @classmethod
     def start(cls, upstream: str, tls=None, host: str = "127.0.0.1") -> FaultyProxy:
@@ -97,6 +100,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == LOSE_ANSWER:
             self.close_connection = True
             return
+        if fault == SLOW:
+            time.sleep(proxy.slow_seconds)
         self._answer(answer.status, payload, answer.getheader("Content-Type"))
 
     def _answer(self, status: int, payload: bytes, kind: str | None = None) -> None:

@@ -255,6 +255,17 @@ def test_rebuild_moves_the_alias_in_one_call_and_drops_the_old_index_after(clust
     assert all(b.path == f"/{new}/_bulk" for b in cluster.of_kind("_bulk"))
 
 
+def test_writes_to_the_alias_require_it_and_a_rebuild_writes_to_its_own_index(cluster, writer):
+    writer.upsert(CATALOGUE[:2])
+    writer.commit()
+    new = writer.begin_rebuild()
+    writer.upsert(CATALOGUE[:2], new=True)
+    writer.finish_rebuild()
+    to_alias, to_new = cluster.of_kind("_bulk")
+    assert (to_alias.path, to_alias.params.get("require_alias")) == ("/lantern/_bulk", "true")
+    assert to_new.path == f"/{new}/_bulk" and "require_alias" not in to_new.params
+
+
 def test_bulk_retries_429_and_503_with_growing_backoff(cluster):
     waits = []
     bulk = BulkWriter(
