@@ -7,6 +7,7 @@ synonyms and the libraries file are data files, not settings; settings only say 
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -202,6 +203,18 @@ def _switch(name: str, value: object) -> bool:
     return said in ("on", "true", "1", "yes")
 
 
+def without_credentials(url: str) -> str:
+    """`url` with any user name and password taken out (for logs and stored metadata)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def env_name(setting: str) -> str:
     return "LANTERN_" + setting.upper()
 
@@ -235,3 +248,15 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     if values["engine"] not in ("tantivy", "opensearch"):
         raise ConfigError(f"LANTERN_ENGINE={values['engine']!r}: choose tantivy or opensearch")
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def settings_of_load(stored: dict, environ: dict[str, str] | None = None) -> Settings:
+    """The settings a queued load was planned with (kept in Redis), with the credentials of
+    this process's own LANTERN_OPENSEARCH_URL when it names the same cluster: the stored URL
+    never carries them."""
+    own = load_settings(environ)
+    values = dict(stored)
+    url = str(values.get("opensearch_url") or "")
+    if url and without_credentials(own.opensearch_url) == url:
+        values["opensearch_url"] = own.opensearch_url
+    return load_settings(environ, **values)

@@ -15,18 +15,7 @@ from pathlib import Path
 from opensearchpy import OpenSearch
 
 from indexer.errors import ConfigError
-
-
-def without_credentials(url: str) -> str:
-    """`url` with any user name and password taken out (for logs and stored metadata)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+from indexer.settings import without_credentials
 
 
 def make_client(

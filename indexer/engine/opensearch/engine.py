@@ -39,13 +39,14 @@ from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.engine.opensearch.client import make_client
 from indexer.engine.opensearch.indexes import (
     bootstrap,
+    create_index,
     drop_replaced,
     drop_unless_live,
     indexes_behind,
     move_alias,
 )
 from indexer.engine.opensearch.lease import LEASE_SECONDS, WriterLease
-from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
+from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body, similarity_for
 from indexer.engine.opensearch.query import QueryBuilder
 from indexer.engine.opensearch.suggest import suggest_titles_and_names
 from indexer.engine.query import SearchRequest, SearchResult, Suggestion
@@ -135,6 +136,7 @@ class OpenSearchEngine:
         self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
         self._shards, self._replicas = shards, replicas
         self._lease_seconds = lease_seconds
+        self._similarity: str | None = None  # the cluster's, unless pinned (writers only)
         self._own_client = client is None
         self.client = client or make_client(
             self.url, ca=ca, verify_hostname=verify_hostname, timeout=timeout
@@ -152,8 +154,9 @@ class OpenSearchEngine:
         with engine_errors("open"):
             lease.take()
             try:
-                body = index_body(self.fields, shards=self._shards, replicas=self._replicas)
-                bootstrap(self.client, self.alias, body)
+                version = self.client.info().get("version", {}).get("number", "")
+                self._similarity = similarity_for(str(version))
+                bootstrap(self.client, self.alias, self._index_body())
             except BaseException:
                 lease.release()
                 raise
@@ -181,10 +184,17 @@ class OpenSearchEngine:
     def indexes_behind_alias(self) -> list[str]:
         return indexes_behind(self.client, self.alias)
 
+    def _index_body(self) -> dict:
+        return index_body(
+            self.fields,
+            shards=self._shards,
+            replicas=self._replicas,
+            similarity=self._similarity,
+        )
+
     def _create_index(self) -> str:
         name = versioned_name(self.alias)
-        body = index_body(self.fields, shards=self._shards, replicas=self._replicas)
-        self.client.indices.create(index=name, body=body)
+        create_index(self.client, name, self._index_body())
         return name
 
     def begin_rebuild(self) -> str:

@@ -24,6 +24,21 @@ def indexes_behind(client: OpenSearch, alias: str) -> list[str]:
     return sorted(client.indices.get_alias(name=alias))
 
 
+def create_index(client: OpenSearch, name: str, body: dict) -> None:
+    """Create `name`; a cluster that does not know the pinned similarity (a fake, or a fork
+    that calls it otherwise) gets the index with its own default, and a warning."""
+    try:
+        client.indices.create(index=name, body=body)
+    except os_errors.RequestError as exc:
+        settings = body.get("settings", {}).get("index", {})
+        if "similarity" not in settings or "similarity" not in str(exc.info).lower():
+            raise
+        log.warning("the cluster refused the similarity %s (%s)", settings["similarity"], exc)
+        index = {k: v for k, v in settings.items() if k != "similarity"}
+        body = {**body, "settings": {**body["settings"], "index": index}}
+        client.indices.create(index=name, body=body)
+
+
 def first_index(alias: str) -> str:
     """The name of the first index behind `alias`: fixed, so that two writers starting at once
     on an empty cluster create one index (later ones are versioned by time, and sort after)."""
@@ -37,7 +52,7 @@ def bootstrap(client: OpenSearch, alias: str, body: dict) -> None:
         return
     first = first_index(alias)
     try:
-        client.indices.create(index=first, body={**body, "aliases": {alias: {}}})
+        create_index(client, first, {**body, "aliases": {alias: {}}})
     except os_errors.RequestError as exc:
         if exc.error != "resource_already_exists_exception":
             raise
