@@ -102,7 +102,11 @@ class FakeCluster:
         if request.method == "DELETE":
             self.documents.pop(key, None)
         else:
-            self.documents[key] = {"_seq_no": changes, "_source": request.json()}
+            self.documents[key] = {
+                "_seq_no": changes,
+                "_primary_term": 1,
+                "_source": request.json(),
+            }
         return 200, {"_id": doc_id, "_seq_no": changes, "_primary_term": 1, "result": "ok"}
 
     def answer(self, request: Request) -> tuple[int, Any]:

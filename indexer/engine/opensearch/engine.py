@@ -1,17 +1,19 @@
 """The scaled-out engine: an OpenSearch cluster, reached with opensearch-py.
 
 Readers and writers address the alias (default "lantern"), which points at one versioned
-index "lantern-v<timestamp>". A writer creates the first one on demand. A full rebuild:
+index "lantern-v<timestamp>". One writer at a time: a writer holds a lease in the cluster
+(lease.py; a second writer gets IndexLockedError, as with Tantivy) and creates the first
+index, "lantern-v0", with the alias in the same request. A full rebuild:
 
     engine = open_engine(settings, writer=True)   # LANTERN_ENGINE=opensearch
     engine.begin_rebuild()        # a new, empty lantern-v<timestamp>; writes now go there
     engine.upsert(docs, new=True) # ... the whole catalogue
-    engine.finish_rebuild()       # refresh it, move the alias in one _aliases call,
-                                  # then drop the old index (never before the swap)
+    engine.finish_rebuild()       # refresh it, move the alias in one _aliases call (the
+                                  # rebuild is then done), then drop the old index, best-effort
 
 Readers keep searching the old index until the swap. Writes are buffered and sent in `_bulk`
-batches (retried with exponential backoff on 429/503); they become visible at commit(),
-which refreshes (the index's own refresh_interval is off).
+batches (bulk.py: capped by count and bytes, retried with backoff); they become visible at
+commit(), which refreshes (the index's own refresh_interval is off).
 """
 
 from __future__ import annotations
