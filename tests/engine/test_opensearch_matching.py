@@ -35,3 +35,19 @@ def test_a_prefix_finds_every_word_it_starts(engines, text):
     found = cluster.search(SearchRequest(text, limit=0)).total
     assert found == embedded.search(SearchRequest(text, limit=0)).total
     assert found == sum(w.startswith(text.split(":")[-1].rstrip("*")) for w in WORDS)
+
+
+def test_words_the_index_holds_are_no_typos_to_allow_for(osmem, tmp_path):
+    """ "cursing homes": both words are in the catalogue, never together. Like Tantivy,
+    OpenSearch then finds either word (relaxed), not "nursing homes" by allowing a typo."""
+    docs = [make_doc("nh", "Nursing homes"), make_doc("ch", "Cursing history")]
+    cluster = OpenSearchEngine(osmem.url, writer=True)
+    embedded = TantivyEngine(tmp_path / "index", writer=True, heap_size=50_000_000, threads=1)
+    results = []
+    for engine in (cluster, embedded):
+        engine.upsert(docs, new=True)
+        engine.commit()
+        found = engine.search(SearchRequest("cursing homes"))
+        results.append((found.relaxed, found.fuzzy, sorted(h.id for h in found.hits)))
+        engine.close()
+    assert results[0] == results[1] == (True, False, ["ch", "nh"])

@@ -348,9 +348,15 @@ class OpenSearchEngine:
             answer = self.client.search(index=self.alias, body=body)
             return read_answer(answer, request, self.fields, **options)
 
+        def known(word: str) -> bool:
+            body = self._queries.known_body(word)
+            if body is None:
+                return True
+            return bool(self.client.search(index=self.alias, body=body)["hits"]["total"]["value"])
+
         with engine_errors("search"):
             # no "did you mean"; the synonyms are the query builder's
-            return run_search(request, self.fields, attempt, None, self._queries.synonyms)
+            return run_search(request, self.fields, attempt, None, self._queries.synonyms, known)
 
 
 def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[dict, dict]:

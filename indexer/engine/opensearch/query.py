@@ -140,6 +140,19 @@ class QueryBuilder:
             )
         return self._multi_match(node.text, node.field, "best_fields")
 
+    def known_body(self, word: str) -> dict | None:
+        """A search body that finds a record if the index holds `word` as a word, as Tantivy's
+        Vocabulary.known asks (then a search that found nothing is no typo to allow for):
+        unstemmed in a title or subtitle, or stemmed in a title, subtitle, author or subject.
+        None: several tokens ("e-book"), not a single misspelling."""
+        if len(_TOKEN.findall(word)) != 1:
+            return None
+        twins = [twin(f) for f in ("title", "subtitle") if f in self.ranking.exact_fields]
+        stemmed = [f for f in ("title", "subtitle", "author", "subject") if f in self.fields]
+        should = [{"match": {name: {"query": word}}} for name in [*twins, *stemmed]]
+        query = {"bool": {"should": should, "minimum_should_match": 1}}
+        return {"query": query, "size": 0, "terminate_after": 1, "track_total_hits": 1}
+
     # --- one node ---------------------------------------------------------------------
 
     def node(self, node: Node, fuzzy: bool = False) -> dict | None:
