@@ -63,3 +63,15 @@ def test_every_service_has_a_health_check_and_opensearch_a_set_heap():
     )
     assert services["opac"]["command"][0] == "gunicorn"
     assert "solo" in services["write-worker"]["command"]
+
+
+def test_the_lantern_services_trust_the_cluster_ca_mounted_for_them():
+    """The compose cluster signs its certificate with its own CA: every Lantern service has
+    that CA mounted where LANTERN_OPENSEARCH_CA says (else every call fails with an SSL error)."""
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    for name in ("opac", "map-worker", "write-worker"):
+        service = services[name]
+        where = service["environment"]["LANTERN_OPENSEARCH_CA"]
+        mounted = [str(v).split(":")[-2] for v in service["volumes"]]
+        assert where in mounted, name
+        assert service["environment"]["LANTERN_OPENSEARCH_URL"].startswith("https://")

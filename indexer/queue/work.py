@@ -34,7 +34,7 @@ from indexer.load.pool import build_pool
 from indexer.load.report import LoadReport
 from indexer.load.runner import absorb_outcomes
 from indexer.queue.registry import LoadRegistry
-from indexer.settings import load_settings
+from indexer.settings import load_settings, settings_of_load
 from indexer.sources import iter_raw_records, open_binary, read_records
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) ->
     if done is not None and done["status"] == "done":
         return done
     meta, spec = registry.meta(load_id), registry.spec(load_id, batch)
-    settings = load_settings(**meta["settings"])
+    settings = settings_of_load(meta["settings"])
     _prepare_mapping(settings, meta)
     outcomes = read_batch(spec, meta)
     report = LoadReport(meta["library"], meta["library_known"])
@@ -186,7 +186,7 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     (with --replace, withdraw the library's records it did not contain). Cheap when idle."""
     registry = registry or open_registry()
     meta = registry.meta(load_id)
-    settings = load_settings(**meta["settings"])
+    settings = settings_of_load(meta["settings"])
     progress = registry.progress(load_id)
     complete = progress.pending == 0
     store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
