@@ -57,7 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "secret_key",
         "",
-        "Key signing the staff session cookie (empty: a random key kept in DATA_DIR/secret_key)",
+        "Key signing the staff session cookie and OAI-PMH resumption tokens (empty: a random "
+        "key kept in DATA_DIR/secret_key, readable by its owner only)",
     ),
     Setting(
         "oai_host",

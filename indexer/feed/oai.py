@@ -196,6 +196,9 @@ class OaiProvider:
                 raise OaiError("badResumptionToken", str(exc)) from None
             if cursor.verb != verb:
                 raise OaiError("badResumptionToken", f"this token belongs to {cursor.verb}")
+            spec = cursor.set_spec
+            if cursor.prefix not in FORMATS or (spec is not None and not SET_SPEC.match(spec)):
+                raise OaiError("badResumptionToken", "not a resumption token of this repository")
         else:
             cursor = self._start(verb, args, now)
         rows = self._rows(cursor)
