@@ -18,7 +18,7 @@ from indexer.feed.dc import to_oai_dc
 from indexer.feed.oai_args import SET_SPEC, OaiError, date_range, parse_request, utc
 from indexer.feed.source import ReadOnlyStore, fetch_displays
 from indexer.feed.text import escape, xml_safe
-from indexer.marc.from_document import record_from_document
+from indexer.marc.from_document import known_sites, record_from_document
 from indexer.marc.record import MarcRecord
 from indexer.marc.writer import to_marcxml
 
@@ -71,6 +71,7 @@ class OaiProvider:
         self.consortium = consortium
         self.key = key
         self.page_size = max(page_size, 1)
+        self.sites = known_sites(consortium)  # for the 852 of a member record without items
         self._prefix = f"oai:{repository.host}:"
         self._verbs = {
             "Identify": self._identify, "ListMetadataFormats": self._list_metadata_formats,
@@ -289,7 +290,9 @@ class OaiProvider:
         if stamp is None:
             row = self.store.document_row(display["id"])
             stamp = row[0] if row else None
-        return record_from_document(display, org_code=self.repo.org_code, datestamp=stamp)
+        return record_from_document(
+            display, org_code=self.repo.org_code, datestamp=stamp, sites=self.sites
+        )
 
     def _record(
         self,
