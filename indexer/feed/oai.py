@@ -10,6 +10,8 @@ incremental harvest `from` this harvest's responseDate (nothing is lost).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -40,6 +42,11 @@ FORMATS = {
     ),
 }
 PAGE_SIZE = 500
+VERB_METHODS = {
+    "Identify": "_identify", "ListMetadataFormats": "_list_metadata_formats",
+    "ListSets": "_list_sets", "GetRecord": "_get_record",
+    "ListIdentifiers": "_list_identifiers", "ListRecords": "_list_records",
+}  # fmt: skip
 # Parent sets that hold every document (each has at least one library and one format).
 PARENT_SETS = {"library": "Member libraries", "format": "Formats"}
 
@@ -73,13 +80,14 @@ class OaiProvider:
         self.page_size = max(page_size, 1)
         self.sites = known_sites(consortium)  # for the 852 of a member record without items
         self._prefix = f"oai:{repository.host}:"
-        self._verbs = {
-            "Identify": self._identify, "ListMetadataFormats": self._list_metadata_formats,
-            "ListSets": self._list_sets, "GetRecord": self._get_record,
-            "ListIdentifiers": self._list_identifiers, "ListRecords": self._list_records,
-        }  # fmt: skip
 
     # --- entry point --------------------------------------------------------------------------
+
+    def at(self, base_url: str) -> OaiProvider:
+        """This provider answering at `base_url` (its baseURL and <request>), sharing the rest."""
+        answering = copy.copy(self)
+        answering.repo = dataclasses.replace(self.repo, base_url=base_url)
+        return answering
 
     def respond(self, pairs: list[tuple[str, str]], now: float | None = None) -> str:
         """The response document for one request (errors included: HTTP status is always 200)."""
@@ -90,7 +98,7 @@ class OaiProvider:
             return self._envelope(now, {}, _error(exc))
         attrs = {"verb": request.verb, **request.args}
         try:
-            body = self._verbs[request.verb](request.args, now)
+            body = getattr(self, VERB_METHODS[request.verb])(request.args, now)
         except OaiError as exc:
             return self._envelope(now, {} if exc.code == "badArgument" else attrs, _error(exc))
         return self._envelope(now, attrs, body)
