@@ -66,7 +66,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
-    Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
+    Setting(
+        "base_url",
+        "",
+        "Public base URL of the OPAC (feeds, OAI-PMH, permanent links); required in production",
+    ),
+    Setting(
+        "allowed_hosts",
+        "",
+        "Host names the OPAC answers to, comma-separated (.example.nhs.uk: its subdomains too); "
+        "without LANTERN_BASE_URL they give the feeds' URLs; neither set: localhost only",
+    ),
     Setting(
         "relevance_dir",
         "",
@@ -75,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "secret_key",
         "",
-        "Key signing the staff session cookie (empty: a random key kept in DATA_DIR/secret_key)",
+        "Key signing the staff session cookie and OAI-PMH resumption tokens (empty: a random "
+        "key kept in DATA_DIR/secret_key, readable by its owner only)",
     ),
     Setting(
         "oai_host",
@@ -161,6 +172,7 @@ class Settings:
     host: str
     port: int
     base_url: str
+    allowed_hosts: str
     relevance_dir: Path
     secret_key: str
     oai_host: str

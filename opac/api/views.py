@@ -10,6 +10,7 @@ from opac.api.openapi import openapi_document
 from opac.records import citations
 from opac.records.moved import moved_or_missing
 from opac.search.params import parse_search_args
+from opac.urls import public_root
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_SUGGEST_CHARS = 200
@@ -71,4 +72,4 @@ def suggest():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    return jsonify(openapi_document(public_root()))

@@ -31,7 +31,9 @@ SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields 
 MAX_FILTERS = 50
 
 
-def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
+def filter_pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """The (FACET, VALUE) pairs of `filter=` or `exclude=` arguments a search applies: of the
+    first MAX_FILTERS, the well-formed ones, each once, values cut at 200 characters."""
     out = []
     for raw in values[:MAX_FILTERS]:
         name, sep, value = raw.partition(":")
@@ -54,8 +56,8 @@ def parse_search_args(args) -> SearchParams:
         page=data["page"],
         size=data["size"],
         sort=data["sort"],
-        filters=_pairs(args.getlist("filter")),
-        excludes=_pairs(args.getlist("exclude")),
+        filters=filter_pairs(args.getlist("filter")),
+        excludes=filter_pairs(args.getlist("exclude")),
         scope=data["scope"],
         year_from=data["year_from"],
         year_to=data["year_to"],

@@ -24,6 +24,7 @@ from opac.search.service import SORT_LABELS
 from opac.ui import links, live, nearest, places, search_context
 from opac.ui.places import View
 from opac.ui.ways_out import ways_out
+from opac.urls import external_url
 
 bp = Blueprint("ui", __name__)
 
@@ -196,13 +197,7 @@ def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
         return moved_or_missing(service(), doc_id, "ui.record", WITHDRAWN)
-    base = current_app.config["LANTERN_SETTINGS"].base_url
-    path = url_for("ui.record", doc_id=found["id"])
-    permalink = (
-        base.rstrip("/") + path
-        if base
-        else url_for("ui.record", doc_id=found["id"], _external=True)
-    )
+    permalink = external_url("ui.record", doc_id=found["id"])
     context = search_context.read_context(request.args)
     nav, view, params = _record_nav(context, found["id"]) if context else (None, View(), None)
     if view.kind != "all":  # full text through the libraries of the reader's view
