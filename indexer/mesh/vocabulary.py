@@ -64,6 +64,13 @@ class MeshVocabulary:
         rows = self._db.execute("SELECT term_key FROM terms WHERE ui = ? ORDER BY term_key", (ui,))
         return [key for (key,) in rows]
 
+    def longest_term(self) -> int:
+        """How many words the longest entry term has."""
+        row = self._db.execute(
+            "SELECT max(length(term_key) - length(replace(term_key, ' ', ''))) FROM terms"
+        ).fetchone()
+        return (row[0] or 0) + 1
+
     def by_term(self, text: str) -> str | None:
         """The UI of the descriptor with this entry term. When several descriptors share it,
         the one whose preferred term it is wins, then the lowest UI, so the answer is stable."""

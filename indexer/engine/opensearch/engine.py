@@ -106,6 +106,7 @@ class OpenSearchEngine:
         shards: int = 1,
         replicas: int = 0,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -120,7 +121,8 @@ class OpenSearchEngine:
             [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
             int(ranking.get("highlight", "max_chars", 200)),
         )
-        self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
+        synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
+        self._queries = QueryBuilder(self.fields, ranking, synonyms)
         self._shards, self._replicas = shards, replicas
         # Transport retries stay low: the bulk writer has its own backoff, and a search
         # during an outage should fail fast into a 503 page.
@@ -146,6 +148,7 @@ class OpenSearchEngine:
             writer=writer,
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
+            mesh_path=settings.mesh_path,
         )
 
     # --- indexes and the alias ----------------------------------------------------------

@@ -75,6 +75,7 @@ class TantivyEngine:
         facet_cache: int = KEPT_COUNTS,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
         warmed: Path | None = None,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index at `path` (a directory, or a link to one). Product code opens it with
         `open_engine(settings)`; tests and benchmarks open one where they like. `warmed`: the
@@ -86,7 +87,7 @@ class TantivyEngine:
         # unless the caller fixed them.
         self._boosts_path = None if boosts is not None else Path(synonyms_dir) / "boosts.toml"
         self._boosts_stamp = _file_stamp(self._boosts_path)
-        self._synonyms = SynonymFiles(Path(synonyms_dir))
+        self._synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
         ranking = Ranking.build(
             self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
         )
@@ -131,6 +132,7 @@ class TantivyEngine:
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
             warmed=settings.data_dir / WARMED_FILE if settings.warm_searches > 0 else None,
+            mesh_path=settings.mesh_path,
         )
 
     # --- opening ------------------------------------------------------------------------
