@@ -52,12 +52,12 @@ class SynonymRules:
         found = [t for g in self.expansions.get(key, ()) for t in self.groups[g]]
         found = [t for t in dict.fromkeys(found) if term_key(t) != key]
         descriptor = self.mesh.descriptor(text) if self.mesh is not None and key else None
-        if descriptor is not None:
-            found.append(Heading(descriptor.name, ui=descriptor.ui, trees=descriptor.trees))
-            preferred = term_key(descriptor.name)
-            if preferred != key and all(term_key(t) != preferred for t in found):
-                found.append(descriptor.name)
-        return tuple(found)
+        if descriptor is None:
+            return tuple(found)
+        preferred = term_key(descriptor.name)
+        named = preferred == key or any(term_key(t) == preferred for t in found)
+        heading = Heading(descriptor.name, ui=descriptor.ui, trees=descriptor.trees)
+        return (*found, heading, *(() if named else (descriptor.name,)))
 
 
 def parse_rules(lines: list[str], groups: list[tuple[str, ...]], into: dict) -> None:

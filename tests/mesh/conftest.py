@@ -19,33 +19,39 @@ from tests.conftest import SHARED_DATA, write_libraries
 HEART = Path(__file__).parent / "data" / "heart-descriptors.xml"
 NLM_SAMPLES = SHARED_DATA / "synonyms" / "meshrdf__desc-samples.xml"
 
-# (library, control number, title, [(tag, indicators, [(code, value)...])...])
+# (library, control number, title, subject fields "TAG IND $a ... $x ..." joined by " ; ")
 RECORDS = [
-    ("UVA", "h1", "Coronary care nursing", [("650", " 2", [("a", "Myocardial Infarction"), ("x", "nursing")])]),
-    ("UVA", "h2", "Managing the irregular pulse", [("650", " 2", [("a", "Atrial Fibrillation.")])]),
-    ("UVA", "h3", "Cardiology handbook", [("650", "12", [("a", "Heart Diseases")])]),
-    ("UVA", "h4", "Blood pressure in practice", [("650", " 2", [("a", "Hypertension")])]),
-    ("UVA", "h5", "The human face", [("650", " 2", [("a", "Face")]), ("650", " 2", [("a", "Eye")])]),
-    ("UVA", "h6", "Living with diabetes", [("650", " 2", [("a", "Diabetes Complications")])]),
-    ("UVB", "h7", "Heart attack stories", [("650", " 0", [("a", "Heart"), ("x", "Diseases")])]),
-    ("UVB", "h8", "Chest pain in primary care", [("650", " 7", [("a", "Angina Pectoris"), ("2", "mesh")])]),
-    ("UVB", "h9", "Folk remedies", [("650", " 2", [("a", "Snakebite lore")])]),
-    ("UVB", "h10", "Heart failure clinics", [("650", " 2", [("a", "Heart Failure.")])]),
-    ("UVB", "h11", "Myocardial infarction in women", [("650", " 2", [("a", "Myocardial Infarction")])]),
-]  # fmt: skip
+    ("UVA", "h1", "Coronary care nursing", "650 _2 $a Myocardial Infarction $x nursing"),
+    ("UVA", "h2", "Managing the irregular pulse", "650 _2 $a Atrial Fibrillation."),
+    ("UVA", "h3", "Cardiology handbook", "650 12 $a Heart Diseases"),
+    ("UVA", "h4", "Blood pressure in practice", "650 _2 $a Hypertension"),
+    ("UVA", "h5", "The human face", "650 _2 $a Face ; 650 _2 $a Eye"),
+    ("UVA", "h6", "Living with diabetes", "650 _2 $a Diabetes Complications"),
+    ("UVB", "h7", "Heart attack stories", "650 _0 $a Heart $x Diseases"),
+    ("UVB", "h8", "Chest pain in primary care", "650 _7 $a Angina Pectoris $2 mesh"),
+    ("UVB", "h9", "Folk remedies", "650 _2 $a Snakebite lore"),
+    ("UVB", "h10", "Heart failure clinics", "650 _2 $a Heart Failure."),
+    ("UVB", "h11", "Myocardial infarction in women", "650 _2 $a Myocardial Infarction"),
+]
+FIXED = "200101s2020    enk           000 0 eng d"
+
+
+def _datafield(spec: str) -> str:
+    tag, indicators, *rest = spec.split(" ", 2)
+    ind1, ind2 = (" " if c == "_" else c for c in indicators)
+    subfields = [part.strip() for part in rest[0].split("$") if part.strip()]
+    codes = "".join(f'<subfield code="{p[0]}">{escape(p[2:])}</subfield>' for p in subfields)
+    return f'<datafield tag="{tag}" ind1="{ind1}" ind2="{ind2}">{codes}</datafield>'
 
 
 def marcxml(records) -> str:
     out = ['<collection xmlns="http://www.loc.gov/MARC21/slim">']
-    for _, control, title, fields in records:
+    for _, control, title, subjects in records:
         out.append("<record><leader>00000nam a2200000 a 4500</leader>")
         out.append(f'<controlfield tag="001">{control}</controlfield>')
-        out.append('<controlfield tag="008">200101s2020    enk           000 0 eng d</controlfield>')
-        out.append(f'<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{escape(title)}'
-                   "</subfield></datafield>")  # fmt: skip
-        for tag, (ind1, ind2), subfields in ((t, i, s) for t, i, s in fields):
-            codes = "".join(f'<subfield code="{c}">{escape(v)}</subfield>' for c, v in subfields)
-            out.append(f'<datafield tag="{tag}" ind1="{ind1}" ind2="{ind2}">{codes}</datafield>')
+        out.append(f'<controlfield tag="008">{FIXED}</controlfield>')
+        out.append(_datafield(f"245 00 $a {title}"))
+        out.extend(_datafield(spec) for spec in subjects.split(" ; "))
         out.append("</record>")
     out.append("</collection>")
     return "\n".join(out)
@@ -57,7 +63,9 @@ def vocabulary_file(target: Path) -> Path:
     if NLM_SAMPLES.exists():
         sample = NLM_SAMPLES.read_text(encoding="utf-8")
         records = re.findall(r"<DescriptorRecord\b.*?</DescriptorRecord>", sample, re.S)
-        text = text.replace("</DescriptorRecordSet>", "\n".join(records) + "\n</DescriptorRecordSet>")
+        text = text.replace(
+            "</DescriptorRecordSet>", "\n".join(records) + "\n</DescriptorRecordSet>"
+        )
     target.write_text(text, encoding="utf-8")
     return target
 
