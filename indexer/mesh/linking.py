@@ -11,12 +11,14 @@ per tree number. With no vocabulary imported nothing is linked and nothing else 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from indexer.mesh.vocabulary import Descriptor, MeshVocabulary
 
 SUBDIVISION = " -- "
+UI = re.compile(r"[Dd]\d{6,9}")
 CACHED_HEADINGS = 50_000  # distinct headings remembered per process (a region has fewer)
 
 
@@ -50,6 +52,8 @@ class MeshLinker:
         return self._longest
 
     def _descriptor(self, heading: str) -> Descriptor | None:
+        if UI.fullmatch(heading.strip()):  # a descriptor's UI (D009203) names it too
+            return self.vocabulary.descriptor(heading.strip().upper())
         ui = self.vocabulary.by_term(main_heading(heading))
         return self.vocabulary.descriptor(ui) if ui else None
 

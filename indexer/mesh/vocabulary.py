@@ -104,3 +104,12 @@ class MeshVocabulary:
             if row and row[0] not in found:
                 found.append(row[0])
         return found
+
+    def children(self, tree: str) -> list[str]:
+        """UIs of the descriptors one level below this tree number, in tree order."""
+        depth = tree.count(".") + 1
+        rows = self._db.execute(
+            "SELECT tree, ui FROM trees WHERE tree > ? AND tree < ? ORDER BY tree",
+            (tree + ".", tree + "/"),
+        )
+        return list(dict.fromkeys(ui for t, ui in rows if t.count(".") == depth))

@@ -106,3 +106,24 @@ def test_with_no_vocabulary_records_load_and_mesh_searches_still_answer(tmp_path
     assert ids(client, "stenocardia") == set()  # an entry term of nothing imported
     assert "mesh_links" not in client.get("/api/v1/records/UVA.h1").get_json()
     run(settings, "search", "heart")
+
+
+def test_the_query_language_reads_mesh_headings_and_their_explode():
+    from indexer.engine.querylang import Heading, parse_query
+
+    assert parse_query('mesh:"Heart Diseases"').required == (Heading("Heart Diseases"),)
+    assert parse_query('mesh:"Heart Diseases"+').required == (Heading("Heart Diseases", True),)
+    assert parse_query("mesh:Neoplasms+ care").required[0] == Heading("Neoplasms", True)
+    assert parse_query('-mesh:"Humans"').excluded == (Heading("Humans"),)
+    assert parse_query("mesh:+").required == ()  # nothing to search: ignored, never an error
+
+
+def test_a_synonym_group_is_stored_once_whatever_its_size(tmp_path):
+    from indexer.engine.synonyms import load_rules
+
+    terms = [f"term {n}" for n in range(3000)]
+    path = tmp_path / "big.txt"
+    path.write_text(", ".join(terms) + "\n")
+    rules = load_rules([path])
+    assert sum(len(group) for group in rules.groups) == len(terms)  # not 3000 x 3000
+    assert len(rules.alternatives("term 7")) == len(terms) - 1
