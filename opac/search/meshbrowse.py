@@ -97,3 +97,12 @@ def searched_heading(service: SearchService, params: SearchParams) -> Descriptor
         key = text[5:].rstrip("+").strip().strip('"')
         return find_descriptor(service, key) if key else None
     return None
+
+
+def mesh_tree(
+    service: SearchService, params: SearchParams, within: tuple[tuple[str, str], ...]
+) -> HeadingPage | None:
+    """The heading a results page is about, with its broader and narrower headings counted
+    in the page's view (the tree beside the results), or None."""
+    descriptor = searched_heading(service, params)
+    return heading_page(service, descriptor, within) if descriptor is not None else None

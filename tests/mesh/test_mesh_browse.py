@@ -133,3 +133,26 @@ def test_with_no_vocabulary_a_heading_page_is_a_404_saying_so(tmp_path):
     answer = create_app(settings=settings).test_client().get("/browse/mesh/D006331")
     assert answer.status_code == 404
     assert "no MeSH vocabulary imported" in answer.get_data(as_text=True)
+
+
+def test_a_results_page_of_a_heading_offers_narrower_headings_and_its_tree(client):
+    html = client.get('/search?q=mesh:"Heart Diseases"').get_data(as_text=True)
+    assert 'id="explode"' in html and "Include narrower headings (6 titles)" in html
+    tree = html.split('class="mesh-tree"')[1].split("</section>")[0]
+    assert 'href="/browse/mesh/D006331"' in tree and "Myocardial Ischemia" in tree
+    ticked = client.get('/search?q=mesh:"Heart Diseases"&explode=true').get_data(as_text=True)
+    assert 'value="true" form="filter-form" checked' in ticked
+    assert '<p class="result-count" role="status">6 results.</p>' in ticked
+    filtered = client.get("/search?filter=mesh:Hypertension").get_data(as_text=True)
+    assert 'id="explode"' in filtered and "Vascular Diseases" in filtered
+    plain = client.get("/search?q=heart").get_data(as_text=True)
+    assert 'id="explode"' not in plain and "mesh-tree" not in plain
+
+
+def test_explode_widens_a_mesh_filter_to_the_narrower_headings(client):
+    def total(**args):
+        return client.get("/api/v1/search", query_string=args).get_json()["total"]
+
+    assert total(filter="mesh:Myocardial Ischemia") == 0  # no record has the heading itself
+    assert total(filter="mesh:Myocardial Ischemia", explode="true") == 3
+    assert total(filter="mesh:Snakebite lore", explode="true") == 1  # no descriptor: as it is
