@@ -25,13 +25,16 @@ def _param(name, description, schema, *, where="query", required=False, many=Fal
     return out
 
 
+_EXPLODE = 'true: every mesh:"X" of q and every filter=mesh:X with its narrower headings.'
 _FACET_VALUE = f"FACET:VALUE, FACET one of {', '.join([*FACETS, *PSEUDO_FILTERS])}"
 SEARCH_PARAMETERS = [
     _param(
         "q",
         'The reader\'s query: words (all must match), "phrases", -exclusions, OR, '
         "field prefixes title: author: subject: isbn: issn: series: callnumber: year:, "
-        "trailing * wildcards. Blank finds every record.",
+        'trailing * wildcards. Blank finds every record. mesh:"Heart Diseases" (or an entry '
+        'term, or its UI D006331): that MeSH heading; mesh:"Heart Diseases"+ also every '
+        "narrower heading (explode). A MeSH entry term among the words finds its heading too.",
         {"type": "string", "maxLength": 1000},
     ),
     _param(
@@ -74,6 +77,7 @@ SEARCH_PARAMETERS = [
         "files add (see `expanded` in the response).",
         {"type": "string", "enum": ["on", "off"], "default": "on"},
     ),
+    _param("explode", _EXPLODE, {"type": "boolean", "default": False}),
     _param(
         "from",
         '`suggestion` when this search is a "did you mean" suggestion the reader took (the '
@@ -221,6 +225,8 @@ SCHEMAS = {
                 "type": "boolean",
                 "description": "false when the search was made without synonyms (synonyms=off)",
             },
+            "explode": {"type": "boolean", "description": _EXPLODE},
+            "explodable": {"type": "boolean", "description": "q or a filter names MeSH"},
         },
     },
     "Suggestions": {
