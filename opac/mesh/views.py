@@ -26,8 +26,9 @@ def _view(code: str | None) -> View | None:
     return within_of(View("library", lib.code, lib.name, lib.region or "", "library", lib), None)
 
 
-def _missing(message: str, view: View | None = None):
-    return render_template("ui/mesh_missing.html", message=message, view=view or View()), 404
+def _missing(message: str, view: View | None = None, asked: str = ""):
+    view = view or View()
+    return render_template("ui/mesh_missing.html", message=message, view=view, asked=asked), 404
 
 
 @bp.get("/browse/mesh/<path:key>")
@@ -39,7 +40,8 @@ def heading(key: str):
         return _missing("This catalogue has no MeSH vocabulary imported, so it has no MeSH pages.")
     descriptor = find_descriptor(service(), key)
     if descriptor is None:
-        return _missing(f"\u201c{key[:80]}\u201d is not a MeSH heading or entry term.", view)
+        said = f"\u201c{key[:80]}\u201d is not a MeSH heading or entry term."
+        return _missing(said, view, key[:200])
     if key != descriptor.ui:  # one address per heading: its UI
         return redirect(_browse_url(descriptor.ui, view), 301)
     page = heading_page(service(), descriptor, view.bounds())

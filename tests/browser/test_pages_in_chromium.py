@@ -194,7 +194,7 @@ def report(server):
         [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages), json.dumps(staff_pages)],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=360,
         cwd=HERE,
         env={**os.environ, "CHROMIUM": CHROMIUM, **staff_env},
     )
