@@ -71,6 +71,17 @@ class MeshVocabulary:
         ).fetchone()
         return (row[0] or 0) + 1
 
+    def entry_names(self, ui: str) -> list[str]:
+        """A descriptor's entry terms as NLM writes them ("Heart Attack"), its preferred term
+        among them; case-folded from a vocabulary imported before they were kept."""
+        try:
+            rows = self._db.execute(
+                "SELECT coalesce(term, term_key) FROM terms WHERE ui = ? ORDER BY term_key", (ui,)
+            ).fetchall()
+        except sqlite3.OperationalError:  # no `term` column: imported by an older Lantern
+            return self.entry_terms(ui)
+        return [name for (name,) in rows]
+
     def by_term(self, text: str) -> str | None:
         """The UI of the descriptor with this entry term. When several descriptors share it,
         the one whose preferred term it is wins, then the lowest UI, so the answer is stable."""

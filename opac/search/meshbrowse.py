@@ -77,7 +77,7 @@ def heading_page(
     preferred = descriptor.name.casefold()
     return HeadingPage(
         descriptor,
-        tuple(t for t in vocabulary.entry_terms(descriptor.ui) if t != preferred),
+        tuple(t for t in vocabulary.entry_names(descriptor.ui) if t.casefold() != preferred),
         counted(descriptor.ui, descriptor.name, False),
         counted(descriptor.ui, descriptor.name, True),
         related(vocabulary.broader(descriptor.ui)),

@@ -42,7 +42,7 @@ def test_a_heading_page_shows_the_descriptor_and_its_neighbours(client):
     html = page.get_data(as_text=True)
     assert "<h1>Heart Diseases</h1>" in html
     assert "structural and functional abnormalities" in html  # the scope note
-    assert "cardiac disorders" in html  # an entry term
+    assert "Cardiac Disorders" in html  # an entry term, as NLM writes it
     broader = html.split('id="broader"')[1].split("</section>")[0]
     narrower = html.split('id="narrower"')[1].split("</section>")[0]
     assert "Cardiovascular Diseases" in broader
