@@ -127,3 +127,16 @@ def test_a_synonym_group_is_stored_once_whatever_its_size(tmp_path):
     rules = load_rules([path])
     assert sum(len(group) for group in rules.groups) == len(terms)  # not 3000 x 3000
     assert len(rules.alternatives("term 7")) == len(terms) - 1
+
+
+def test_explain_says_a_record_matched_by_its_mesh_heading(mesh_settings):
+    engine = open_engine(mesh_settings)
+    try:
+        explained = engine.explain(SearchRequest(text='mesh:"Heart Diseases"+'), ["UVB.h11"])
+        lines = explained["UVB.h11"].lines
+        said = "MeSH heading 'Heart Diseases' or a narrower heading matched"
+        assert any(said in line for line in lines)
+        widened = engine.explain(SearchRequest(text="stenocardia"), ["UVB.h8"])["UVB.h8"].lines
+        assert any("synonym of 'stenocardia', from the MeSH vocabulary" in x for x in widened)
+    finally:
+        engine.close()

@@ -107,7 +107,7 @@ def _leaves(node: Node):
     elif isinstance(node, AllOf):
         for part in node.parts:
             yield from _leaves(part)
-    elif isinstance(node, (Word, Phrase, Identifier)):
+    elif isinstance(node, (Word, Phrase, Identifier, Heading)):
         yield node
 
 
@@ -116,6 +116,12 @@ def _word_lines(searcher, queries: QueryBuilder, expanded: ParsedQuery, address,
     tie = float(queries.ranking.get("matching", "tie_breaker", 0.2))
     for top in expanded.required:
         for leaf in _leaves(top):
+            if isinstance(leaf, Heading):
+                score = _score(queries.node(leaf), searcher, address)
+                if score is not None:
+                    under = " or a narrower heading" if leaf.explode and leaf.ui else ""
+                    lines.append(f"MeSH heading '{leaf.text}'{under} matched (+{score:g})")
+                continue
             if isinstance(leaf, Identifier):
                 ident = Query.term_set_query(queries.schema, leaf.field, list(leaf.values))
                 if _score(ident, searcher, address) is not None:
