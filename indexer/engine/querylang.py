@@ -2,8 +2,8 @@
 
 Plain words must all match; "phrases"; -exclusions (also NOT); OR between two clauses;
 field prefixes (title: author: subject: isbn: issn: series: callnumber: year:); a trailing *
-for a prefix search. parse_query() never raises: broken input gives a best-effort tree or an
-empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
+for a prefix search; mesh:"HEADING" for a MeSH heading, mesh:"HEADING"+ with its narrower
+ones. parse_query() never raises: broken input gives a best-effort tree or an empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class YearRange:
 class Heading:
     """A MeSH heading searched as a heading: `mesh:"Heart Diseases"`, with every narrower
     heading too when exploded (`mesh:"Heart Diseases"+`). `ui` and `trees` are its descriptor's
-    (indexer.engine.headings fills them in from the vocabulary); without them it is searched as
+    (indexer.engine.expansion.resolve_headings fills them in); without them it is searched as
     words of the subject headings."""
 
     text: str
