@@ -3,7 +3,8 @@
 Plain words must all match; "phrases"; -exclusions (also NOT); OR between two clauses;
 field prefixes (title: author: subject: isbn: issn: series: callnumber: year:); a trailing *
 for a prefix search; mesh:"HEADING" for a MeSH heading, mesh:"HEADING"+ with its narrower
-ones. parse_query() never raises: broken input gives a best-effort tree or an empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
+ones. parse_query() never raises: broken input gives a best-effort tree or an empty one.
+Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
 """
 
 from __future__ import annotations
