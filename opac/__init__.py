@@ -39,10 +39,12 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     for blueprint in (ui_bp, api_bp, records_bp, feeds_bp):
         app.register_blueprint(blueprint)
     from opac.ilsdi.views import bp as ilsdi_bp
+    from opac.mesh.views import bp as mesh_bp
     from opac.oai.views import bp as oai_bp
 
     app.register_blueprint(oai_bp)
     app.register_blueprint(ilsdi_bp)
+    app.register_blueprint(mesh_bp)
     init_staff(app, settings)
     app.add_template_global(external_url)
     register_error_handlers(app)

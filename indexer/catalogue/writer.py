@@ -8,6 +8,7 @@ affected documents, and commits the index and then the store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.catalogue.store import CatalogueStore, now
 from indexer.dedup import Overrides, load_overrides
@@ -23,6 +24,7 @@ class CatalogueWriter:
     consortium: object
     overrides: Overrides | None = None
     merge: bool = True
+    mesh_path: Path | None = None
     dirty_keys: set[str] = field(default_factory=set)
     dirty_docs: set[str] = field(default_factory=set)
 
@@ -39,7 +41,7 @@ class CatalogueWriter:
             engine.close()
             raise
         consortium = load_consortium(settings.libraries, settings.schemas_dir)
-        return cls(engine, store, consortium, overrides, settings.merge)
+        return cls(engine, store, consortium, overrides, settings.merge, settings.mesh_path)
 
     @property
     def build_context(self) -> BuildContext:
@@ -49,6 +51,7 @@ class CatalogueWriter:
             self.overrides,
             document_preparer(self.engine.name, self.engine.fields),
             self.merge,
+            self.mesh_path,
         )
 
     def put(self, library: str, outcomes) -> int:

@@ -14,6 +14,9 @@ reading of it (the last good one stays, the problems logged once; indexer/lastgo
 A rule's terms are kept once, as a group, and each term points at its groups: the rules take
 space in proportion to the terms written, and a term's alternatives are read off its groups when
 a search asks, so a line of 5,000 equivalent terms costs 5,000 entries, not 25 million.
+
+With a MeSH vocabulary imported, each entry term also finds its descriptor's heading (the
+records linked to it) and preferred term: "heart attack" finds "Myocardial Infarction".
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from indexer.engine.querylang import Heading
 from indexer.errors import ConfigError
 from indexer.lastgood import read_or_keep, report_once
+from indexer.mesh.linking import linker_for
 from indexer.normalise import normalise_title
 from indexer.tomlfile import at
 from indexer.tuning.report import Report
@@ -49,27 +55,38 @@ class Rule:
 
 @dataclass(frozen=True)
 class SynonymRules:
-    """The groups of terms (as written in the files, with their keys) and, by term key, the
-    groups a search for that term also finds."""
+    """The groups of terms (as written in the files, with their keys), by term key the groups a
+    search for that term also finds, and the MeSH vocabulary when one is imported (`mesh`: a
+    mesh.linking.MeshLinker; a descriptor has up to about a hundred entry terms, looked up there
+    rather than copied into groups)."""
 
     groups: tuple[tuple[tuple[str, str], ...], ...] = ()
     by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
     max_words: int = 1
+    mesh: Any = None
 
     def __bool__(self) -> bool:
-        return bool(self.by_key)
+        return bool(self.by_key) or self.mesh is not None
 
-    def alternatives(self, text: str) -> tuple[str, ...]:
+    def alternatives(self, text: str) -> tuple:
+        """What a search for `text` also finds: the files' terms, then the MeSH descriptor
+        `text` is an entry term of (a querylang.Heading) and its preferred term."""
         key = term_key(text)
         found: dict[str, None] = {}
         for group in self.by_key.get(key, ()):
             for term, term_of in self.groups[group]:
                 if term_of != key:
                     found.setdefault(term)
-        return tuple(found)
+        descriptor = self.mesh.descriptor(text) if self.mesh is not None and key else None
+        if descriptor is None:
+            return tuple(found)
+        preferred = term_key(descriptor.name)
+        named = preferred == key or any(term_key(t) == preferred for t in found)
+        heading = Heading(descriptor.name, ui=descriptor.ui, trees=descriptor.trees)
+        return (*found, heading, *(() if named else (descriptor.name,)))
 
     @classmethod
-    def build(cls, rules: list[Rule]) -> SynonymRules:
+    def build(cls, rules: list[Rule], mesh=None) -> SynonymRules:
         groups: list[tuple[tuple[str, str], ...]] = []
         by_key: dict[str, list[int]] = {}
         for rule in rules:
@@ -77,8 +94,13 @@ class SynonymRules:
             for key in dict.fromkeys(term_key(t) for t in rule.sources):
                 by_key.setdefault(key, []).append(len(groups) - 1)
         longest = max((len(k.split()) for k in by_key), default=1)
+        if mesh is not None:
+            longest = max(longest, mesh.longest_term())
         return cls(
-            tuple(groups), {k: tuple(v) for k, v in by_key.items()}, min(longest, MAX_TERM_WORDS)
+            tuple(groups),
+            {k: tuple(v) for k, v in by_key.items()},
+            min(longest, MAX_TERM_WORDS),
+            mesh,
         )
 
 
@@ -179,9 +201,10 @@ def read_file(path: Path) -> list[Rule]:
     return rules
 
 
-def load_rules(paths: list[Path]) -> SynonymRules:
+def load_rules(paths: list[Path], mesh=None) -> SynonymRules:
     """The rules of these files as a search uses them: a file with a broken line gives its last
-    good rules in this process, else the lines that are rules (never nothing at all)."""
+    good rules in this process, else the lines that are rules (never nothing at all). `mesh`: a
+    mesh.linking.MeshLinker, or None."""
     rules: list[Rule] = []
     for path in paths:
         try:
@@ -189,7 +212,7 @@ def load_rules(paths: list[Path]) -> SynonymRules:
         except ConfigError as exc:
             report_once(("synonym file", str(path)), path, str(exc), "using its other lines")
             rules += read_rules(_bytes(path))[0]
-    return SynonymRules.build(rules)
+    return SynonymRules.build(rules, mesh)
 
 
 def _bytes(path: Path) -> bytes:
@@ -202,8 +225,9 @@ def _bytes(path: Path) -> bytes:
 class SynonymFiles:
     """The rules of every *.txt file in a directory, reloaded when the files change."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, mesh_path: Path | None = None) -> None:
         self.directory = Path(directory)
+        self.mesh_path = mesh_path  # the imported MeSH vocabulary: entry terms as synonyms
         self._stamp: tuple | None = None
         self._rules = SynonymRules()
 
@@ -218,14 +242,26 @@ class SynonymFiles:
             return ()
         return tuple(entries)
 
+    def _mesh_stamp(self) -> tuple:
+        try:
+            stat = os.stat(self.mesh_path) if self.mesh_path is not None else None
+        except OSError:
+            return ()
+        return (stat.st_ino, stat.st_mtime_ns) if stat else ()
+
     def stamp(self) -> tuple:
-        """Names, times and sizes of the files: changes when any of them does."""
-        return self._current_stamp()
+        """Names, times and sizes of the files, and which MeSH vocabulary: changes when any
+        of them does."""
+        return (*self._current_stamp(), self._mesh_stamp())
+
+    def mesh(self):
+        """The MeSH vocabulary's linker (mesh.linking.MeshLinker), or None if none is imported."""
+        return linker_for(self.mesh_path)
 
     def rules(self) -> SynonymRules:
-        stamp = self._current_stamp()
+        stamp = self.stamp()
         if stamp != self._stamp:
-            paths = [self.directory / name for name, _, _ in stamp]
-            self._rules = load_rules(paths)
+            paths = [self.directory / name for name, _, _ in stamp[:-1]]
+            self._rules = load_rules(paths, self.mesh())
             self._stamp = stamp
         return self._rules

@@ -15,12 +15,14 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
 from indexer.catalogue.store import CatalogueStore, StoredRecord, decode, now
 from indexer.dedup import Overrides, cluster_records
 from indexer.dedup.cluster import ANCHOR_REASON
+from indexer.mesh.linking import link_mesh
 from indexer.union.document import Member, build_document, record_doc_id
 
 SINGLE_REASON = "the only record of this title"
@@ -48,6 +50,7 @@ class BuildContext:
     overrides: Overrides | None
     prepare: Callable | None
     merge: bool = True
+    mesh_path: Path | None = None  # the MeSH vocabulary headings are linked to, if imported
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ def build_group(context: BuildContext, records: list[StoredRecord]) -> list[Buil
         doc = build_document(
             [_member(by_key[k], r, context.consortium) for k, r in reasons], doc_of[cid]
         )
+        link_mesh(doc, context.mesh_path)
         if other_formats:
             doc["display"]["other_formats"] = [summary[o] for o in other_formats if o in summary]
         prepared = context.prepare(doc) if context.prepare else doc

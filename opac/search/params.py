@@ -24,9 +24,11 @@ class SearchArgs(Schema):
     year_from = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     synonyms = fields.String(load_default="on", validate=validate.OneOf(("on", "off")))
+    # Include narrower MeSH headings: every mesh:"X" of the query and every mesh filter.
+    explode = fields.Boolean(load_default=False)
 
 
-ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to", "synonyms")
+ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to", "synonyms", "explode")
 SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields every time
 MAX_FILTERS = 50
 
@@ -62,6 +64,7 @@ def parse_search_args(args) -> SearchParams:
         year_from=data["year_from"],
         year_to=data["year_to"],
         synonyms=data["synonyms"] != "off",
+        explode=data["explode"],
         # The results page's "did you mean" link says so: the search log counts suggestions
         # taken. Anything else in `from` is ignored, like any parameter the API does not know.
         from_suggestion=args.get("from") == "suggestion",

@@ -30,6 +30,7 @@ from opac.search.copies import (
     copies_of,
     most_useful_copies,
 )
+from opac.search.explode import explodable, narrower_filter
 from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API describes them)
     FACETS,
     PSEUDO_FILTERS,
@@ -66,6 +67,7 @@ class SearchParams:
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
     from_suggestion: bool = False  # the reader took a "did you mean" (for the search log)
     synonyms: bool = True  # False: search the reader's words only (synonyms=off)
+    explode: bool = False  # MeSH headings and mesh filters with their narrower headings
 
 
 class SearchService:
@@ -76,6 +78,7 @@ class SearchService:
         self.live = LiveAvailability(consortium)  # the member systems, asked now
         self.loads = LoadTimes(reports_dir)  # when each library was last loaded
         self.healer: Healer | None = None  # corrects the index from live answers
+        self.mesh_path = None  # the imported MeSH vocabulary (DATA_DIR/mesh.sqlite)
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
@@ -83,10 +86,12 @@ class SearchService:
             c for c, lib in self.consortium.libraries.items() if (lib.region or "").upper() == key
         )
 
-    def _group(self, pairs: tuple[tuple[str, str], ...]) -> tuple:
+    def _group(self, pairs: tuple[tuple[str, str], ...], explode: bool = False) -> tuple:
         grouped: dict[str, list[str]] = {}
         for name, value in pairs:
-            if name == "region":
+            if explode and name == "mesh" and (trees := narrower_filter(self.mesh_path, value)):
+                grouped.setdefault("mesh_tree", []).extend(trees)
+            elif name == "region":
                 grouped.setdefault("library", []).extend(self.region_libraries(value) or ["-"])
             elif name == "year":
                 grouped.setdefault("year", []).extend(years_of(value))
@@ -106,7 +111,9 @@ class SearchService:
         within = [self._group((pair,))[0] for pair in params.within]
         return SearchRequest(
             text=params.q,
-            filters=self._group(tuple(p for p in params.filters if p[0] != "region")),
+            filters=self._group(
+                tuple(p for p in params.filters if p[0] != "region"), params.explode
+            ),
             within=tuple(within) + self._group(regions),
             excludes=self._group(params.excludes),
             year_from=params.year_from,
@@ -120,6 +127,7 @@ class SearchService:
             prefer_library=(params.scope or "").upper() or None,
             highlight=True,
             synonyms=params.synonyms,
+            explode=params.explode,
         )
 
     def search(self, params: SearchParams, *, log: str | None = None) -> dict:
@@ -153,6 +161,8 @@ class SearchService:
             "ignored": list(result.ignored),
             "expanded": [{"words": w, "also": list(also)} for w, also in result.expanded],
             "synonyms": params.synonyms,
+            "explode": params.explode,
+            "explodable": explodable(params),
         }
         if log and self.search_log is not None:
             log_search(self.search_log, params, out, started, log)
@@ -321,6 +331,7 @@ def open_search_service(settings, *, log_searches: bool = False) -> SearchServic
     search_log = open_search_log(settings) if log_searches else None
     service = SearchService(engine, consortium, search_log, settings.reports_dir)
     service.healer = Healer(settings)
+    service.mesh_path = settings.mesh_path
     return service
 
 

@@ -19,6 +19,7 @@ from flask import (
 from opac.records import citations
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
+from opac.search.meshbrowse import mesh_tree
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS
 from opac.ui import links, live, nearest, places, search_context
@@ -96,6 +97,7 @@ def _results(view: View):
         else [],
         ways_out=None if total else ways_out(service(), params, view, request.args),
         has_search=_searched(),
+        mesh=mesh_tree(service(), params, view.bounds()) if page["explodable"] else None,
     )
 
 

@@ -47,6 +47,7 @@ def server(tmp_path_factory):
     node = _tools_or_skip()
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("browser") / "inst")
     settings = load_demo(settings, records=600, libraries=6, log=lambda *a: None)
+    _with_mesh(settings)
     member = System("ilsdi")  # the last library's own system, asked for its copies now
     libraries = settings.data_dir / "libraries-live.toml"
     libraries.write_text(
@@ -61,6 +62,16 @@ def server(tmp_path_factory):
     yield node, f"http://127.0.0.1:{httpd.server_port}", app
     httpd.shutdown()
     member.close()
+
+
+def _with_mesh(settings) -> None:
+    """Heart descriptors as NLM's MeSH has them, and the demo's headings linked to them."""
+    from indexer.load.reindex import reindex
+    from indexer.mesh.importer import import_mesh
+    from tests.mesh.conftest import HEART
+
+    import_mesh(HEART, settings.mesh_path)
+    reindex(settings, log=lambda *a: None)
 
 
 def _lent_copy(app) -> tuple[str, str, str]:
@@ -172,6 +183,10 @@ def report(server):
         "/accessibility",
         "/staff/login",
         *_fulltext_pages(service),
+        "/browse/mesh/D006331",
+        f"/browse/mesh/D006331?library={library}",
+        "/browse/mesh/D000000",  # not a heading: the 404 page
+        '/search?q=mesh:"Heart Diseases"',  # the tree and "include narrower headings"
     ]
     staff_env = {"STAFF_COOKIE": staff_cookie, "STAFF_USER": STAFF[0], "STAFF_PASSWORD": STAFF[1]}
     lent_record, lent_results, lent_key = _lent_copy(app)

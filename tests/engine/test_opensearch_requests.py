@@ -354,3 +354,27 @@ def test_open_engine_reads_the_opensearch_settings_only(settings):
         OpenSearchEngine(chosen.opensearch_url, threads=2)
     with pytest.raises(ConfigError, match="LANTERN_OPENSEARCH_URL"):
         open_engine(dataclasses.replace(chosen, opensearch_url=""))
+
+
+def test_mesh_searches_conform_to_the_api_spec(api, cluster, tmp_path):
+    """mesh:"X", its explode and an entry term widened to its heading, with a vocabulary."""
+    from indexer.mesh.importer import import_mesh
+    from tests.mesh.conftest import HEART
+
+    import_mesh(HEART, tmp_path / "mesh.sqlite")
+    engine = OpenSearchEngine(
+        "http://fake:9200", writer=True, client=cluster.client(), mesh_path=tmp_path / "mesh.sqlite"
+    )
+    for text in ('mesh:"Heart Diseases"', 'mesh:"Heart Diseases"+', "heart attack nursing"):
+        engine.search(SearchRequest(text=text, facets=("subject_mesh_facet",)))
+    engine.search(SearchRequest(text='mesh:"heart disorders"', explode=True))
+    engine.close()
+    searches = [r for r in cluster.requests if r.path.endswith("/_search")]
+    bodies = [str(r.json()) for r in searches]
+    assert any("'terms': {'mesh_tree': ['C14.280']}" in b for b in bodies)
+    assert any("'term': {'mesh_id': 'D006331'}" in b for b in bodies)
+    assert any("'term': {'mesh_id': 'D009203'}" in b for b in bodies)  # heart attack
+    problems = []
+    for req in searches:
+        problems += api.errors(api.operation(req.method, req.path), req.json())
+    assert problems == []

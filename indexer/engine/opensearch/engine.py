@@ -122,6 +122,7 @@ class OpenSearchEngine:
         ca: str = "",
         verify_hostname: bool = True,
         lease_seconds: float = LEASE_SECONDS,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -137,7 +138,7 @@ class OpenSearchEngine:
             if boosts is not None
             else BoostsFile(Path(synonyms_dir) / "boosts.toml", self.fields)
         )
-        self._synonyms = SynonymFiles(Path(synonyms_dir))
+        self._synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
         self._use_ranking(
             self._boosts.ranking if self._boosts else Ranking.build(self.fields, boosts)
         )
@@ -184,6 +185,7 @@ class OpenSearchEngine:
             replicas=settings.opensearch_replicas,
             ca=settings.opensearch_ca,
             verify_hostname=settings.opensearch_verify_hostname,
+            mesh_path=settings.mesh_path,
         )
 
     # --- indexes and the alias ----------------------------------------------------------

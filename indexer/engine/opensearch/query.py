@@ -24,6 +24,7 @@ import datetime
 import re
 from typing import Any
 
+from indexer.engine.expansion import expand_synonyms
 from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.opensearch.mapping import twin
 from indexer.engine.query import SearchRequest
@@ -32,13 +33,13 @@ from indexer.engine.querylang import (
     TWO_EDITS_FROM,
     AllOf,
     AnyOf,
+    Heading,
     Identifier,
     Node,
     ParsedQuery,
     Phrase,
     Word,
     YearRange,
-    expand_synonyms,
     normalise_title,
     plain_text,
 )
@@ -163,6 +164,8 @@ class QueryBuilder:
             ident = _const({"terms": {node.field: list(node.values)}}, boost)
             words = self._word(Word(node.text), False) if node.text else None
             return _any([ident, words]) if words else ident
+        if isinstance(node, Heading):
+            return self._heading(node)
         if isinstance(node, YearRange):
             bounds = {}
             if node.start is not None:
@@ -179,6 +182,17 @@ class QueryBuilder:
                 return None
             return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
         raise TypeError(f"unknown query node {node!r}")
+
+    def _heading(self, node: Heading) -> dict | None:
+        """As tantivy_query: the descriptor, exploded every document under its tree numbers,
+        or the subject headings' words when it is no descriptor."""
+        if not node.ui or "mesh_id" not in self.fields:
+            return self._word(Phrase(node.text, "subject"), False)
+        if node.explode and node.trees:
+            query = {"terms": {"mesh_tree": list(node.trees)}}
+        else:
+            query = {"term": {"mesh_id": node.ui}}
+        return _const(query, self.ranking.weights.get("subject", 1.0))
 
     # --- the whole query --------------------------------------------------------------
 

@@ -77,6 +77,7 @@ class TantivyEngine:
         facet_cache: int = KEPT_COUNTS,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
         warmed: Path | None = None,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index at `path` (a directory, or a link to one). Product code opens it with
         `open_engine(settings)`; tests and benchmarks open one where they like. `warmed`: the
@@ -91,7 +92,7 @@ class TantivyEngine:
             if boosts is not None
             else BoostsFile(Path(synonyms_dir) / "boosts.toml", self.fields)
         )
-        self._synonyms = SynonymFiles(Path(synonyms_dir))
+        self._synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
         ranking = self._boosts.ranking if self._boosts else Ranking.build(self.fields, boosts)
         self._ranking = ranking  # in use once the index is open (see _use_ranking)
         self._facet_counter = FacetCounter(
@@ -134,6 +135,7 @@ class TantivyEngine:
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
             warmed=settings.data_dir / WARMED_FILE if settings.warm_searches > 0 else None,
+            mesh_path=settings.mesh_path,
         )
 
     # --- opening ------------------------------------------------------------------------
