@@ -19,7 +19,7 @@ import traceback
 from celery import Celery
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from indexer.errors import EngineUnavailableError, IndexLockedError
+from indexer.errors import EngineUnavailableError, IndexLockedError, StoreError
 from indexer.queue import work as queue
 from indexer.settings import load_settings
 
@@ -27,11 +27,13 @@ MAP_QUEUE, WRITE_QUEUE = "map", "write"
 # The tasks keep the names they had before the module moved into indexer/queue/: messages a
 # deployment queued before an upgrade still find their task (and the flush its queue).
 MAP_TASK, FLUSH_TASK = "indexer.tasks.map_batch", "indexer.tasks.flush_catalogue"
-# The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
+# The engine down or its writer busy, SQLite's write lock held too long or its disk full,
+# Redis restarting.
 RETRYABLE = (
     EngineUnavailableError,
     IndexLockedError,
     sqlite3.OperationalError,
+    StoreError,
     RedisConnectionError,
 )
 

@@ -171,10 +171,15 @@ def rebuild(
     dirty_keys: set[str],
     dirty_docs: set[str],
     run_jobs: Callable[[Iterable], Iterable] | None = None,
+    *,
+    repair: bool = False,
 ) -> UnionChanges:
     """Re-cluster around the changed records and write the documents that follow from it.
 
-    run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process)."""
+    run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process).
+    repair: the index may hold documents of these records that the store does not know of (a
+    flush whose store commit failed after the index's): every document is written again,
+    replacing it by id, and any other id the records could have given a document is deleted."""
     if not dirty_keys and not dirty_docs:
         return UnionChanges()
     return _apply(
@@ -185,6 +190,7 @@ def rebuild(
         set(dirty_docs),
         run_jobs,
         rewrite_all=False,
+        repair=repair,
     )
 
 
@@ -210,7 +216,7 @@ def _always(context: BuildContext) -> frozenset[frozenset[str]]:
 
 
 def _apply(
-    store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
+    store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool, repair=False
 ) -> UnionChanges:
     stamp = now()
     changes = UnionChanges(stamp=stamp)
@@ -218,6 +224,7 @@ def _apply(
     results = (run_jobs or _in_process(context))(jobs)
     old_docs: set[str] = dirty_docs
     new_docs: set[str] = set()
+    possible: set[str] = set()  # every id these records could have given a document
     for old, built in results:
         old_docs |= old
         fresh, again = [], []
@@ -226,7 +233,10 @@ def _apply(
             new_docs.add(b.doc_id)
             if state == "same":
                 changes.unchanged += 1
-            if rewrite_all:
+            if repair:
+                again.append(b.prepared)
+                possible.update(doc_id_for(k) for k in b.member_keys)
+            elif rewrite_all:
                 fresh.append(b.prepared)
             elif state != "same":
                 (fresh if state == "new" else again).append(b.prepared)
@@ -240,6 +250,8 @@ def _apply(
         engine.delete(gone)
         for doc_id in gone:
             store.document_deleted(doc_id, stamp)
+    if possible - new_docs:  # ones the store never published: no tombstone
+        engine.delete(sorted(possible - new_docs))
     changes.removed = gone
     return changes
 
