@@ -72,26 +72,33 @@ def groups(
 ) -> list[list[str]]:
     """Independent groups of record keys around what changed (union of shared blocking keys,
     shared documents and the `forced` pairs of always-merge overrides), each sorted; groups
-    sorted by their first key."""
+    sorted by their first key. Each group is whole, as a rebuild of everything groups it."""
     if len(dirty_keys) * 2 >= store.record_count():  # most of the catalogue: take it all
         return all_groups(store, forced)
-    affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
-    affected, pairs = _with_partners(store, affected, list(forced))
+    affected, pairs = _whole_groups(store, dirty_keys | store.members_of(dirty_docs), list(forced))
     return _union_groups(affected, itertools.chain(store.links_among(affected), pairs))
 
 
-def _with_partners(
-    store: CatalogueStore, affected: set[str], forced: list[frozenset[str]]
+def _whole_groups(
+    store: CatalogueStore, keys: set[str], forced: list[frozenset[str]]
 ) -> tuple[set[str], list[list[str]]]:
-    """`affected` grown by the stored partners of its always-merge pairs (and their own
-    neighbours, until no pair adds a record), and those pairs as links. A librarian may join
-    records that share no blocking key: only the override puts them in one group."""
-    while True:
-        partners = {k for pair in forced if pair & affected for k in pair} - affected
-        partners = set(store.hashes(sorted(partners)))  # records that exist
-        if not partners:
-            return affected, [sorted(pair) for pair in forced if pair <= affected]
-        affected |= store.neighbours(partners)
+    """`keys` grown to the whole of their groups: every record sharing a blocking key or a
+    document with one already in, and the stored partners of always-merge pairs (a librarian
+    may join records that share no key), until none adds a record; and those pairs as links.
+
+    Only whole groups give the documents a rebuild gives: a document's other formats are
+    decided among its group, so a document rebuilt without the neighbours of its own records
+    (an e-book reached through the ISBN of a delta's print record, without the print edition
+    that shares its title and author) would lose links a rebuild keeps."""
+    found: set[str] = set()
+    frontier = set(keys)
+    while frontier:
+        found |= frontier
+        grown = store.neighbours(frontier) - found
+        partners = {k for pair in forced if pair & (frontier | grown) for k in pair}
+        partners = set(store.hashes(sorted(partners - found - grown)))  # records that exist
+        frontier = grown | partners
+    return found, [sorted(pair) for pair in forced if pair <= found]
 
 
 def _union_groups(keys: set[str], links: Iterable[list[str]]) -> list[list[str]]:
