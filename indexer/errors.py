@@ -29,6 +29,10 @@ class StoreError(IndexerError):
     the change is not kept, and the command that made it can be run again."""
 
 
+class LoadRunningError(IndexerError):
+    """A queued load of the same library is still under way: one at a time per library."""
+
+
 class RecordError(IndexerError):
     """A source record is broken; it is skipped, counted and reported, never fatal."""
 
