@@ -145,6 +145,8 @@ def test_a_load_whose_enqueue_redis_cut_short_resumes_and_keeps_its_library_to_i
     second = harness.lantern(queued, "load", "--queue", "--library", code, str(path))
     assert second.returncode == 1
     assert "under way" in second.stderr and meta["id"] in second.stderr
+    waited = harness.lantern(queued, "status", "--wait", "--timeout", "2", meta["id"])
+    assert waited.returncode == 4  # no worker yet: still running, and --wait returned
     harness.start_worker("map", 1)
     harness.start_worker("write", 1, pool="solo")  # connects: resumes the load under way
     status, state = wait_status(harness, queued, meta["id"])
