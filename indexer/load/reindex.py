@@ -55,6 +55,7 @@ def reindex(settings, *, workers: int | None = None, log=print) -> dict:
             live.engine.abort_rebuild()
             raise
         live.store.restamp(changes.stamp, now())
+        live.store.index_caught_up()  # the new index holds exactly what the store knows
         live.store.commit()
         documents = live.engine.count()
     seconds = time.perf_counter() - started

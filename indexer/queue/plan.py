@@ -87,6 +87,7 @@ def plan_load(
     """Record a queued load and its batches in Redis; returns its meta (with "id")."""
     consortium = load_consortium(settings.libraries, settings.schemas_dir)
     library, known = consortium.resolve(library_code)
+    registry.check_free(library.code)  # before reading the files; create() decides for sure
     encoding = None if encoding == "auto" else encoding
     encoding = encoding or (library.encoding if library.encoding != "auto" else None)
     specs: list[dict] = []
