@@ -33,6 +33,17 @@ PEERS = {
         "counts its facets with many values on threads of their own, so 'Tantivy alone' (CPU "
         "summed over the threads) can exceed the search's own time on two cores."
     ),
+    "MeSH explode": (
+        "`python -m bench.mesh_bench --records N [--vocabulary real|dense]`: the generated "
+        "catalogue's MeSH headings made into a vocabulary in which three of them each have 500 "
+        "narrower descriptors (25 children, 19 grandchildren each); 'real': each narrower "
+        "descriptor is one of the catalogue's headings with the chance a MeSH descriptor is "
+        "(distinct headings / 30,956), 'dense': all 500 are (a third of the generator's "
+        'headings: the worst case). Times of SearchService.search for mesh:"X" and '
+        'mesh:"X"+ (one page of 20, every facet, facet cache off), 20 rounds of each root, '
+        "alternating; 'hits' = titles found unexploded/exploded for each root. Target (issue "
+        "20, 1M records): exploded p95 at most 2x unexploded."
+    ),
     "Item-status deltas (lantern load --items)": (
         "`python -m bench.items_bench --records N --libraries 30`: 1% of each library's records "
         "(the share bench.union_bench reloads) get every copy's status flipped, applied as one "

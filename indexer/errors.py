@@ -24,6 +24,15 @@ class SpecError(RuleError, ValueError):
     """A spec string of a mapping rule does not follow the spec language."""
 
 
+class StoreError(IndexerError):
+    """The catalogue store could not save a change (a full disk, a damaged or read-only file):
+    the change is not kept, and the command that made it can be run again."""
+
+
+class LoadRunningError(IndexerError):
+    """A queued load of the same library is still under way: one at a time per library."""
+
+
 class RecordError(IndexerError):
     """A source record is broken; it is skipped, counted and reported, never fatal."""
 

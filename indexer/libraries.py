@@ -25,7 +25,8 @@ A library (and a site, as a table instead of a name) may also say where it is an
 it: address, opening hours, phone, email, website, its own catalogue, how to request an item and
 how to ask a librarian (see indexer.library_details). The library's page shows them. A
 `[library.availability]` table says how to ask the library's own system how its copies are now
-(see indexer.availability.config).
+(see indexer.availability.config). A `[library.fulltext]` table names its link resolver or DOI
+link template (see indexer.fulltext.config).
 
 Library codes are compared in upper case. A code that is not in the file still loads (with the
 `auto` holdings profile) so a new member's export is not refused; `Consortium.resolve` says so.
@@ -40,7 +41,6 @@ neither table.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +49,10 @@ from urllib.parse import quote
 from indexer.availability.config import AvailabilityConfig, read_availability
 from indexer.availability.connectors import kinds
 from indexer.errors import ConfigError, LibraryCodeError
+from indexer.fulltext.config import FulltextConfig, read_fulltext
 from indexer.holdings import available_profiles, load_profile
 from indexer.library_details import DETAIL_KEYS, Details, is_web, read_details
+from indexer.tomlfile import TomlLines, at, read_toml_text
 
 ENCODINGS = ("auto", "marc-8", "utf-8")
 # Unknown libraries sort after every listed one when merged records pick a display record.
@@ -70,6 +72,7 @@ _LIBRARY_KEYS = {
     "sites",
     "locations",
     "availability",
+    "fulltext",
     *DETAIL_KEYS,
 }
 
@@ -93,6 +96,8 @@ class Library:
     site_details: Mapping[str, Details] = field(default_factory=dict, hash=False)
     # How to ask the library's own system how its copies are now (indexer.availability)
     availability: AvailabilityConfig | None = field(default=None, hash=False)
+    # Where its readers get full text: its link resolver or DOI links (indexer.fulltext)
+    fulltext: FulltextConfig | None = field(default=None, hash=False)
     # `sites` (and Consortium.libraries) are plain dicts, treated as read-only, so that a
     # Library can be pickled to worker processes.
 
@@ -196,32 +201,34 @@ def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) ->
     path = Path(path)
     if not path.is_file():
         return Consortium(source=path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the libraries file: {exc}") from exc
-
+    text, data = read_toml_text(path, "libraries file")
+    lines = TomlLines(text)
     unknown = set(data) - {"consortium", "library"}
     if unknown:
+        first = min(unknown, key=lambda k: lines.line_of(k) or 0)
         raise ConfigError(
-            f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))} "
-            "(expected [consortium] and [[library]])"
+            f"{at(path, lines.line_of(first))}: unknown top-level key(s) "
+            f"{', '.join(sorted(unknown))} (expected [consortium] and [[library]])"
         )
     head = data.get("consortium", {})
     if not isinstance(head, dict) or set(head) - {"name", "code"}:
-        raise ConfigError(f"{path}: [consortium] takes only name and code")
+        raise ConfigError(
+            f"{at(path, lines.line_of('consortium'))}: [consortium] takes only name and code"
+        )
     entries = data.get("library", [])
     if not isinstance(entries, list):
-        raise ConfigError(f"{path}: libraries must be [[library]] tables")
+        raise ConfigError(
+            f"{at(path, lines.line_of('library'))}: libraries must be [[library]] tables"
+        )
 
     libraries: dict[str, Library] = {}
     profiles = available_profiles(schemas_dir)
     for number, entry in enumerate(entries, start=1):
-        library = _library(path, number, entry, profiles, schemas_dir)
+        library = _library(path, lines, number, entry, profiles, schemas_dir)
         if library.code in libraries:
             raise ConfigError(
-                f"{path}: library #{number} ({library.code}): "
-                "code already used by an earlier library"
+                f"{at(path, lines.line_of('library', number, 'code'))}: library #{number} "
+                f"({library.code}): code already used by an earlier library"
             )
         libraries[library.code] = library
     return Consortium(
@@ -233,99 +240,137 @@ def load_consortium(path: str | Path | None, schemas_dir: Path | None = None) ->
 
 
 def _library(
-    path: Path, number: int, entry: object, profiles: tuple[str, ...], schemas_dir: Path | None
+    path: Path,
+    lines: TomlLines,
+    number: int,
+    entry: object,
+    profiles: tuple[str, ...],
+    schemas_dir: Path | None,
 ) -> Library:
     label = f"library #{number}"
 
-    def fail(problem: str) -> ConfigError:
-        return ConfigError(f"{path}: {label}: {problem}")
+    def fail(problem: str, *key: str) -> ConfigError:
+        """The problem as `file:line: library #N (CODE): problem`, on the key's line."""
+        return ConfigError(
+            f"{at(path, lines.line_of('library', number, *key))}: {label}: {problem}"
+        )
 
     if not isinstance(entry, dict):
         raise fail("must be a table")
     code = entry.get("code")
     if not isinstance(code, str) or not _CODE.fullmatch(code):
-        raise fail(f"code {code!r} must be letters and digits only (it is used in record ids)")
+        raise fail(
+            f"code {code!r} must be letters and digits only (it is used in record ids)", "code"
+        )
     code = code.upper()
     label = f"library #{number} ({code})"
-    unknown = set(entry) - _LIBRARY_KEYS
-    if unknown:
-        raise fail(
-            f"unknown key(s) {', '.join(sorted(unknown))} "
-            f"(allowed: {', '.join(sorted(_LIBRARY_KEYS))})"
-        )
+    _no_unknown_keys(entry, fail)
 
     def text(key: str, required: bool = False) -> str | None:
         value = entry.get(key)
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise fail(f"{key} must be a non-empty string")
+            raise fail(f"{key} must be a non-empty string", key)
         return value.strip()
 
     holdings = text("holdings") or "auto"
     if holdings not in profiles:
-        raise fail(f"holdings profile {holdings!r} does not exist (known: {', '.join(profiles)})")
-    encoding = _encoding(text("encoding"), fail)
-    opac_link = text("opac_link")
-    if opac_link and (not is_web(opac_link) or "{record_id}" not in opac_link):
-        raise fail("opac_link must be an http(s) URL containing {record_id}")
-    proxy = text("proxy")
-    if proxy and not is_web(proxy):
-        raise fail("proxy must be an http(s) URL prefix")
-    priority = entry.get("priority", 100)
-    if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
-        raise fail("priority must be a whole number, 0 or more (lower wins)")
+        raise fail(
+            f"holdings profile {holdings!r} does not exist (known: {', '.join(profiles)})",
+            "holdings",
+        )
+    opac_link, proxy = _links(text, fail)
     sites, site_details = _sites(entry.get("sites", {}), fail)
     return Library(
         code=code,
         name=text("name", required=True),
         region=text("region"),
         holdings=holdings,
-        encoding=encoding,
+        encoding=_encoding(text("encoding"), fail),
         opac_link=opac_link,
         proxy=proxy,
-        priority=priority,
+        priority=_priority(entry.get("priority", 100), fail),
         sites=sites,
         details=read_details(entry, fail),
         site_details=site_details,
         locations={**load_profile(holdings, schemas_dir).locations, **_locations(entry, fail)},
         availability=_availability(entry, fail),
+        fulltext=read_fulltext(entry, fail),
     )
+
+
+def _no_unknown_keys(entry: dict, fail) -> None:
+    unknown = set(entry) - _LIBRARY_KEYS
+    if unknown:
+        raise fail(
+            f"unknown key(s) {', '.join(sorted(unknown))} "
+            f"(allowed: {', '.join(sorted(_LIBRARY_KEYS))})",
+            sorted(unknown)[0],
+        )
+
+
+def _links(text, fail) -> tuple[str | None, str | None]:
+    """(opac_link, proxy), each checked."""
+    opac_link = text("opac_link")
+    if opac_link and (not is_web(opac_link) or "{record_id}" not in opac_link):
+        raise fail("opac_link must be an http(s) URL containing {record_id}", "opac_link")
+    proxy = text("proxy")
+    if proxy and not is_web(proxy):
+        raise fail("proxy must be an http(s) URL prefix", "proxy")
+    return opac_link, proxy
+
+
+def _priority(priority: object, fail) -> int:
+    if not isinstance(priority, int) or isinstance(priority, bool) or priority < 0:
+        raise fail("priority must be a whole number, 0 or more (lower wins)", "priority")
+    return priority
 
 
 def _encoding(value: str | None, fail) -> str:
     encoding = (value or "auto").lower()
     if encoding not in ENCODINGS:
-        raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}")
+        raise fail(f"encoding {encoding!r} must be one of {', '.join(ENCODINGS)}", "encoding")
     return encoding
 
 
 def _availability(entry: dict, fail) -> AvailabilityConfig | None:
     config = read_availability(entry, fail)
     if config is not None and config.kind not in kinds():
-        raise fail(f"availability: kind {config.kind!r} is not known ({', '.join(kinds())})")
+        raise fail(
+            f"availability: kind {config.kind!r} is not known ({', '.join(kinds())})",
+            "availability",
+            "kind",
+        )
     return config
 
 
 def _sites(table: object, fail) -> tuple[dict[str, str], dict[str, Details]]:
     """[library.sites]: SITE = "Name", or SITE = { name = "Name", address = ..., ... }."""
     if not isinstance(table, dict):
-        raise fail('sites must be a table of SITE-CODE = "Site name"')
+        raise fail('sites must be a table of SITE-CODE = "Site name"', "sites")
     names: dict[str, str] = {}
     details: dict[str, Details] = {}
     for site, value in table.items():
         name = value.get("name") if isinstance(value, dict) else value
         if not _SITE_CODE.fullmatch(site) or not isinstance(name, str) or not name.strip():
-            raise fail(f"site {site!r} needs a code of letters/digits/-/_ and a name")
+            raise fail(
+                f"site {site!r} needs a code of letters/digits/-/_ and a name", "sites", site
+            )
         names[site] = name.strip()
         if isinstance(value, dict):
             unknown = set(value) - {"name", *DETAIL_KEYS}
             if unknown:
                 raise fail(
                     f"site {site}: unknown key(s) {', '.join(sorted(unknown))} "
-                    f"(allowed: name, {', '.join(DETAIL_KEYS)})"
+                    f"(allowed: name, {', '.join(DETAIL_KEYS)})",
+                    "sites",
+                    site,
+                    sorted(unknown)[0],
                 )
-            found = read_details(value, lambda problem, s=site: fail(f"site {s}: {problem}"))
+            found = read_details(
+                value, lambda problem, s=site: fail(f"site {s}: {problem}", "sites", s)
+            )
             if found:
                 details[site] = found
     return names, details
@@ -335,8 +380,8 @@ def _locations(entry: dict, fail) -> dict[str, str]:
     """[library.locations] as upper-case code -> name."""
     locations = entry.get("locations", {})
     if not isinstance(locations, dict):
-        raise fail('locations must be a table of CODE = "Location name"')
+        raise fail('locations must be a table of CODE = "Location name"', "locations")
     for code, name in locations.items():
         if not code.strip() or not isinstance(name, str) or not name.strip():
-            raise fail(f"location {code!r} needs a code and a name")
+            raise fail(f"location {code!r} needs a code and a name", "locations", code)
     return {code.strip().upper(): name.strip() for code, name in locations.items()}

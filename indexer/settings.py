@@ -7,6 +7,7 @@ synonyms and the libraries file are data files, not settings; settings only say 
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -29,6 +30,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("synonyms_dir", str(REPO_ROOT / "synonyms"), "Synonym files and boosts.toml"),
     Setting("engine", "tantivy", "Search engine: tantivy (embedded) or opensearch"),
     Setting("opensearch_url", "", "OpenSearch URL, when LANTERN_ENGINE=opensearch"),
+    Setting(
+        "opensearch_ca",
+        "",
+        "CA bundle (PEM file) that signed the OpenSearch cluster's certificate "
+        "(empty: the public CAs of certifi)",
+    ),
+    Setting(
+        "opensearch_verify_hostname",
+        "on",
+        "Check that the OpenSearch certificate names the URL's host (on/off; off still "
+        "checks the certificate against the CA)",
+    ),
+    Setting(
+        "opensearch_replicas",
+        "1",
+        "Replicas of each OpenSearch index shard (0 on a one-node cluster; set at each rebuild)",
+    ),
     Setting("redis_url", "redis://127.0.0.1:6379/0", "Redis URL of the Celery broker"),
     Setting("merge", "on", "Merge one title held by several libraries into one result (on/off)"),
     Setting("workers", "0", "Processes that parse and map during a load (0: one per core)"),
@@ -48,7 +66,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", "Address the OPAC listens on"),
     Setting("port", "5000", "Port the OPAC listens on"),
-    Setting("base_url", "", "Public base URL of the OPAC (for feeds and permanent links)"),
+    Setting(
+        "base_url",
+        "",
+        "Public base URL of the OPAC (feeds, OAI-PMH, permanent links); required in production",
+    ),
+    Setting(
+        "allowed_hosts",
+        "",
+        "Host names the OPAC answers to, comma-separated (.example.nhs.uk: its subdomains too); "
+        "without LANTERN_BASE_URL they give the feeds' URLs; neither set: localhost only",
+    ),
     Setting(
         "relevance_dir",
         "",
@@ -57,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "secret_key",
         "",
-        "Key signing the staff session cookie (empty: a random key kept in DATA_DIR/secret_key)",
+        "Key signing the staff session cookie and OAI-PMH resumption tokens (empty: a random "
+        "key kept in DATA_DIR/secret_key, readable by its owner only)",
     ),
     Setting(
         "oai_host",
@@ -130,6 +159,9 @@ class Settings:
     synonyms_dir: Path
     engine: str
     opensearch_url: str
+    opensearch_ca: str
+    opensearch_verify_hostname: bool
+    opensearch_replicas: int
     redis_url: str
     merge: bool
     workers: int
@@ -140,6 +172,7 @@ class Settings:
     host: str
     port: int
     base_url: str
+    allowed_hosts: str
     relevance_dir: Path
     secret_key: str
     oai_host: str
@@ -173,6 +206,27 @@ class Settings:
         return self.data_dir / "mesh.sqlite"
 
 
+def _switch(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    said = str(value).strip().lower()
+    if said not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"{env_name(name)}={value!r}: choose on or off")
+    return said in ("on", "true", "1", "yes")
+
+
+def without_credentials(url: str) -> str:
+    """`url` with any user name and password taken out (for logs and stored metadata)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def env_name(setting: str) -> str:
     return "LANTERN_" + setting.upper()
 
@@ -201,10 +255,20 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         values[f.name] = value
     values["data_dir"] = data_dir
     values["libraries"] = Path(libraries).expanduser()
-    merge = str(values["merge"]).lower()
-    if merge not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
-        raise ConfigError(f"LANTERN_MERGE={values['merge']!r}: choose on or off")
-    values["merge"] = merge in ("on", "true", "1", "yes")
+    for name in ("merge", "opensearch_verify_hostname"):
+        values[name] = _switch(name, values[name])
     if values["engine"] not in ("tantivy", "opensearch"):
         raise ConfigError(f"LANTERN_ENGINE={values['engine']!r}: choose tantivy or opensearch")
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def settings_of_load(stored: dict, environ: dict[str, str] | None = None) -> Settings:
+    """The settings a queued load was planned with (kept in Redis), with the credentials of
+    this process's own LANTERN_OPENSEARCH_URL when it names the same cluster: the stored URL
+    never carries them."""
+    own = load_settings(environ)
+    values = dict(stored)
+    url = str(values.get("opensearch_url") or "")
+    if url and without_credentials(own.opensearch_url) == url:
+        values["opensearch_url"] = own.opensearch_url
+    return load_settings(environ, **values)

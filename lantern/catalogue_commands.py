@@ -183,6 +183,7 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> dict:
     from indexer.queue.tasks import MAP_QUEUE, WRITE_QUEUE, enqueue_load
     from indexer.queue.work import open_registry
 
+    meta = None
     try:
         registry = open_registry(settings.redis_url)
         meta = plan_load(
@@ -194,13 +195,19 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> dict:
             encoding=encoding,
             replace=replace,
         )
-        enqueue_load(meta)
+        enqueue_load(meta, registry)
     except IndexerError as exc:
         fail_with(exc)
     except Exception as exc:  # Redis unreachable: say where we looked
         if type(exc).__module__.split(".")[0] not in ("redis", "kombu"):
             raise
-        fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
+        if meta is None:
+            fail(f"cannot reach the queue at {settings.redis_url}: {exc}")
+        fail(
+            f"the queue at {settings.redis_url} stopped answering while load {meta['id']} "
+            f"was being queued ({exc}); the write worker sends the rest of its batches when "
+            f"it reconnects: lantern status {meta['id']} --wait"
+        )
     click.echo(
         f"Queued load {meta['id']}: {meta['records']:,} records of {meta['library']} "
         f"in {meta['batches']:,} batches."
@@ -220,9 +227,15 @@ def enqueue(settings, library_code, files, encoding, source, replace) -> dict:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the load's state as JSON")
 @click.option("--wait", is_flag=True, help="Wait until the load is finished")
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="With --wait: give up after this many seconds (exit status 4)",
+)
 @click.argument("load_id", required=False)
 @click.pass_obj
-def status(settings, as_json, wait, load_id):
+def status(settings, as_json, wait, timeout, load_id):
     """Progress of queued loads (the recent ones, or LOAD_ID in detail with failed batches);
     without LOAD_ID also how the index has healed from live availability answers.
 
@@ -242,9 +255,8 @@ def status(settings, as_json, wait, load_id):
             return
         load_id = queued_load_id(load_id)
         progress = registry.progress(load_id)
-        while wait and progress.finished is None:
-            time.sleep(1)
-            progress = registry.progress(load_id)
+        if wait:
+            progress = wait_for(registry, progress, timeout)
     except KeyError as exc:
         fail(str(exc.args[0]), EXIT_USAGE)
     except Exception as exc:
@@ -260,6 +272,25 @@ def status(settings, as_json, wait, load_id):
     if progress.mapping_failed:
         sys.exit(EXIT_MAPPING_FAILED)
     sys.exit(EXIT_REJECTED if progress.rejected or progress.failed else EXIT_OK)
+
+
+def wait_for(registry, progress, timeout: float | None):
+    """The load's progress once it is finished, or once `timeout` seconds have passed; a
+    restart of Redis meanwhile is waited out (said once), not an error."""
+    import redis
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    unreachable = False
+    while progress.finished is None and (deadline is None or time.monotonic() < deadline):
+        time.sleep(1)
+        try:
+            progress = registry.progress(progress.load_id)
+            unreachable = False
+        except redis.ConnectionError as exc:
+            if not unreachable:
+                click.echo(f"the queue is unreachable ({exc}); still waiting", err=True)
+            unreachable = True
+    return progress
 
 
 def describe_recent(registry) -> str:

@@ -15,6 +15,7 @@ from indexer.errors import IndexerError
 from indexer.settings import SETTINGS, env_name, load_settings
 from lantern import (
     catalogue_commands,
+    check_command,
     collections_commands,
     merge_commands,
     mesh_commands,
@@ -50,6 +51,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 for command in [
     *catalogue_commands.COMMANDS,
+    *check_command.COMMANDS,
     *collections_commands.COMMANDS,
     *merge_commands.COMMANDS,
     *mesh_commands.COMMANDS,

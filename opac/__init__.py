@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 
 from indexer.errors import EngineError, EngineUnavailableError, RequestError
 from indexer.settings import load_settings
-from opac.responses import error_response
+from opac.responses import error_response, wants_json
+from opac.urls import external_url, trusted_hosts
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -23,6 +24,7 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     app.config.update(
         JSON_SORT_KEYS=False,
         LANTERN_SETTINGS=settings,
+        TRUSTED_HOSTS=trusted_hosts(settings),  # any other Host header: 400
         **staff_config(settings),  # the secret key and session cookie flags
     )
     if test_config:
@@ -37,11 +39,14 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     for blueprint in (ui_bp, api_bp, records_bp, feeds_bp):
         app.register_blueprint(blueprint)
     from opac.ilsdi.views import bp as ilsdi_bp
+    from opac.mesh.views import bp as mesh_bp
     from opac.oai.views import bp as oai_bp
 
     app.register_blueprint(oai_bp)
     app.register_blueprint(ilsdi_bp)
+    app.register_blueprint(mesh_bp)
     init_staff(app, settings)
+    app.add_template_global(external_url)
     register_error_handlers(app)
 
     @app.after_request
@@ -57,7 +62,18 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, SecurityError
+
+    @app.errorhandler(SecurityError)
+    def host_not_served(exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        if wants_json():
+            return error_response(400, "This server does not answer to that host name.")
+        return Response(
+            "400 Bad Request: this server does not answer to that host name.\n",
+            status=400,
+            mimetype="text/plain",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -13,10 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
+
+from indexer.errors import ConfigError
 
 # Under a sync worker a slow client holds a process; thirty seconds is gunicorn's default
 # and far above any search.
 TIMEOUT_S = 30
+# The longest request line gunicorn reads (its default is 4,094 bytes; 8,190 is the most it
+# takes short of none at all): room for a GET of 200 item ids (the documented maximum of
+# /ilsdi and /api/v1/availability) of up to about 38 bytes each. Longer lists go by POST,
+# whose body the endpoints limit themselves and refuse in their own error format.
+REQUEST_LINE_BYTES = 8190
 
 
 def default_workers() -> int:
@@ -37,6 +45,7 @@ def serve(
 ) -> None:
     """Serve the OPAC until interrupted. `server="werkzeug"` runs one threaded process (for
     debugging, or a platform without fork)."""
+    refuse_unknown_hosts(settings, host)
     if server == "werkzeug" or not _has_gunicorn():
         from werkzeug.serving import run_simple
 
@@ -47,6 +56,7 @@ def serve(
     from opac import create_app
 
     create_app(settings=settings)
+    read_configuration(settings)
     _gunicorn_app(
         settings,
         {
@@ -55,11 +65,38 @@ def serve(
             "threads": max(1, threads),
             "worker_class": "gthread" if threads > 1 else "sync",
             "timeout": TIMEOUT_S,
+            "limit_request_line": REQUEST_LINE_BYTES,
             "accesslog": None,
             "errorlog": "-",
             "loglevel": "warning",
         },
     ).run()
+
+
+def read_configuration(settings) -> None:
+    """Read the files librarians edit (the libraries file, boosts.toml, the synonym files) in
+    gunicorn's master: a worker forked while one of them is broken starts with this reading,
+    the last good one (indexer/lastgood.py), instead of failing to boot. ConfigError when one of
+    them has never been good in this process."""
+    from indexer.engine.fields import load_fields
+    from indexer.engine.synonyms import SynonymFiles
+    from indexer.tuning.boosts import BoostsFile
+    from opac.search.service import consortium_of
+
+    consortium_of(settings)
+    BoostsFile(Path(settings.synonyms_dir) / "boosts.toml", load_fields(settings.schemas_dir))
+    SynonymFiles(settings.synonyms_dir).rules()
+
+
+def refuse_unknown_hosts(settings, host: str) -> None:
+    """Serving beyond this machine needs the public address (or the host names readers use):
+    without them every absolute URL would come from whatever Host header a client sent."""
+    if host in ("127.0.0.1", "localhost", "::1") or settings.base_url or settings.allowed_hosts:
+        return
+    raise ConfigError(
+        f"serving on {host} needs LANTERN_BASE_URL (the OPAC's public address, such as "
+        "https://opac.example.nhs.uk), or LANTERN_ALLOWED_HOSTS (the host names readers use)"
+    )
 
 
 def serving_app(settings):

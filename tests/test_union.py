@@ -338,6 +338,8 @@ def test_reindex_rebuilds_an_index_an_earlier_version_built_with_other_fields(tm
     said = []
     result = reindex(settings, workers=1, log=said.append)
     assert "other fields" in said[0]
+    # the store keeps records as they were mapped: new mapped fields need the exports again
+    assert "load each library's export again" in said[0]
     assert result["documents"] == len(before)
     assert settings.index_dir.resolve() != older.resolve()
     assert documents(settings) == before
@@ -361,3 +363,42 @@ def test_a_failed_rebuild_leaves_the_live_index_untouched(tmp_path, uva):
     assert settings.index_dir.resolve() == live
     assert search(settings, limit=0).total == 198
     assert sorted(p.name for p in (settings.data_dir / "indexes").iterdir()) == [live.name]
+
+
+KILLED_REINDEX = """
+import os, signal, sys
+from indexer.catalogue.writer import CatalogueWriter
+from indexer.settings import load_settings
+from indexer.union.rebuild import rebuild_all
+
+settings = load_settings(environ={}, data_dir=sys.argv[1], workers=0)
+live = CatalogueWriter.open(settings)
+live.engine.begin_rebuild()
+rebuild_all(live.store, live.engine, live.build_context)
+os.kill(os.getpid(), signal.SIGKILL)  # killed before the new index was committed and swapped in
+"""
+
+
+def test_a_reindex_after_a_killed_one_keeps_the_last_good_index_and_drops_the_partial_one(
+    tmp_path, uva
+):
+    import subprocess
+    import sys
+
+    from indexer.load.reindex import reindex
+
+    settings = make_settings(tmp_path / "k")
+    quiet(settings, "UVA", [uva])
+    good = settings.index_dir.resolve()
+    killed = subprocess.run([sys.executable, "-c", KILLED_REINDEX, str(settings.data_dir)])
+    assert killed.returncode == -9
+    indexes = settings.data_dir / "indexes"
+    partial = {p.name for p in indexes.iterdir()} - {good.name}
+    assert len(partial) == 1  # the killed reindex left its unfinished directory
+    before = documents(settings)
+    reindex(settings, workers=1, log=lambda *a: None)
+    rebuilt = settings.index_dir.resolve()
+    # The live index and the one it replaced (readers may still have it open) stay; the
+    # killed reindex's directory goes, whatever the directories' modification times say.
+    assert sorted(p.name for p in indexes.iterdir()) == sorted({good.name, rebuilt.name})
+    assert documents(settings) == before

@@ -20,6 +20,7 @@ import orjson
 
 from indexer.catalogue.store import StoredRecord, now
 from indexer.holdings.profile import NON_PUBLIC_STATUSES
+from indexer.mesh.linking import link_mesh
 from indexer.union.document import Member, build_document
 from indexer.union.rebuild import rebuild, set_specs
 
@@ -180,7 +181,7 @@ def _rebuilt(store, context, doc_id: str, display: dict) -> tuple[str, str, str,
         for key, reason in reasons.items()
         for r in (stored[key],)
     ]
-    doc = build_document(members, doc_id)
+    doc = link_mesh(build_document(members, doc_id), context.mesh_path)
     if "other_formats" in display:
         doc["display"]["other_formats"] = display["other_formats"]
     prepared = context.prepare(doc) if context.prepare else doc

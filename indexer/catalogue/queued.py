@@ -13,6 +13,7 @@ class QueuedLoadMarks:
     """Mixed into `CatalogueStore`, whose `db` it uses."""
 
     db: sqlite3.Connection
+    locking: bool = False  # transactions take the write lock first (begin_writing)
 
     def begin_writing(self, busy_timeout: float = 600.0) -> None:
         """Take SQLite's write lock now, waiting up to `busy_timeout` seconds for it.
@@ -23,6 +24,7 @@ class QueuedLoadMarks:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
         self.db.execute("BEGIN IMMEDIATE")
+        self.locking = True
 
     def mark_dirty(self, keys: Iterable[str] = (), docs: Iterable[str] = ()) -> None:
         self.db.executemany(

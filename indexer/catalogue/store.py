@@ -23,6 +23,7 @@ import orjson
 from indexer.catalogue.history import DocumentHistory
 from indexer.catalogue.queued import QueuedLoadMarks
 from indexer.catalogue.sql import chunks
+from indexer.errors import StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -66,6 +67,14 @@ CREATE TABLE IF NOT EXISTS load_seen (
     batch INTEGER NOT NULL,
     PRIMARY KEY (load_id, key)
 ) WITHOUT ROWID;
+-- One row while the search index may hold documents this store does not know of: set, with the
+-- records and dirty marks, before a flush commits the index, and cleared in the store commit
+-- after it. A failure between the two (a full disk, a crash) leaves it, and the next flush
+-- rewrites the same documents replacing them by id (see CatalogueWriter.flush).
+CREATE TABLE IF NOT EXISTS index_ahead (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    since REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS queued_loads (
     load_id TEXT PRIMARY KEY,
     finished REAL NOT NULL           -- when its final flush committed
@@ -100,7 +109,15 @@ class CatalogueStore(QueuedLoadMarks, DocumentHistory):
         self.db.execute("BEGIN")
 
     def commit(self) -> None:
-        self.db.execute("COMMIT")
+        """Commit, and begin the next transaction. A commit SQLite refuses (a full disk) is a
+        StoreError, one line saying so; the transaction's changes are not kept."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"the catalogue store {self.path} could not save the changes ({exc}); "
+                "nothing was kept: run the command again once that is put right"
+            ) from exc
         self.db.execute("BEGIN")
 
     def close(self) -> None:
@@ -262,6 +279,18 @@ class CatalogueStore(QueuedLoadMarks, DocumentHistory):
             "UPDATE records SET doc_id = ? WHERE key = ? AND doc_id IS NOT ?",
             [(doc, key, doc) for key, doc in assignments],
         )
+
+    # --- the search index's commits -------------------------------------------------------
+
+    def expect_index_commit(self, when: float) -> None:
+        """Mark that the index is about to commit what this store has not yet (see SCHEMA)."""
+        self.db.execute("INSERT OR IGNORE INTO index_ahead(one, since) VALUES (1, ?)", (when,))
+
+    def index_caught_up(self) -> None:
+        self.db.execute("DELETE FROM index_ahead")
+
+    def index_may_be_ahead(self) -> bool:
+        return self.db.execute("SELECT 1 FROM index_ahead").fetchone() is not None
 
     def all_keys(self) -> set[str]:
         return {k for (k,) in self.db.execute("SELECT key FROM records")}

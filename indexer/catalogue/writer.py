@@ -8,6 +8,7 @@ affected documents, and commits the index and then the store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.catalogue.store import CatalogueStore, now
 from indexer.dedup import Overrides, load_overrides
@@ -23,6 +24,7 @@ class CatalogueWriter:
     consortium: object
     overrides: Overrides | None = None
     merge: bool = True
+    mesh_path: Path | None = None
     dirty_keys: set[str] = field(default_factory=set)
     dirty_docs: set[str] = field(default_factory=set)
 
@@ -39,7 +41,7 @@ class CatalogueWriter:
             engine.close()
             raise
         consortium = load_consortium(settings.libraries, settings.schemas_dir)
-        return cls(engine, store, consortium, overrides, settings.merge)
+        return cls(engine, store, consortium, overrides, settings.merge, settings.mesh_path)
 
     @property
     def build_context(self) -> BuildContext:
@@ -49,6 +51,7 @@ class CatalogueWriter:
             self.overrides,
             document_preparer(self.engine.name, self.engine.fields),
             self.merge,
+            self.mesh_path,
         )
 
     def put(self, library: str, outcomes) -> int:
@@ -77,17 +80,37 @@ class CatalogueWriter:
         """Re-cluster around what changed, rewrite documents, commit index then store.
 
         run_jobs: a worker pool's imap over `indexer.union.rebuild.build_job` (None: this process).
-        Records that queue workers stored (the store's dirty table) are included."""
+        Records that queue workers stored (the store's dirty table) are included.
+
+        The index commits before the store, so that the Hub feed never lists a document the
+        index cannot show yet. Before the index commits, the store commits what the flush
+        starts from (the records and their dirty marks) and a mark that the index may be ahead
+        of it, which its own commit after the index's clears. A failure between the two (a
+        full disk, a crash) leaves the mark and the dirty records: the next flush rebuilds the
+        same documents and writes every one replacing it by id, so the index never keeps a
+        document twice, nor one the store does not know of."""
+        repair = self.store.index_may_be_ahead()
+        self.store.expect_index_commit(now())
+        self.checkpoint()
+        if self.store.locking:  # several writing processes: take the write lock again first
+            self.store.begin_writing()
         keys, docs = self.store.dirty()
         self.dirty_keys |= keys
         self.dirty_docs |= docs
         changes = rebuild(
-            self.store, self.engine, self.build_context, self.dirty_keys, self.dirty_docs, run_jobs
+            self.store,
+            self.engine,
+            self.build_context,
+            self.dirty_keys,
+            self.dirty_docs,
+            run_jobs,
+            repair=repair,
         )
         self.store.clear_dirty()
         self.engine.commit()
         if changes.stamp is not None:
             self.store.restamp(changes.stamp, now())
+        self.store.index_caught_up()
         self.store.commit()
         self.dirty_keys.clear()
         self.dirty_docs.clear()

@@ -12,7 +12,6 @@ the same clusters whatever order they come in.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from indexer.dedup.match import (
     match_keys,
 )
 from indexer.errors import ConfigError
+from indexer.tomlfile import TomlLines, at, read_toml_text
 
 ANCHOR_REASON = "anchor of the cluster"
 # Blocks up to this size compare every pair of their records; larger ones compare each record
@@ -79,16 +79,15 @@ def load_overrides(path: str | Path) -> Overrides:
     records = ["NHS-A:77", "NHS-C:b1234"]
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read dedup overrides: {exc}") from exc
+    text, data = read_toml_text(path, "dedup overrides file")
+    lines = TomlLines(text)
     found: dict[str, set[frozenset[str]]] = {"never_merge": set(), "always_merge": set()}
     for section, pairs in found.items():
         for n, entry in enumerate(data.get(section, []), start=1):
+            where = f"{at(path, lines.line_of(section, n, 'records'))}: {section} #{n}"
             if not isinstance(entry, dict):
-                raise ConfigError(f"{path}: {section} #{n}: expected a table with 'records'")
-            pairs.update(_pairs(entry.get("records", []), f"{path}: {section} #{n}"))
+                raise ConfigError(f"{where}: expected a table with 'records'")
+            pairs.update(_pairs(entry.get("records", []), where))
     both = found["never_merge"] & found["always_merge"]
     if both:
         shown = " / ".join(sorted(next(iter(both))))

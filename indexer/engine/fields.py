@@ -23,6 +23,7 @@ class FieldDef:
     facet: bool = False
     sort: bool = False
     help: str = ""
+    prefixes: tuple[str, ...] = ()  # text: the search prefixes (title:, author:) that search it
 
 
 # The files Lantern ships; a deployment names its own in LANTERN_SCHEMAS_DIR and
@@ -53,7 +54,7 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
             raise ConfigError(
                 f"{path}: field {name!r} has type {ftype!r}, not one of {FIELD_TYPES}"
             )
-        unknown = set(spec) - {"type", "exact", "boost", "facet", "sort", "help"}
+        unknown = set(spec) - {"type", "exact", "boost", "facet", "sort", "help", "prefix"}
         if unknown:
             raise ConfigError(f"{path}: field {name!r} has unknown keys {sorted(unknown)}")
         fields[name] = FieldDef(
@@ -64,10 +65,20 @@ def _load_fields(path: Path) -> dict[str, FieldDef]:
             facet=bool(spec.get("facet", False)),
             sort=bool(spec.get("sort", False)),
             help=str(spec.get("help", "")),
+            prefixes=_prefixes(path, name, spec),
         )
     if fields["id"].type != "keyword":
         raise ConfigError(f"{path}: field 'id' must be a keyword field")
     return fields
+
+
+def _prefixes(path: Path, name: str, spec: dict) -> tuple[str, ...]:
+    value = spec.get("prefix", [])
+    if spec.get("type") != "text" and value:
+        raise ConfigError(f"{path}: field {name!r}: only text fields have a search prefix")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{path}: field {name!r}: prefix must be a list of prefix names")
+    return tuple(value)
 
 
 def load_fields(directory: Path | None = None) -> dict[str, FieldDef]:
@@ -142,7 +153,8 @@ def load_boosts(directory: Path | None = None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Ranking:
-    """boosts.toml, resolved against the fields that exist (one reading for every engine)."""
+    """boosts.toml, resolved against the fields that exist (one reading for every engine);
+    `prefixes` (search prefix -> the text fields it searches) come from the fields' schema."""
 
     weights: dict[str, float]  # text field -> weight
     exact_fields: frozenset[str]  # text fields with an unstemmed twin
@@ -154,10 +166,10 @@ class Ranking:
         text = {f.name: f for f in fields.values() if f.type == "text"}
         configured = boosts.get("fields", {})
         weights = {name: float(configured.get(name, f.boost)) for name, f in text.items()}
-        prefixes = {
-            key: tuple(n for n in names if n in text)
-            for key, names in boosts.get("prefixes", {}).items()
-        }
+        prefixes: dict[str, tuple[str, ...]] = {}
+        for name, f in text.items():
+            for prefix in f.prefixes:
+                prefixes[prefix] = (*prefixes.get(prefix, ()), name)
         exact = frozenset(name for name, f in text.items() if f.exact)
         return cls(weights, exact, prefixes, boosts)
 

@@ -42,6 +42,7 @@ class SearchRequest:
     prefer_library: str | None = None
     highlight: bool = False
     synonyms: bool = True  # False: the reader's words only, not widened by the synonym files
+    explode: bool = False  # every MeSH heading searched (mesh:"X") with its narrower headings
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:

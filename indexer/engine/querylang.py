@@ -1,9 +1,11 @@
 """The readers' query language, parsed into an engine-neutral tree.
 
 Plain words must all match; "phrases"; -exclusions (also NOT); OR between two clauses;
-field prefixes (title: author: subject: isbn: issn: series: callnumber: year:); a trailing *
-for a prefix search. parse_query() never raises: broken input gives a best-effort tree or an
-empty one. Unknown prefixes ("http://...", "ratio 1:2") stay plain text.
+field prefixes (title: author: subject: isbn: issn: series: callnumber: year: doi: pmid:); a
+DOI typed bare or as a doi.org link is read as a DOI; a trailing * for a prefix search;
+mesh:"HEADING" for a MeSH heading, mesh:"HEADING"+ with its narrower ones. parse_query() never
+raises: broken input gives a best-effort tree or an empty one. Unknown prefixes ("http://...",
+"ratio 1:2") stay plain text.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from dataclasses import dataclass, field
 
 from indexer.engine import readings
 from indexer.engine.readings import MAX_CLAUSES, MAX_WILDCARDS, MIN_WILDCARD_CHARS
+from indexer.mapping.article_ids import normalise_doi, normalise_pmid, typed_doi
 from indexer.normalise import fold, isbn_forms, issn_form, normalise_title
 
 __all__ = ["fold", "isbn_forms", "issn_form", "normalise_title", "parse_query"]
 
-FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year")
+FIELDS = ("title", "author", "subject", "isbn", "issn", "series", "callnumber", "year", "mesh")
+FIELDS += ("doi", "pmid")  # full text (issue 20, part 2): identifiers, as isbn: and issn:
 # Bounds that keep a pasted page of text from turning into a query of thousands of clauses.
 MAX_CHARS = 1000
 # Typo tolerance: words this long may differ by one edit, and from TWO_EDITS_FROM by two.
@@ -50,7 +54,7 @@ class Identifier:
     search it as words; empty after an explicit isbn:/issn:.
     """
 
-    field: str  # "isbn" or "issn"
+    field: str  # "isbn", "issn", "doi" or "pmid"
     values: tuple[str, ...]
     text: str = ""
 
@@ -59,6 +63,19 @@ class Identifier:
 class YearRange:
     start: int | None
     end: int | None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A MeSH heading searched as a heading: `mesh:"Heart Diseases"`, with every narrower
+    heading too when exploded (`mesh:"Heart Diseases"+`). `ui` and `trees` are its descriptor's
+    (indexer.engine.expansion.resolve_headings fills them in); without them it is searched as
+    words of the subject headings."""
+
+    text: str
+    explode: bool = False
+    ui: str = ""
+    trees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,7 @@ class AllOf:
     parts: tuple[Node, ...]
 
 
-Node = Word | Phrase | Identifier | YearRange | AnyOf | AllOf
+Node = Word | Phrase | Identifier | YearRange | Heading | AnyOf | AllOf
 
 
 @dataclass(frozen=True)
@@ -96,58 +113,6 @@ class ParsedQuery:
         return not (self.required or self.excluded or self.match_all)
 
 
-_SYNONYM_FIELDS = (None, "title", "subject")
-
-
-def expand_synonyms(query: ParsedQuery, rules) -> ParsedQuery:
-    """The query with each run of required words that is a synonym term widened to
-    AnyOf(the reader's words, each synonym). The reader's words always stay; exclusions are
-    left as typed. `rules` has `alternatives(text)` and `max_words` (synonyms.SynonymRules)."""
-    if not rules or not getattr(rules, "expansions", None) or not query.synonyms:
-        return query
-    nodes = list(query.required)
-    out: list[Node] = []
-    expanded: list[tuple[str, tuple[str, ...]]] = []
-    i = 0
-    while i < len(nodes):
-        node = nodes[i]
-        if isinstance(node, Phrase) and node.field in _SYNONYM_FIELDS:
-            alts = rules.alternatives(node.text)
-            out.append(_widened(node, alts, node.field) if alts else node)
-            if alts:
-                expanded.append((node.text, alts))
-            i += 1
-            continue
-        matched = False
-        for width in range(min(rules.max_words, len(nodes) - i), 0, -1):
-            run = nodes[i : i + width]
-            if not all(_plain_word(n) and n.field == node.field for n in run):
-                continue
-            alts = rules.alternatives(" ".join(n.text for n in run))
-            if alts:
-                own = run[0] if width == 1 else AllOf(tuple(run))
-                out.append(_widened(own, alts, node.field))
-                expanded.append((" ".join(n.text for n in run), alts))
-                i += width
-                matched = True
-                break
-        if not matched:
-            out.append(node)
-            i += 1
-    return ParsedQuery(tuple(out), query.excluded, query.match_all, expanded=tuple(expanded))
-
-
-def _plain_word(node: Node) -> bool:
-    return isinstance(node, Word) and not node.wildcard and node.field in _SYNONYM_FIELDS
-
-
-def _widened(own: Node, alternatives: tuple[str, ...], field: str | None) -> AnyOf:
-    extra = tuple(
-        Phrase(alt, field) if len(alt.split()) > 1 else Word(alt, field) for alt in alternatives
-    )
-    return AnyOf((own, *extra))
-
-
 # --- parser --------------------------------------------------------------------------------
 
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
@@ -165,6 +130,7 @@ class _Token:
     quoted: bool = False
     operator: str | None = None
     open: bool = False  # a quote mark with no closing one: the phrase ran to the end
+    explode: bool = False  # mesh:"X"+ : the heading and every narrower one
 
 
 # "titel:asthma": letters, a colon and straight away a word (not "http://", not "Note: ...").
@@ -206,8 +172,10 @@ def _tokens(text: str, reading: readings.Reading) -> list[_Token]:
             end = text.find('"', i + 1)
             opened = end < 0  # an unbalanced quote runs to the end
             end = n if opened else end
-            tokens.append(_Token(text[i + 1 : end], negated, field, quoted=True, open=opened))
-            i = end + 1
+            plus = field == "mesh" and text.startswith("+", end + 1)
+            token = _Token(text[i + 1 : end], negated, field, True, open=opened, explode=plus)
+            tokens.append(token)
+            i = end + 1 + plus
             continue
         end = i
         while end < n and not text[end].isspace():
@@ -238,6 +206,9 @@ def _year_node(text: str) -> Node | None:
 
 def _node(token: _Token) -> Node | None:
     text = token.text.strip()
+    if token.field in ("doi", "pmid"):
+        value = (normalise_doi if token.field == "doi" else normalise_pmid)(text)
+        return Identifier(token.field, (value,)) if value else None
     if not token.quoted:
         text = text.strip("()")
     if token.field == "year":
@@ -248,6 +219,10 @@ def _node(token: _Token) -> Node | None:
     if token.field == "issn":
         value = issn_form(text, strict=False)
         return Identifier("issn", (value,)) if value else None
+    if token.field == "mesh":
+        plus = not token.quoted and text.endswith("+")
+        text = text.rstrip("+").strip() if plus else text
+        return Heading(text, token.explode or plus) if _has_text(text) else None
     if not _has_text(text):
         return None
     if token.quoted:
@@ -258,6 +233,8 @@ def _node(token: _Token) -> Node | None:
             return Identifier("isbn", isbns, text)
         if _HYPHENATED_ISSN.fullmatch(text) and issn_form(text):
             return Identifier("issn", (issn_form(text),), text)
+        if doi := typed_doi(token.text.strip(), text):
+            return Identifier("doi", (doi,), text)
     wildcard = text.endswith("*")
     stem = text.rstrip("*")
     if wildcard and sum(c.isalnum() for c in stem) < MIN_WILDCARD_CHARS:

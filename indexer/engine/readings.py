@@ -31,6 +31,18 @@ def empty_field(name: str) -> str:
     return f"There was nothing after \u201c{name}:\u201d, so it was ignored."
 
 
+def not_a_heading(text: str, vocabulary: bool) -> str:
+    if not vocabulary:
+        return (
+            f"No MeSH vocabulary is imported, so \u201cmesh:{shown(text)}\u201d was searched as"
+            " words of the subject headings."
+        )
+    return (
+        f"\u201c{shown(text)}\u201d is not a MeSH heading or entry term, so it was searched as"
+        " words of the subject headings."
+    )
+
+
 def open_phrase(text: str) -> str:
     return (
         f"The quote mark before \u201c{shown(text)}\u201d has no closing mark, so the words "

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 
+from indexer.engine.expansion import expand_synonyms, resolve_headings
 from indexer.engine.fields import FieldDef
 from indexer.engine.query import SearchRequest, SearchResult
 from indexer.engine.querylang import (
     ONE_EDIT_FROM,
     ParsedQuery,
     Word,
-    expand_synonyms,
     parse_query,
 )
 from indexer.errors import UnknownFieldError
@@ -40,7 +40,8 @@ def run_search(
 ) -> SearchResult:
     """`synonyms`: the engine's synonyms.SynonymFiles (or None), to say what they added;
     `known`: see search_attempts."""
-    parsed = parse_query(request.text)
+    mesh = synonyms.mesh() if synonyms is not None else None
+    parsed = resolve_headings(parse_query(request.text), mesh, explode=request.explode)
     if not request.synonyms:
         parsed = dataclasses.replace(parsed, synonyms=False)
     for name in request.facets:

@@ -39,6 +39,8 @@ def dc_elements(display: dict, record_url: str | None = None) -> list[tuple[str,
     out += [("format", p) for p in _values(display.get("physical"))]
     out += [("identifier", f"urn:ISBN:{i}") for i in _values(display.get("isbn_display"))]
     out += [("identifier", f"urn:ISSN:{i}") for i in _values(display.get("issn"))]
+    out += [("identifier", f"info:doi/{d}") for d in _values(display.get("doi"))]
+    out += [("identifier", f"info:pmid/{p}") for p in _values(display.get("pmid"))]
     if record_url:
         out.append(("identifier", record_url))
     for link in display.get("links") or []:

@@ -18,7 +18,7 @@ import orjson
 from indexer.errors import ConfigError, NothingLoadedError
 from indexer.feed.setup import org_code
 from indexer.feed.source import ReadOnlyStore, fetch_displays
-from indexer.marc.from_document import record_from_document
+from indexer.marc.from_document import known_sites, record_from_document
 from indexer.marc.writer import marcxml_collection_head, to_iso2709, to_marc_json, to_marcxml
 
 FORMATS = ("marc21", "marcxml", "jsonl")
@@ -111,6 +111,7 @@ def export(
     writer = _Writer(report.path, fmt)
     gone = deletes.open("w", encoding="utf-8") if deletes else None
     org = org_code(consortium)
+    sites = known_sites(consortium)
     try:
         for rows in _rows(store, since, set_spec):
             displays = fetch_displays(engine, [r[0] for r in rows if not r[2]])
@@ -121,8 +122,10 @@ def export(
                         gone.write(doc_id + "\n")
                         report.deleted += 1
                     continue
-                writer.write(record_from_document(display, org_code=org, datestamp=stamp))
+                record = record_from_document(display, org_code=org, datestamp=stamp, sites=sites)
+                writer.write(record)
                 report.records += 1
+                report.libraries.update(m["library"] for m in display.get("members") or [])
                 for h in display.get("holdings") or []:
                     report.libraries.add(h.get("library") or "")
                     if h.get("location"):

@@ -10,6 +10,8 @@ incremental harvest `from` this harvest's responseDate (nothing is lost).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from indexer.feed.dc import to_oai_dc
 from indexer.feed.oai_args import SET_SPEC, OaiError, date_range, parse_request, utc
 from indexer.feed.source import ReadOnlyStore, fetch_displays
 from indexer.feed.text import escape, xml_safe
-from indexer.marc.from_document import record_from_document
+from indexer.marc.from_document import known_sites, record_from_document
 from indexer.marc.record import MarcRecord
 from indexer.marc.writer import to_marcxml
 
@@ -40,6 +42,11 @@ FORMATS = {
     ),
 }
 PAGE_SIZE = 500
+VERB_METHODS = {
+    "Identify": "_identify", "ListMetadataFormats": "_list_metadata_formats",
+    "ListSets": "_list_sets", "GetRecord": "_get_record",
+    "ListIdentifiers": "_list_identifiers", "ListRecords": "_list_records",
+}  # fmt: skip
 # Parent sets that hold every document (each has at least one library and one format).
 PARENT_SETS = {"library": "Member libraries", "format": "Formats"}
 
@@ -71,14 +78,16 @@ class OaiProvider:
         self.consortium = consortium
         self.key = key
         self.page_size = max(page_size, 1)
+        self.sites = known_sites(consortium)  # for the 852 of a member record without items
         self._prefix = f"oai:{repository.host}:"
-        self._verbs = {
-            "Identify": self._identify, "ListMetadataFormats": self._list_metadata_formats,
-            "ListSets": self._list_sets, "GetRecord": self._get_record,
-            "ListIdentifiers": self._list_identifiers, "ListRecords": self._list_records,
-        }  # fmt: skip
 
     # --- entry point --------------------------------------------------------------------------
+
+    def at(self, base_url: str) -> OaiProvider:
+        """This provider answering at `base_url` (its baseURL and <request>), sharing the rest."""
+        answering = copy.copy(self)
+        answering.repo = dataclasses.replace(self.repo, base_url=base_url)
+        return answering
 
     def respond(self, pairs: list[tuple[str, str]], now: float | None = None) -> str:
         """The response document for one request (errors included: HTTP status is always 200)."""
@@ -89,7 +98,7 @@ class OaiProvider:
             return self._envelope(now, {}, _error(exc))
         attrs = {"verb": request.verb, **request.args}
         try:
-            body = self._verbs[request.verb](request.args, now)
+            body = getattr(self, VERB_METHODS[request.verb])(request.args, now)
         except OaiError as exc:
             return self._envelope(now, {} if exc.code == "badArgument" else attrs, _error(exc))
         return self._envelope(now, attrs, body)
@@ -196,6 +205,9 @@ class OaiProvider:
                 raise OaiError("badResumptionToken", str(exc)) from None
             if cursor.verb != verb:
                 raise OaiError("badResumptionToken", f"this token belongs to {cursor.verb}")
+            spec = cursor.set_spec
+            if cursor.prefix not in FORMATS or (spec is not None and not SET_SPEC.match(spec)):
+                raise OaiError("badResumptionToken", "not a resumption token of this repository")
         else:
             cursor = self._start(verb, args, now)
         rows = self._rows(cursor)
@@ -286,7 +298,9 @@ class OaiProvider:
         if stamp is None:
             row = self.store.document_row(display["id"])
             stamp = row[0] if row else None
-        return record_from_document(display, org_code=self.repo.org_code, datestamp=stamp)
+        return record_from_document(
+            display, org_code=self.repo.org_code, datestamp=stamp, sites=self.sites
+        )
 
     def _record(
         self,

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 from indexer.feed import tokens
 from indexer.feed.oai import OaiProvider, Repository
 from indexer.feed.source import ReadOnlyStore
+from indexer.staff.secret import persistent_secret
 
 # Used when LANTERN_BASE_URL is unset: identifiers must not depend on how a request arrived.
 FALLBACK_HOST = "lantern.local"
@@ -22,8 +23,10 @@ def org_code(consortium) -> str:
 
 
 def token_key(settings) -> bytes:
-    """Stable across restarts and shared by every web process of one deployment."""
-    return tokens.signing_key(settings.secret_key or str(settings.data_dir.resolve()))
+    """Stable across restarts and shared by every web process of one deployment: from
+    LANTERN_SECRET_KEY, else from the random key kept in DATA_DIR/secret_key (owner-only),
+    never from anything a harvester could guess, such as the data directory's path."""
+    return tokens.signing_key(settings.secret_key or persistent_secret(settings.data_dir))
 
 
 def open_provider(

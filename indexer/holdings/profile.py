@@ -9,14 +9,14 @@ extraction hot path can walk without further lookups; compiled profiles are cach
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import RuleError
+from indexer.errors import ConfigError, RuleError
+from indexer.tomlfile import TomlLines, at, read_toml_text
 
 AUTO = "auto"
 
@@ -191,25 +191,25 @@ def clear_profile_cache() -> None:
 
 def _compile(path: Path) -> HoldingsProfile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read holdings profile: {exc}") from exc
-    check = _Checker(path)
+        text, data = read_toml_text(path, "holdings profile")
+    except ConfigError as exc:
+        raise RuleError(str(exc)) from exc
+    check = _Checker(path, TomlLines(text))
     check.keys(data, {"profile", "detect", "fields", "status", "items", "locations"}, "")
     head = check.table(data, "profile", required=True)
     check.keys(head, _PROFILE_KEYS, "profile.")
     name = check.string(head, "name", "profile.", required=True)
     if name != path.stem:
-        raise RuleError(f"{path}: profile.name {name!r} must match the file name {path.stem!r}")
+        raise check.fail("profile.name", f"{name!r} must match the file name {path.stem!r}")
     description = check.string(head, "description", "profile.") or ""
     if name == AUTO:
         candidates = check.string_list(head, "candidates", "profile.")
         if not candidates:
-            raise RuleError(f"{path}: profile.candidates must list the profiles auto may pick")
+            raise check.fail("profile.candidates", "must list the profiles auto may pick")
         for i, candidate in enumerate(candidates):
             if candidate == AUTO or not (path.parent / f"{candidate}.toml").is_file():
-                raise RuleError(
-                    f"{path}: profile.candidates[{i}]: no holdings profile {candidate!r} beside it"
+                raise check.fail(
+                    f"profile.candidates[{i}]", f"no holdings profile {candidate!r} beside it"
                 )
         picked = tuple(load_profile(c, path.parent.parent) for c in candidates)
         # auto's own names, then the first candidate's that names a code
@@ -232,7 +232,7 @@ def _compile(path: Path) -> HoldingsProfile:
         check.keys(items_table, {"tags", "detect", "fields", "status"}, "items.")
         tags = check.string_list(items_table, "tags", "items.")
         if not tags:
-            raise RuleError(f"{path}: items.tags must name at least one tag")
+            raise check.fail("items.tags", "must name at least one tag")
         for i, t in enumerate(tags):
             check.tag({"t": t}, "t", f"items.tags[{i}]")
         items = check.field_map(items_table, tuple(tags), due_formats, "items.")
@@ -254,11 +254,13 @@ def _compile(path: Path) -> HoldingsProfile:
 class _Checker:
     """Validation helpers that name the file and the key path in every error."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, lines: TomlLines):
+        self.path, self.lines = path, lines
 
     def fail(self, where: str, problem: str) -> RuleError:
-        return RuleError(f"{self.path}: {where}: {problem}")
+        """`file:line: key.path: problem`, on the line of the key (items.tags[0]: of items.tags)."""
+        line = self.lines.line_of(*re.sub(r"\[\d+\]", "", where).split("."))
+        return RuleError(f"{at(self.path, line)}: {where}: {problem}")
 
     def keys(self, table: dict, allowed: set[str], prefix: str) -> None:
         for key in table:

@@ -22,6 +22,7 @@ from indexer.errors import RecordError
 from indexer.holdings import extract_holdings, load_profile
 from indexer.libraries import Library
 from indexer.mapping import load_rules
+from indexer.mapping.controls import may_hold_controls, without_controls
 from indexer.sources import (
     Position,
     ReadResult,
@@ -87,7 +88,14 @@ def use_library(library: Library, encoding: str | None) -> None:
 def loaded(
     index, offset, line, record_id: str, mapped: dict, holdings: list, warnings: tuple[str, ...]
 ) -> Outcome:
-    data = orjson.dumps({"mapped": mapped, "holdings": holdings})
+    try:
+        data = orjson.dumps({"mapped": mapped, "holdings": holdings})
+        clean = not may_hold_controls(data)
+    except orjson.JSONEncodeError:  # a lone surrogate
+        clean = False
+    if not clean:  # the one place MARC and KBART records alike are cleaned
+        mapped, holdings = without_controls(mapped), without_controls(holdings)
+        data = orjson.dumps({"mapped": mapped, "holdings": holdings})
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
     return Outcome(
         index,

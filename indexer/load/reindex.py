@@ -30,7 +30,12 @@ def _rebuild_writer(settings, log) -> Iterator[CatalogueWriter]:
     try:
         live = CatalogueWriter.open(settings)
     except IndexSchemaError:
-        log("The live index was built with other fields than this version defines; rebuilding it.")
+        log(
+            "The live index was built with other fields than this version defines; rebuilding "
+            "it. Records keep the fields they were mapped with when loaded: to fill in what "
+            "this version maps from MARC that an earlier one did not (such as DOIs and PubMed "
+            "ids), load each library's export again."
+        )
         live = CatalogueWriter.open(settings, to_rebuild=True)
     with live:
         yield live
@@ -50,6 +55,7 @@ def reindex(settings, *, workers: int | None = None, log=print) -> dict:
             live.engine.abort_rebuild()
             raise
         live.store.restamp(changes.stamp, now())
+        live.store.index_caught_up()  # the new index holds exactly what the store knows
         live.store.commit()
         documents = live.engine.count()
     seconds = time.perf_counter() - started

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from indexer.mapping.article_ids import _article_ids
 from indexer.mapping.formats import load_formats
 from indexer.mapping.text import sort_key, trim_punctuation
 from indexer.marc.record import Field, MarcRecord
@@ -354,4 +355,12 @@ MACROS: dict[str, MacroDef] = {
     ),
     "format": MacroDef(_format, ("format",), {"table": "formats.toml"}, "Format classifier"),
     "links": MacroDef(_links, ("links",), {}, "856 links, http(s) only", _tags("856")),
+    # --- full text (issue 20, part 2) ---
+    "article_ids": MacroDef(
+        _article_ids,
+        ("doi", "pmid"),
+        {},
+        "DOIs and PubMed ids from 024 ($2 doi, pmid), 035 (PubMed) and 856 resolver links",
+        _tags("024", "035", "856"),
+    ),
 }

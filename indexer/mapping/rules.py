@@ -25,11 +25,12 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer.errors import RuleError
+from indexer.errors import ConfigError, RuleError
 from indexer.mapping.macros import MACROS
 from indexer.mapping.spec import SpecError, compile_spec
 from indexer.mapping.steps import REQUIRED, STEPS
 from indexer.marc.record import MarcRecord
+from indexer.tomlfile import TomlLines, at, read_toml_text
 
 # Every key of a mapped record and its shape: one (str or None), many (list), int (int or None).
 # The document builder depends on these names.
@@ -75,6 +76,10 @@ TARGETS: dict[str, str] = {
     "links": "many",
     "leader_status": "one",
     "record_type": "one",
+    # --- full text (issue 20, part 2) ---
+    "doi": "many",  # lower case, no resolver prefix (indexer.mapping.article_ids)
+    "pmid": "many",
+    "coverage": "many",  # KBART coverage spans of an e-journal (indexer.sources.kbart_map)
 }
 
 _SPEC_RULE_KEYS = {"field", "from", "separator", "each_subfield", "steps", "help"}
@@ -104,6 +109,9 @@ class Mapper:
         self.source = source
         self._template = {k: None for k in TARGETS}
         self._many = [k for k, shape in TARGETS.items() if shape == "many"]
+
+    def __len__(self) -> int:
+        return len(self._rules)
 
     def map(self, record: MarcRecord) -> dict:
         out = self._template.copy()
@@ -139,19 +147,19 @@ def load_rules(path: str | Path | None = None, schemas_dir: str | Path | None = 
     schemas = Path(schemas_dir) if schemas_dir is not None else SHIPPED_SCHEMAS
     rules_path = Path(path) if path is not None else schemas / "marc21.toml"
     try:
-        data = tomllib.loads(rules_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleError(f"{rules_path}: cannot read rules file: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{rules_path}: not valid TOML: {exc}") from exc
+        text, data = read_toml_text(rules_path, "rules file")
+    except ConfigError as exc:
+        raise RuleError(str(exc)) from exc
+    lines = TomlLines(text)
     unknown_top = set(data) - {"rule"}
     if unknown_top:
-        raise RuleError(f"{rules_path}: unknown top-level key(s) {sorted(unknown_top)}")
+        where = at(rules_path, lines.line_of(sorted(unknown_top)[0]))
+        raise RuleError(f"{where}: unknown top-level key(s) {sorted(unknown_top)}")
     maps = load_maps(schemas / "maps")
     compiled = []
     for i, raw in enumerate(data.get("rule", []), start=1):
         name = raw.get("field") or raw.get("fields") or raw.get("macro") or "?"
-        where = f"{rules_path}: rule {i} ({name})"
+        where = f"{at(rules_path, lines.line_of('rule', i))}: rule {i} ({name})"
         if not isinstance(raw, dict):
             raise RuleError(f"{where}: a rule must be a table")
         if "macro" in raw:

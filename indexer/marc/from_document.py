@@ -8,8 +8,11 @@ and one 856 per online link per library that offers it (through that library's p
 
 852 subfields (the map EBSCO's questionnaire asks for): $a library code, $b site code,
 $c shelving location, $h call number, $p item id (barcode), $t item type, $z public status text
-("Available", "On loan, due 2026-02-22", "Reference only"). 856: $u the URL through the library's
-proxy, $y the link label, $z the note, $x the library code the proxied URL belongs to.
+("Available", "On loan, due 2026-02-22", "Reference only"). A member record without items (an
+e-book, a library whose export carries none) still says who holds the title: one 852 with $a
+and, where the library's site is known (`sites`: library code -> site code), $b. 856: $u the
+URL through the library's proxy, $y the link label, $z the note, $x the library code the
+proxied URL belongs to.
 
 Fields are `indexer.marc.record.Field`s appended in record order; the 00X fields come first.
 """
@@ -102,10 +105,16 @@ def _fixed_008(display: dict, entered: datetime.datetime) -> str:
 
 
 def record_from_document(
-    display: dict, *, org_code: str = "", datestamp: float | None = None, deleted: bool = False
+    display: dict,
+    *,
+    org_code: str = "",
+    datestamp: float | None = None,
+    deleted: bool = False,
+    sites: dict[str, str] | None = None,
 ) -> MarcRecord:
     """The MARC record of a merged document (`deleted`: a leader/05 'd' stub for delete files).
-    `org_code` is the consortium's (003); `datestamp` the catalogue store's for the document."""
+    `org_code` is the consortium's (003); `datestamp` the catalogue store's for the document;
+    `sites` the site of each library that has one (`known_sites`), for holdings without items."""
     stamp = stamp_of(datestamp if datestamp is not None else display.get("datestamp"))
     fmt = display.get("format") or "Other"
     record = MarcRecord(_leader("d" if deleted else "n", fmt))
@@ -124,7 +133,7 @@ def record_from_document(
     _subjects(record, display)
     for author in [a for a in display.get("authors") or [] if not a.get("main")]:
         _name_field(record, "7", author)
-    _holdings(record, display)
+    _holdings(record, display, sites or {})
     _links(record, display)
     return record
 
@@ -136,6 +145,9 @@ def _identifiers(record: MarcRecord, display: dict) -> None:
         _add(record, "020", " ", " ", ("a", isbn))
     for issn in _values(display.get("issn")):
         _add(record, "022", " ", " ", ("a", issn))
+    for source in ("doi", "pmid"):  # 024 7_ with the source in $2, as catalogued
+        for value in _values(display.get(source)):
+            _add(record, "024", "7", " ", ("a", value), ("2", source))
     for oclc in _values(display.get("oclc")):
         _add(record, "035", " ", " ", ("a", f"(OCoLC){oclc}"))
     for member in display.get("members") or []:
@@ -228,8 +240,19 @@ def status_text(holding: dict) -> str:
     return text
 
 
-def _holdings(record: MarcRecord, display: dict) -> None:
-    for h in display.get("holdings") or []:
+def known_sites(consortium) -> dict[str, str]:
+    """Library code -> site code, for each library of the consortium with exactly one site: the
+    site a record of that library without items is held at."""
+    return {
+        code: next(iter(library.sites))
+        for code, library in consortium.libraries.items()
+        if len(library.sites) == 1
+    }
+
+
+def _holdings(record: MarcRecord, display: dict, sites: dict[str, str]) -> None:
+    holdings = display.get("holdings") or []
+    for h in holdings:
         _add(
             record,
             "852",
@@ -243,6 +266,13 @@ def _holdings(record: MarcRecord, display: dict) -> None:
             ("t", h.get("item_type")),
             ("z", status_text(h)),
         )
+    # As the API lists them (opac.search.copies): one entry per member record without items.
+    with_items = {(h.get("library"), h.get("record_id")) for h in holdings}
+    for member in display.get("members") or []:
+        library = member.get("library")
+        if (library, member.get("record_id")) not in with_items:
+            with_items.add((library, member.get("record_id")))
+            _add(record, "852", " ", " ", ("a", library), ("b", sites.get(library)))
 
 
 def _links(record: MarcRecord, display: dict) -> None:

@@ -30,7 +30,7 @@ BATCH = 1000
 
 SCHEMA = """
 CREATE TABLE descriptors (ui TEXT PRIMARY KEY, name TEXT NOT NULL, scope_note TEXT);
-CREATE TABLE terms (term_key TEXT NOT NULL, ui TEXT NOT NULL);
+CREATE TABLE terms (term_key TEXT NOT NULL, ui TEXT NOT NULL, term TEXT);
 CREATE TABLE trees (tree TEXT PRIMARY KEY, ui TEXT NOT NULL);
 """
 # Built after the rows are in: one sort at the end is faster than keeping them up per row.
@@ -47,6 +47,7 @@ class MeshDescriptor:
     scope_note: str | None
     term_keys: tuple[str, ...]  # case-folded, each once, the preferred term's among them
     trees: tuple[str, ...]
+    terms: tuple[str, ...] = ()  # each term_key's term as NLM writes it
 
 
 @dataclass
@@ -76,13 +77,14 @@ def descriptor_from(record) -> MeshDescriptor:
     ui, name = _text(record.find("DescriptorUI")), _text(record.find("DescriptorName/String"))
     if not ui or not name:
         raise MeshFileError(f"a DescriptorRecord without a DescriptorUI or name (near {ui!r})")
-    keys = [term_key(name)]
+    written = {term_key(name): name}
     for term in record.iterfind("ConceptList/Concept/TermList/Term/String"):
-        keys.append(term_key(_text(term)))
+        written.setdefault(term_key(_text(term)), _text(term))
+    written.pop("", None)
     preferred = record.find("ConceptList/Concept[@PreferredConceptYN='Y']")
     note = _text(preferred.find("ScopeNote")) if preferred is not None else ""
     trees = tuple(_text(t) for t in record.iterfind("TreeNumberList/TreeNumber"))
-    return MeshDescriptor(ui, name, note or None, tuple(k for k in dict.fromkeys(keys) if k), trees)
+    return MeshDescriptor(ui, name, note or None, tuple(written), trees, tuple(written.values()))
 
 
 def read_descriptors(stream: BinaryIO) -> Iterator[MeshDescriptor]:
@@ -153,14 +155,14 @@ def _write_vocabulary(descriptors: Iterator[MeshDescriptor], path: Path) -> Impo
 
 
 def _insert(db: sqlite3.Connection, batch: list[MeshDescriptor], counts: ImportCounts) -> None:
-    terms = [(key, d.ui) for d in batch for key in d.term_keys]
+    terms = [(k, d.ui, t) for d in batch for k, t in zip(d.term_keys, d.terms, strict=True)]
     trees = [(tree, d.ui) for d in batch for tree in d.trees]
     try:
         db.executemany(
             "INSERT INTO descriptors VALUES (?, ?, ?)",
             [(d.ui, d.name, d.scope_note) for d in batch],
         )
-        db.executemany("INSERT INTO terms VALUES (?, ?)", terms)
+        db.executemany("INSERT INTO terms VALUES (?, ?, ?)", terms)
         db.executemany("INSERT INTO trees VALUES (?, ?)", trees)
     except sqlite3.IntegrityError as exc:  # a UI or tree number twice: not NLM's file
         raise MeshFileError(f"a descriptor UI or tree number appears twice ({exc})") from exc

@@ -64,6 +64,24 @@ class MeshVocabulary:
         rows = self._db.execute("SELECT term_key FROM terms WHERE ui = ? ORDER BY term_key", (ui,))
         return [key for (key,) in rows]
 
+    def longest_term(self) -> int:
+        """How many words the longest entry term has."""
+        row = self._db.execute(
+            "SELECT max(length(term_key) - length(replace(term_key, ' ', ''))) FROM terms"
+        ).fetchone()
+        return (row[0] or 0) + 1
+
+    def entry_names(self, ui: str) -> list[str]:
+        """A descriptor's entry terms as NLM writes them ("Heart Attack"), its preferred term
+        among them; case-folded from a vocabulary imported before they were kept."""
+        try:
+            rows = self._db.execute(
+                "SELECT coalesce(term, term_key) FROM terms WHERE ui = ? ORDER BY term_key", (ui,)
+            ).fetchall()
+        except sqlite3.OperationalError:  # no `term` column: imported by an older Lantern
+            return self.entry_terms(ui)
+        return [name for (name,) in rows]
+
     def by_term(self, text: str) -> str | None:
         """The UI of the descriptor with this entry term. When several descriptors share it,
         the one whose preferred term it is wins, then the lowest UI, so the answer is stable."""
@@ -97,3 +115,12 @@ class MeshVocabulary:
             if row and row[0] not in found:
                 found.append(row[0])
         return found
+
+    def children(self, tree: str) -> list[str]:
+        """UIs of the descriptors one level below this tree number, in tree order."""
+        depth = tree.count(".") + 1
+        rows = self._db.execute(
+            "SELECT tree, ui FROM trees WHERE tree > ? AND tree < ? ORDER BY tree",
+            (tree + ".", tree + "/"),
+        )
+        return list(dict.fromkeys(ui for t, ui in rows if t.count(".") == depth))

@@ -14,6 +14,7 @@ from indexer.errors import RecordError
 from indexer.libraries import load_consortium
 from indexer.load.pipeline import BATCH_SIZE
 from indexer.queue.registry import LoadRegistry
+from indexer.settings import without_credentials
 from indexer.sources import ISO2709, detect_format, iter_raw_records, read_records
 
 
@@ -86,6 +87,7 @@ def plan_load(
     """Record a queued load and its batches in Redis; returns its meta (with "id")."""
     consortium = load_consortium(settings.libraries, settings.schemas_dir)
     library, known = consortium.resolve(library_code)
+    registry.check_free(library.code)  # before reading the files; create() decides for sure
     encoding = None if encoding == "auto" else encoding
     encoding = encoding or (library.encoding if library.encoding != "auto" else None)
     specs: list[dict] = []
@@ -119,7 +121,8 @@ def plan_load(
             "schemas_dir": str(settings.schemas_dir),
             "merge": "on" if settings.merge else "off",
             "engine": settings.engine,
-            "opensearch_url": settings.opensearch_url,
+            # Never the password in Redis: workers take it from their own environment.
+            "opensearch_url": without_credentials(settings.opensearch_url),
         },
     }
     registry.create(meta["id"], meta, specs)

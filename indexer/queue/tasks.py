@@ -9,30 +9,41 @@ parallelism is in parsing and mapping on the `map` queue. Tasks take ids only (t
 library and settings are in Redis), are idempotent, are acknowledged only once done (a worker
 lost mid-task means the batch is delivered again) and retry with backoff while the engine is
 unreachable or locked. No task waits on another.
+
+A restart of Redis loses nothing: workers' messages and registry commands keep trying for
+several minutes (`OUTAGE_SECONDS`), and whenever the write worker (re)connects it sends again
+what a longer outage may have lost (`work.resume_loads`), so every queued load ends.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import traceback
 
-from celery import Celery
+from celery import Celery, bootsteps
+from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from indexer.errors import EngineUnavailableError, IndexLockedError
+from indexer.errors import EngineUnavailableError, IndexLockedError, StoreError
 from indexer.queue import work as queue
 from indexer.settings import load_settings
+
+log = logging.getLogger(__name__)
 
 MAP_QUEUE, WRITE_QUEUE = "map", "write"
 # The tasks keep the names they had before the module moved into indexer/queue/: messages a
 # deployment queued before an upgrade still find their task (and the flush its queue).
 MAP_TASK, FLUSH_TASK = "indexer.tasks.map_batch", "indexer.tasks.flush_catalogue"
-# The engine down or its writer busy, SQLite's write lock held too long, Redis restarting.
+# The engine down or its writer busy, SQLite's write lock held too long or its disk full,
+# Redis restarting.
 RETRYABLE = (
     EngineUnavailableError,
     IndexLockedError,
     sqlite3.OperationalError,
+    StoreError,
     RedisConnectionError,
+    BrokerError,
 )
 
 
@@ -58,8 +69,38 @@ def make_app() -> Celery:
         },
         result_backend_transport_options={"global_keyprefix": keyprefix},
         broker_connection_retry_on_startup=True,
+        # Sending a task (a batch, a flush, a retry) waits out a restart of Redis, as the
+        # registry's commands do, instead of failing at once and losing the message.
+        task_publish_retry_policy={
+            "max_retries": queue.OUTAGE_SECONDS // 2,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 2,
+        },
     )
+    app.steps["consumer"].add(ResumeLoads)
     return app
+
+
+class ResumeLoads(bootsteps.StartStopStep):
+    """Each time the write worker (re)connects to Redis, resume the loads under way."""
+
+    requires = {"celery.worker.consumer.tasks:Tasks"}
+
+    def start(self, c) -> None:
+        if WRITE_QUEUE not in {q.name for q in c.task_consumer.queues}:
+            return
+        try:
+            resumed = queue.resume_loads(
+                queue.worker_registry(),
+                lambda load_id, batch: map_batch.delay(load_id, batch),
+                lambda load_id: flush_catalogue.delay(load_id),
+            )
+        except Exception:  # never stop the worker: the next (re)connection tries again
+            log.exception("could not resume the queued loads")
+            return
+        if resumed:
+            log.info("resumed queued loads: %s", ", ".join(resumed))
 
 
 app = make_app()
@@ -85,9 +126,20 @@ def map_batch(self, load_id: str, batch: int) -> None:
         queue.batch_failed(load_id, batch, _describe(exc))
     except Exception as exc:  # a bug or a vanished file: report the batch, fail loudly
         queue.batch_failed(load_id, batch, _describe(exc))
-        flush_catalogue.delay(load_id)
+        _ask_for_flush(load_id)
         raise
-    flush_catalogue.delay(load_id)
+    _ask_for_flush(load_id)
+
+
+def _ask_for_flush(load_id: str) -> None:
+    """The batch's result is recorded: a flush that cannot be sent, after waiting out an
+    outage, is sent by the write worker when it reconnects (ResumeLoads)."""
+    try:
+        flush_catalogue.delay(load_id)
+    except BrokerError as exc:
+        log.warning(
+            "flush of %s not sent (%s): resumed when the write worker reconnects", load_id, exc
+        )
 
 
 @app.task(name=FLUSH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=20)
@@ -99,12 +151,15 @@ def flush_catalogue(self, load_id: str) -> str:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
 
 
-def enqueue_load(meta: dict) -> None:
-    """One map task per batch of a planned load (a load without batches is flushed at once)."""
+def enqueue_load(meta: dict, registry) -> None:
+    """One map task per batch of a planned load (a load without batches is flushed at once);
+    then the load is marked queued. Cut short by an outage, the write worker sends the rest
+    when it reconnects (ResumeLoads)."""
     for batch in range(meta["batches"]):
         map_batch.delay(meta["id"], batch)
     if not meta["batches"]:
         flush_catalogue.delay(meta["id"])
+    registry.mark_queued(meta["id"])
 
 
 def _describe(exc: BaseException) -> str:

@@ -34,15 +34,26 @@ from indexer.load.pool import build_pool
 from indexer.load.report import LoadReport
 from indexer.load.runner import absorb_outcomes
 from indexer.queue.registry import LoadRegistry
-from indexer.settings import load_settings
+from indexer.settings import load_settings, settings_of_load
 from indexer.sources import iter_raw_records, open_binary, read_records
 
 log = logging.getLogger(__name__)
 
 
-def open_registry(redis_url: str | None = None) -> LoadRegistry:
+# How long a worker's registry commands keep trying while Redis is unreachable (a restart).
+OUTAGE_SECONDS = 300
+
+
+def open_registry(redis_url: str | None = None, *, outage_seconds: float = 0) -> LoadRegistry:
     settings = load_settings()
-    return LoadRegistry.connect(redis_url or settings.redis_url, settings.queue_prefix)
+    return LoadRegistry.connect(
+        redis_url or settings.redis_url, settings.queue_prefix, outage_seconds
+    )
+
+
+def worker_registry() -> LoadRegistry:
+    """The registry as the workers use it: outlasting a restart of Redis."""
+    return open_registry(outage_seconds=OUTAGE_SECONDS)
 
 
 # --- mapping one batch (map workers) ---------------------------------------------------------
@@ -114,12 +125,12 @@ class BatchWriter:
 
 def map_batch(load_id: str, batch: int, registry: LoadRegistry | None = None) -> dict:
     """Parse, map and store one batch; record its result. A batch already done is skipped."""
-    registry = registry or open_registry()
+    registry = registry or worker_registry()
     done = registry.result(load_id, batch)
     if done is not None and done["status"] == "done":
         return done
     meta, spec = registry.meta(load_id), registry.spec(load_id, batch)
-    settings = load_settings(**meta["settings"])
+    settings = settings_of_load(meta["settings"])
     _prepare_mapping(settings, meta)
     outcomes = read_batch(spec, meta)
     report = LoadReport(meta["library"], meta["library_known"])
@@ -157,7 +168,7 @@ def batch_failed(
     load_id: str, batch: int, error: str, registry: LoadRegistry | None = None
 ) -> None:
     """A batch that could not be done (after its retries): reported with its records."""
-    registry = registry or open_registry()
+    registry = registry or worker_registry()
     spec = registry.spec(load_id, batch)
     last = spec["first_index"] + spec["records"] - 1
     where = (
@@ -184,9 +195,9 @@ def batch_failed(
 def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     """Index what map workers stored; once every batch of `load_id` is done, finish the load
     (with --replace, withdraw the library's records it did not contain). Cheap when idle."""
-    registry = registry or open_registry()
+    registry = registry or worker_registry()
     meta = registry.meta(load_id)
-    settings = load_settings(**meta["settings"])
+    settings = settings_of_load(meta["settings"])
     progress = registry.progress(load_id)
     complete = progress.pending == 0
     store = CatalogueStore(settings.data_dir / "catalogue.sqlite")
@@ -202,15 +213,14 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
     withdrawn = 0
     with CatalogueWriter.open(settings) as writer:
         writer.store.begin_writing()
-        finish = complete and writer.store.load_finished(load_id) is None
-        if finish:
+        if complete and writer.store.load_finished(load_id) is None:
             if meta["replace"] and not progress.failed and not meta["failed_files"]:
                 missing = writer.store.unseen_keys(meta["library"], load_id)
                 withdrawn = writer.withdraw(missing)
             writer.store.finish_load(load_id, now())
         with _flush_pool(writer, settings, writer.store.dirty_count()) as run_jobs:
             changes = writer.flush(run_jobs)
-    if finish:
+    if complete and not registry.is_finished(load_id):
         registry.finish(
             load_id,
             {
@@ -222,6 +232,21 @@ def flush_load(load_id: str, registry: LoadRegistry | None = None) -> str:
         )
         return "finished"
     return f"flushed: {changes.written} documents written"
+
+
+def resume_loads(registry: LoadRegistry, send_batch, send_flush) -> list[str]:
+    """Send again what a Redis outage may have lost, for every load under way: the batches
+    without a result (an enqueue cut short, a retry that could not be sent), then a flush (one
+    whose message was lost would leave a load "indexing" for ever). Both are idempotent and
+    cheap when already done: a batch's copy queues behind its original, and a batch done is
+    skipped. Returns the loads resumed."""
+    resumed = registry.running()
+    for load_id in resumed:
+        for batch in registry.pending_batches(load_id):
+            send_batch(load_id, batch)
+        registry.mark_queued(load_id)
+        send_flush(load_id)
+    return resumed
 
 
 def _flush_due(store: CatalogueStore, complete: bool, settings) -> bool:

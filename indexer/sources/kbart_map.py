@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from indexer.errors import RecordError
+from indexer.fulltext.coverage import coverage_span
 from indexer.mapping import TARGETS
 from indexer.mapping.isbn import isbn13_to_10, normalize_isbn, normalize_issn
 from indexer.mapping.macros import clean_url
@@ -97,6 +98,8 @@ def map_kbart_cells(cells: dict[str, str]) -> tuple[dict, tuple[str, ...]]:
     out["issn"] = issns
     out["format"] = "E-journal" if is_serial else "E-book"
     out["notes"] = [n for n in (coverage, _text(get("notes", ""))) if n]
+    span = coverage_span(cells) if is_serial else None
+    out["coverage"] = [span] if span else []
     if get("access_type", "").upper() == "F":
         out["notes"].append("Free access")
     if url is not None:

@@ -1,4 +1,5 @@
-"""The signing key of the OPAC's sessions when `LANTERN_SECRET_KEY` is not set.
+"""The signing key of the OPAC's sessions and OAI-PMH resumption tokens when
+`LANTERN_SECRET_KEY` is not set (each use derives its own key from it).
 
 Every gunicorn worker must sign and check staff sessions with the same key, and the key must
 survive a restart, or staff are signed out whenever a request lands on another worker. So the

@@ -3,16 +3,25 @@ so the console labels each field and a check refuses a weight out of range or a 
 would silently ignore (a typo such as `[feilds]`).
 
 `fields.NAME` is the weight of any text field of schemas/fields.toml; `availability.VALUE` a
-value of the availability field; `prefixes.NAME` and `highlight.fields` list text fields.
+value of the availability field; `highlight.fields` lists text fields. The search prefixes
+(title:, author:, ...) are part of the schema (`prefix` in schemas/fields.toml), not of this file.
+
+The engines read the file through `BoostsFile`, with the very check a publish makes, so what the
+console and `lantern check` accept is what the engines read, and a file they refuse never
+reaches a search: the last good ranking stays (indexer/lastgood.py).
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from indexer.engine.fields import FieldDef, Ranking
+from indexer.errors import ConfigError
+from indexer.lastgood import file_stamp, read_or_keep
+from indexer.tomlfile import at, decode_error
 from indexer.tuning.report import Report
 
 
@@ -110,10 +119,9 @@ BOOSTS: dict[str, Boost] = {
         ),
     ]
 }
-LISTS = {
-    "prefixes.*": "Text fields this search prefix searches",
-    "highlight.fields": "Fields whose matched words are marked",
-}
+LISTS = {"highlight.fields": "Fields whose matched words are marked"}
+# Tables once read here and now read elsewhere: a file that still has one works, with a warning.
+MOVED = {"prefixes": "search prefixes are now set in schemas/fields.toml (`prefix` of a field)"}
 
 
 def boost_for(section: str, name: str) -> Boost | None:
@@ -127,20 +135,27 @@ def check_boosts(content: str | bytes, fields: dict[str, FieldDef]) -> Report:
         text = content.decode("utf-8") if isinstance(content, bytes) else content
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        report.error(None, f"is not UTF-8 text (byte {exc.start + 1})")
+        line = content[: exc.start].count(b"\n") + 1 if isinstance(content, bytes) else None
+        report.error(line, f"is not UTF-8 text (byte {exc.start + 1})")
         return report
     except tomllib.TOMLDecodeError as exc:
-        report.error(_toml_line(exc), f"is not valid TOML: {exc}")
+        line, reason = decode_error(exc, text)
+        report.error(line, f"is not valid TOML: {reason}")
+        return report
+    if not data:  # an empty or half-saved file would silently put every weight to its default
+        report.error(None, "has no settings (empty, or saved before it was written?)")
         return report
     lines = _key_lines(text)
     text_fields = {n for n, f in fields.items() if f.type == "text"}
     for section, table in data.items():
-        if not isinstance(table, dict):
+        if section in MOVED:
+            report.warn(lines.get(section), f"[{section}] is not read: {MOVED[section]}")
+        elif not isinstance(table, dict):
             report.error(lines.get(section), f"{section!r} must be a [{section}] table")
-            continue
-        for name, value in table.items():
-            line = lines.get(f"{section}.{name}")
-            _check_key(section, name, value, text_fields, line, report)
+        else:
+            for name, value in table.items():
+                line = lines.get(f"{section}.{name}")
+                _check_key(section, name, value, text_fields, line, report)
     if report.ok:
         try:
             Ranking.build(fields, data)
@@ -149,9 +164,48 @@ def check_boosts(content: str | bytes, fields: dict[str, FieldDef]) -> Report:
     return report
 
 
+def read_ranking(path: Path, fields: dict[str, FieldDef]) -> Ranking:
+    """boosts.toml as the engines' Ranking, checked as a publish checks it; ConfigError with
+    `file:line: reason` for each error."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the boosts file: {exc.strerror or exc}") from exc
+    report = check_boosts(content, fields)
+    if not report.ok:
+        raise ConfigError("\n".join(f"{at(path, p.line)}: {p.message}" for p in report.errors))
+    return Ranking.build(fields, tomllib.loads(content.decode("utf-8")))
+
+
+class BoostsFile:
+    """boosts.toml as an engine reads it: read again on the first search after it changes,
+    and, while it is broken, the last good ranking (the error logged once)."""
+
+    def __init__(self, path: Path, fields: dict[str, FieldDef]) -> None:
+        self.path, self.fields = Path(path), fields
+        self._stamp = file_stamp(self.path)
+        self.ranking = self._read()  # ConfigError when broken and never good in this process
+
+    def _read(self) -> Ranking:
+        return read_or_keep("boosts", self.path, lambda: read_ranking(self.path, self.fields))
+
+    def changed(self) -> Ranking | None:
+        """The ranking now, when the file changed since it was last read; else None (also when
+        it changed into something broken: the last good ranking stays)."""
+        stamp = file_stamp(self.path)
+        if stamp == self._stamp or stamp is None:  # a file being replaced: wait for it
+            return None
+        self._stamp = stamp
+        ranking = self._read()
+        if ranking is self.ranking:
+            return None
+        self.ranking = ranking
+        return ranking
+
+
 def _check_key(section, name, value, text_fields, line, report) -> None:
     key = f"{section}.{name}"
-    if section in ("prefixes",) or key == "highlight.fields":
+    if key == "highlight.fields":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             report.error(line, f"{key} must be a list of field names")
             return
@@ -200,13 +254,3 @@ def _key_lines(text: str) -> dict[str, int]:
         elif "=" in line and section:
             lines.setdefault(f"{section}.{line.split('=', 1)[0].strip()}", number)
     return lines
-
-
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    # tomllib's message ends "(at line N, column M)"
-    marker = "at line "
-    message = str(exc)
-    if marker not in message:
-        return None
-    digits = message.split(marker, 1)[1].split(",")[0].split(")")[0]
-    return int(digits) if digits.isdigit() else None

@@ -23,7 +23,7 @@ DISPLAY_FIELDS = (
     "subject_other", "subject_local", "genre", "publisher", "place", "date", "year", "edition",
     "physical", "series", "notes", "bibliography", "contents", "summary", "isbn_display", "issn",
     "oclc", "lccn", "class_nlm", "class_lc", "class_dewey", "class_local", "languages",
-    "language_codes", "format",
+    "language_codes", "format", "doi", "pmid",
 )  # fmt: skip
 
 
@@ -136,7 +136,10 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     callnumbers += [h["call_number"] for h in holdings if h.get("call_number")]
     mesh, lcsh = gather("subject_mesh"), gather("subject_lcsh")
     other, local = gather("subject_other"), gather("subject_local")
+    # Only when there are any: a document without stays as it was (its hash, its datestamp).
+    article_ids = {key: values for key in ("doi", "pmid") if (values := gather(key))}
     return {
+        **article_ids,
         "id": doc_id,
         "title": title,
         "subtitle": subtitle,
@@ -194,7 +197,18 @@ def _display(
         available=bool(states & {"available", "online"}),
         display_record=display_member.key,
     )
+    if coverage := _coverage(members):
+        display["coverage"] = coverage
     return display
+
+
+def _coverage(members: list[Member]) -> list[dict]:
+    """Every member's KBART coverage spans, each with the library that licenses it."""
+    return [
+        {**span, "library": mb.library.code}
+        for mb in members
+        for span in mb.mapped.get("coverage") or []
+    ]
 
 
 def _gather(members: list[Member], key: str) -> list:

@@ -15,12 +15,14 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
 from indexer.catalogue.store import CatalogueStore, StoredRecord, decode, now
 from indexer.dedup import Overrides, cluster_records
 from indexer.dedup.cluster import ANCHOR_REASON
+from indexer.mesh.linking import link_mesh
 from indexer.union.document import Member, build_document, record_doc_id
 
 SINGLE_REASON = "the only record of this title"
@@ -48,6 +50,7 @@ class BuildContext:
     overrides: Overrides | None
     prepare: Callable | None
     merge: bool = True
+    mesh_path: Path | None = None  # the MeSH vocabulary headings are linked to, if imported
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +75,33 @@ def groups(
 ) -> list[list[str]]:
     """Independent groups of record keys around what changed (union of shared blocking keys,
     shared documents and the `forced` pairs of always-merge overrides), each sorted; groups
-    sorted by their first key."""
+    sorted by their first key. Each group is whole, as a rebuild of everything groups it."""
     if len(dirty_keys) * 2 >= store.record_count():  # most of the catalogue: take it all
         return all_groups(store, forced)
-    affected = store.neighbours(dirty_keys) | store.members_of(dirty_docs)
-    affected, pairs = _with_partners(store, affected, list(forced))
+    affected, pairs = _whole_groups(store, dirty_keys | store.members_of(dirty_docs), list(forced))
     return _union_groups(affected, itertools.chain(store.links_among(affected), pairs))
 
 
-def _with_partners(
-    store: CatalogueStore, affected: set[str], forced: list[frozenset[str]]
+def _whole_groups(
+    store: CatalogueStore, keys: set[str], forced: list[frozenset[str]]
 ) -> tuple[set[str], list[list[str]]]:
-    """`affected` grown by the stored partners of its always-merge pairs (and their own
-    neighbours, until no pair adds a record), and those pairs as links. A librarian may join
-    records that share no blocking key: only the override puts them in one group."""
-    while True:
-        partners = {k for pair in forced if pair & affected for k in pair} - affected
-        partners = set(store.hashes(sorted(partners)))  # records that exist
-        if not partners:
-            return affected, [sorted(pair) for pair in forced if pair <= affected]
-        affected |= store.neighbours(partners)
+    """`keys` grown to the whole of their groups: every record sharing a blocking key or a
+    document with one already in, and the stored partners of always-merge pairs (a librarian
+    may join records that share no key), until none adds a record; and those pairs as links.
+
+    Only whole groups give the documents a rebuild gives: a document's other formats are
+    decided among its group, so a document rebuilt without the neighbours of its own records
+    (an e-book reached through the ISBN of a delta's print record, without the print edition
+    that shares its title and author) would lose links a rebuild keeps."""
+    found: set[str] = set()
+    frontier = set(keys)
+    while frontier:
+        found |= frontier
+        grown = store.neighbours(frontier) - found
+        partners = {k for pair in forced if pair & (frontier | grown) for k in pair}
+        partners = set(store.hashes(sorted(partners - found - grown)))  # records that exist
+        frontier = grown | partners
+    return found, [sorted(pair) for pair in forced if pair <= found]
 
 
 def _union_groups(keys: set[str], links: Iterable[list[str]]) -> list[list[str]]:
@@ -146,6 +156,7 @@ def build_group(context: BuildContext, records: list[StoredRecord]) -> list[Buil
         doc = build_document(
             [_member(by_key[k], r, context.consortium) for k, r in reasons], doc_of[cid]
         )
+        link_mesh(doc, context.mesh_path)
         if other_formats:
             doc["display"]["other_formats"] = [summary[o] for o in other_formats if o in summary]
         prepared = context.prepare(doc) if context.prepare else doc
@@ -171,10 +182,15 @@ def rebuild(
     dirty_keys: set[str],
     dirty_docs: set[str],
     run_jobs: Callable[[Iterable], Iterable] | None = None,
+    *,
+    repair: bool = False,
 ) -> UnionChanges:
     """Re-cluster around the changed records and write the documents that follow from it.
 
-    run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process)."""
+    run_jobs maps `build_job` over jobs (a worker pool's imap, or None for this process).
+    repair: the index may hold documents of these records that the store does not know of (a
+    flush whose store commit failed after the index's): every document is written again,
+    replacing it by id, and any other id the records could have given a document is deleted."""
     if not dirty_keys and not dirty_docs:
         return UnionChanges()
     return _apply(
@@ -185,6 +201,7 @@ def rebuild(
         set(dirty_docs),
         run_jobs,
         rewrite_all=False,
+        repair=repair,
     )
 
 
@@ -210,7 +227,7 @@ def _always(context: BuildContext) -> frozenset[frozenset[str]]:
 
 
 def _apply(
-    store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool
+    store, engine, context, key_groups, dirty_docs, run_jobs, rewrite_all: bool, repair=False
 ) -> UnionChanges:
     stamp = now()
     changes = UnionChanges(stamp=stamp)
@@ -218,6 +235,7 @@ def _apply(
     results = (run_jobs or _in_process(context))(jobs)
     old_docs: set[str] = dirty_docs
     new_docs: set[str] = set()
+    possible: set[str] = set()  # every id these records could have given a document
     for old, built in results:
         old_docs |= old
         fresh, again = [], []
@@ -226,7 +244,10 @@ def _apply(
             new_docs.add(b.doc_id)
             if state == "same":
                 changes.unchanged += 1
-            if rewrite_all:
+            if repair:
+                again.append(b.prepared)
+                possible.update(doc_id_for(k) for k in b.member_keys)
+            elif rewrite_all:
                 fresh.append(b.prepared)
             elif state != "same":
                 (fresh if state == "new" else again).append(b.prepared)
@@ -240,6 +261,8 @@ def _apply(
         engine.delete(gone)
         for doc_id in gone:
             store.document_deleted(doc_id, stamp)
+    if possible - new_docs:  # ones the store never published: no tombstone
+        engine.delete(sorted(possible - new_docs))
     changes.removed = gone
     return changes
 

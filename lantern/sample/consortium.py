@@ -225,6 +225,17 @@ def build_libraries(count: int, marc8: int | Collection[str] = 1) -> list[Librar
     return profiles
 
 
+def fulltext_table(code: str, index: int) -> list[str]:
+    """[library.fulltext] of the first two libraries: an OpenURL resolver, and a LibKey-style
+    DOI link beside one (the others name neither, as many NHS libraries do not)."""
+    if index > 1:
+        return []
+    lines = ["[library.fulltext]", f'resolver = "https://{code.lower()}.resolver.example/openurl"']
+    if index == 1:
+        lines.append(f'doi_link = "https://libkey.example/libraries/{code.lower()}/{{doi}}"')
+    return lines
+
+
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -253,6 +264,7 @@ def libraries_toml(libraries: list[LibraryProfile]) -> str:
             *library_lines(lib.code, priority - 1),
             *site_tables(lib.code, priority - 1, lib.sites),
         ]
+        lines += fulltext_table(lib.code, priority - 1)
         if lib.holdings == "koha952":
             lines.append("[library.locations]")
             lines += [f"{code} = {_toml_string(name)}" for code, name in SHELVING.items()]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from opac.api.openapi_fulltext import RECORD_LIBRARY
+from opac.api.openapi_schemas import EXPLODE as _EXPLODE
+from opac.api.openapi_schemas import SCHEMAS
+from opac.api.openapi_schemas import STR as _STR
 from opac.search.service import (
     FACETS,
     MAX_PAGE_SIZE,
     MAX_RESULT_DEPTH,
     PSEUDO_FILTERS,
-    RESULT_COPIES_PER_LIBRARY,
     SORTS,
 )
 
@@ -30,8 +33,11 @@ SEARCH_PARAMETERS = [
     _param(
         "q",
         'The reader\'s query: words (all must match), "phrases", -exclusions, OR, '
-        "field prefixes title: author: subject: isbn: issn: series: callnumber: year:, "
-        "trailing * wildcards. Blank finds every record.",
+        "field prefixes title: author: subject: isbn: issn: series: callnumber: year: "
+        "doi: pmid: (a DOI or doi.org link also works bare), trailing * wildcards. "
+        'Blank finds every record. mesh:"Heart Diseases" (or an entry '
+        'term, or its UI D006331): that MeSH heading; mesh:"Heart Diseases"+ also every '
+        "narrower heading (explode). A MeSH entry term among the words finds its heading too.",
         {"type": "string", "maxLength": 1000},
     ),
     _param(
@@ -74,6 +80,7 @@ SEARCH_PARAMETERS = [
         "files add (see `expanded` in the response).",
         {"type": "string", "enum": ["on", "off"], "default": "on"},
     ),
+    _param("explode", _EXPLODE, {"type": "boolean", "default": False}),
     _param(
         "from",
         '`suggestion` when this search is a "did you mean" suggestion the reader took (the '
@@ -81,165 +88,6 @@ SEARCH_PARAMETERS = [
         {"type": "string"},
     ),
 ]
-
-_STR = {"type": "string"}
-_NSTR = {"type": "string", "nullable": True}
-SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["ok", "status", "error"],
-        "properties": {
-            "ok": {"type": "boolean", "enum": [False]},
-            "status": {"type": "integer"},
-            "error": _STR,
-        },
-    },
-    "Citation": {
-        "type": "object",
-        "properties": {
-            "style": _STR,
-            "name": _STR,
-            "text": _STR,
-            "html": {"type": "string", "description": "escaped; only i, b, sup, sub tags"},
-        },
-    },
-    "Member": {
-        "type": "object",
-        "properties": {"library": _STR, "record_id": _STR, "reason": _STR},
-    },
-    "Holding": {
-        "type": "object",
-        "properties": {
-            "library": _STR,
-            "library_name": _STR,
-            "site": _STR,
-            "location": _STR,
-            "location_code": _STR,
-            "call_number": _STR,
-            "due_date": _NSTR,
-            "record_id": _STR,
-            "status": {
-                "type": "string",
-                "enum": ["available", "on_loan", "reference", "online", "unknown"],
-            },
-        },
-    },
-    "Link": {"type": "object", "properties": {"url": _STR, "label": _STR, "library": _STR}},
-    "Result": {
-        "type": "object",
-        "properties": {
-            "id": _STR,
-            "title": _STR,
-            "subtitle": _STR,
-            "authors": {"type": "array", "items": _STR},
-            "year": {"type": "integer", "nullable": True},
-            "format": _STR,
-            "isbn": {"type": "array", "items": _STR},
-            "available": {"type": "boolean"},
-            "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
-            "holdings": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/Holding"},
-                "description": "copies: in a search result at most "
-                f"{RESULT_COPIES_PER_LIBRARY} of each library, available "
-                "ones first; a record lists every one",
-            },
-            "holdings_total": {
-                "type": "integer",
-                "description": "copies in all (more than `holdings` lists when a "
-                "search result leaves some out)",
-            },
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
-            "highlight": {
-                "type": "object",
-                "additionalProperties": _STR,
-                "description": "field -> HTML-escaped text with matches in <mark>",
-            },
-        },
-    },
-    "FacetValue": {
-        "type": "object",
-        "properties": {
-            "value": _STR,
-            "label": _STR,
-            "count": {"type": "integer"},
-            "selected": {"type": "boolean"},
-        },
-    },
-    "SearchResponse": {
-        "type": "object",
-        "properties": {
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "size": {"type": "integer"},
-            "max_page": {"type": "integer"},
-            "max_depth": {"type": "integer"},
-            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
-            "facets": {
-                "type": "object",
-                "description": f"One list per facet: {', '.join(FACETS)}",
-                "additionalProperties": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/FacetValue"},
-                },
-            },
-            "relaxed": {"type": "boolean", "description": "no record had every word"},
-            "fuzzy": {"type": "boolean", "description": "matched only with typos allowed"},
-            "suggestion": {
-                **_NSTR,
-                "description": "did you mean: the query respelled with the catalogue's own "
-                "words (of titles and subject headings), or with a field name put right; "
-                "offered when the words as typed found nothing, never the query itself",
-            },
-            "notices": {
-                "type": "array",
-                "items": _STR,
-                "description": "how the query was read, where that differs from what was "
-                "typed (past 1,000 characters or 32 words, a * after one "
-                "letter or in more than 4 words)",
-            },
-            "ignored": {
-                "type": "array",
-                "items": _STR,
-                "description": "syntax that was ignored and why, as sentences for the reader: "
-                "a field prefix with nothing after it, an unmatched quote mark or bracket, a "
-                "lone - or OR or NOT, a field name that is not one (searched as a word)",
-            },
-            "expanded": {
-                "type": "array",
-                "description": "the synonyms that widened the search: the reader's words and "
-                "the terms also searched for them (none with synonyms=off)",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "words": _STR,
-                        "also": {"type": "array", "items": _STR},
-                    },
-                },
-            },
-            "synonyms": {
-                "type": "boolean",
-                "description": "false when the search was made without synonyms (synonyms=off)",
-            },
-        },
-    },
-    "Suggestions": {
-        "type": "object",
-        "properties": {
-            "query": _STR,
-            "suggestions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "text": _STR,
-                        "kind": {"type": "string", "enum": ["title", "author", "subject"]},
-                    },
-                },
-            },
-        },
-    },
-}
 
 
 def _ok(description, ref=None, media="application/json"):
@@ -272,7 +120,10 @@ PATHS = {
         "get": {
             "summary": "One record: description, members and holdings",
             "operationId": "record",
-            "parameters": [_param("doc_id", "Record id", _STR, where="path", required=True)],
+            "parameters": [
+                _param("doc_id", "Record id", _STR, where="path", required=True),
+                RECORD_LIBRARY,
+            ],
             "responses": {
                 "200": _ok("The record", "Result"),
                 "301": {

@@ -10,6 +10,7 @@ from opac.api.openapi import openapi_document
 from opac.records import citations
 from opac.records.moved import moved_or_missing
 from opac.search.params import parse_search_args
+from opac.urls import public_root
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_SUGGEST_CHARS = 200
@@ -37,7 +38,10 @@ def search():
 
 @bp.get("/records/<doc_id>")
 def record(doc_id: str):
-    found = service().record(doc_id)
+    library = request.args.get("library", "").strip().upper()
+    if library and library not in service().consortium.libraries:
+        abort(400, f"There is no member library {library[:20]!r}.")
+    found = service().record(doc_id, [library] if library else None)
     if found is None:
         return moved_or_missing(service(), doc_id, "api.record", f"No record with id {doc_id!r}")
     return json_response(found)
@@ -68,4 +72,4 @@ def suggest():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    return jsonify(openapi_document(public_root()))

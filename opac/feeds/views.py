@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from opac.search.params import parse_search_args
 from opac.ui.links import changed
+from opac.urls import external_url
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 50
@@ -37,8 +38,8 @@ def atom():
         "feeds/search_atom.xml",
         page=page,
         params=params,
-        self_url=url_for("feeds.atom", _external=True) + query,
-        html_url=url_for("ui.search", _external=True) + query,
+        self_url=external_url("feeds.atom") + query,
+        html_url=external_url("ui.search") + query,
         updated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return Response(body, mimetype="application/atom+xml")

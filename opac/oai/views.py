@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from opac.urls import external_url
+
 bp = Blueprint("oai", __name__)
 
 
 def provider():
+    """The app's OAI-PMH provider (its store and settings; no address: that is per request)."""
     app = current_app
     found = app.extensions.get("lantern_oai")
     if found is None:
         settings = app.config["LANTERN_SETTINGS"]
         service = app.extensions["lantern"]
-        site = (settings.base_url or "").rstrip("/")
-        base_url = f"{site}/oai" if site else request.url_root.rstrip("/") + "/oai"
-        found = service.oai_provider(settings, base_url, app.config.get("OAI_PAGE_SIZE"))
+        found = service.oai_provider(settings, "", app.config.get("OAI_PAGE_SIZE"))
         app.extensions["lantern_oai"] = found
     return found
 
@@ -23,5 +24,6 @@ def provider():
 @bp.route("/oai", methods=["GET", "POST"])
 def oai():
     source = request.form if request.method == "POST" else request.args
-    body = provider().respond(list(source.items(multi=True)))
+    answering = provider().at(external_url("oai.oai"))
+    body = answering.respond(list(source.items(multi=True)))
     return Response(body, mimetype="text/xml", content_type="text/xml; charset=utf-8")

@@ -122,6 +122,8 @@ def csl_item(display: dict) -> dict:
     for key, csl_key in (("isbn_display", "ISBN"), ("issn", "ISSN")):
         if _first(display.get(key)):
             item[csl_key] = _first(display.get(key))
+    if _first(display.get("doi")):
+        item["DOI"] = _first(display.get("doi"))
     url = next((link["url"] for link in display.get("links") or [] if link.get("url")), None)
     if url and fmt in ONLINE_FORMATS:
         item["URL"] = url

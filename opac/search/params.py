@@ -24,14 +24,18 @@ class SearchArgs(Schema):
     year_from = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     year_to = fields.Integer(load_default=None, validate=validate.Range(min=0, max=9999))
     synonyms = fields.String(load_default="on", validate=validate.OneOf(("on", "off")))
+    # Include narrower MeSH headings: every mesh:"X" of the query and every mesh filter.
+    explode = fields.Boolean(load_default=False)
 
 
-ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to", "synonyms")
+ARG_NAMES = ("q", "page", "size", "sort", "scope", "year_from", "year_to", "synonyms", "explode")
 SEARCH_ARGS = SearchArgs()  # one instance: building a Schema copies its fields every time
 MAX_FILTERS = 50
 
 
-def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
+def filter_pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
+    """The (FACET, VALUE) pairs of `filter=` or `exclude=` arguments a search applies: of the
+    first MAX_FILTERS, the well-formed ones, each once, values cut at 200 characters."""
     out = []
     for raw in values[:MAX_FILTERS]:
         name, sep, value = raw.partition(":")
@@ -54,12 +58,13 @@ def parse_search_args(args) -> SearchParams:
         page=data["page"],
         size=data["size"],
         sort=data["sort"],
-        filters=_pairs(args.getlist("filter")),
-        excludes=_pairs(args.getlist("exclude")),
+        filters=filter_pairs(args.getlist("filter")),
+        excludes=filter_pairs(args.getlist("exclude")),
         scope=data["scope"],
         year_from=data["year_from"],
         year_to=data["year_to"],
         synonyms=data["synonyms"] != "off",
+        explode=data["explode"],
         # The results page's "did you mean" link says so: the search log counts suggestions
         # taken. Anything else in `from` is ignored, like any parameter the API does not know.
         from_suggestion=args.get("from") == "suggestion",

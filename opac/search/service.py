@@ -10,6 +10,7 @@ import dataclasses
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from indexer.availability.heal import Healer
 from indexer.availability.live import Answer, LiveAvailability
@@ -20,6 +21,7 @@ from indexer.engine.fields import load_sorts
 from indexer.errors import UnknownFieldError
 from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
+from indexer.lastgood import read_or_keep
 from indexer.libraries import load_consortium
 from indexer.searchlog.buffer import open_search_log
 from opac.search.copies import (
@@ -28,6 +30,7 @@ from opac.search.copies import (
     copies_of,
     most_useful_copies,
 )
+from opac.search.explode import explodable, narrower_filter
 from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API describes them)
     FACETS,
     PSEUDO_FILTERS,
@@ -35,6 +38,7 @@ from opac.search.facets import (  # noqa: F401 (FACETS, PSEUDO_FILTERS: the API 
     facet_label,
     years_of,
 )
+from opac.search.fulltext import fulltext_of, holders_links
 from opac.search.searchlog import log_search
 from opac.search.snippets import with_subjects_apart
 
@@ -63,6 +67,7 @@ class SearchParams:
     notices: tuple[str, ...] = ()  # what reading the parameters changed, for the reader
     from_suggestion: bool = False  # the reader took a "did you mean" (for the search log)
     synonyms: bool = True  # False: search the reader's words only (synonyms=off)
+    explode: bool = False  # MeSH headings and mesh filters with their narrower headings
 
 
 class SearchService:
@@ -73,6 +78,7 @@ class SearchService:
         self.live = LiveAvailability(consortium)  # the member systems, asked now
         self.loads = LoadTimes(reports_dir)  # when each library was last loaded
         self.healer: Healer | None = None  # corrects the index from live answers
+        self.mesh_path = None  # the imported MeSH vocabulary (DATA_DIR/mesh.sqlite)
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
@@ -80,10 +86,12 @@ class SearchService:
             c for c, lib in self.consortium.libraries.items() if (lib.region or "").upper() == key
         )
 
-    def _group(self, pairs: tuple[tuple[str, str], ...]) -> tuple:
+    def _group(self, pairs: tuple[tuple[str, str], ...], explode: bool = False) -> tuple:
         grouped: dict[str, list[str]] = {}
         for name, value in pairs:
-            if name == "region":
+            if explode and name == "mesh" and (trees := narrower_filter(self.mesh_path, value)):
+                grouped.setdefault("mesh_tree", []).extend(trees)
+            elif name == "region":
                 grouped.setdefault("library", []).extend(self.region_libraries(value) or ["-"])
             elif name == "year":
                 grouped.setdefault("year", []).extend(years_of(value))
@@ -103,7 +111,9 @@ class SearchService:
         within = [self._group((pair,))[0] for pair in params.within]
         return SearchRequest(
             text=params.q,
-            filters=self._group(tuple(p for p in params.filters if p[0] != "region")),
+            filters=self._group(
+                tuple(p for p in params.filters if p[0] != "region"), params.explode
+            ),
             within=tuple(within) + self._group(regions),
             excludes=self._group(params.excludes),
             year_from=params.year_from,
@@ -117,6 +127,7 @@ class SearchService:
             prefer_library=(params.scope or "").upper() or None,
             highlight=True,
             synonyms=params.synonyms,
+            explode=params.explode,
         )
 
     def search(self, params: SearchParams, *, log: str | None = None) -> dict:
@@ -150,6 +161,8 @@ class SearchService:
             "ignored": list(result.ignored),
             "expanded": [{"words": w, "also": list(also)} for w, also in result.expanded],
             "synonyms": params.synonyms,
+            "explode": params.explode,
+            "explodable": explodable(params),
         }
         if log and self.search_log is not None:
             log_search(self.search_log, params, out, started, log)
@@ -226,12 +239,14 @@ class SearchService:
                 for link in display.get("links") or []
                 for a in link.get("access", [])
             ],
+            "fulltext": holders_links(display, self.consortium),
             "highlight": with_subjects_apart(highlights, display),
         }
 
-    def record(self, doc_id: str) -> dict | None:
+    def record(self, doc_id: str, within: list[str] | None = None) -> dict | None:
         """The full record: its description, members, holdings (also grouped by library, with
-        where it is available now) and online links through each library's proxy."""
+        where it is available now), online links through each library's proxy and full text
+        through each library's resolver (of `within`'s libraries; None: the holders')."""
         display = self.engine.get(doc_id)
         if display is None:
             return None
@@ -246,6 +261,7 @@ class SearchService:
             "holdings_by_library": groups,
             "available_at": [g["library_name"] for g in groups if g["available"]],
             "other_formats": display.get("other_formats") or [],
+            **fulltext_of(display, self.consortium, within),
         }
 
     # What the other blueprints need of the index: they ask here, never the engine itself.
@@ -311,8 +327,18 @@ class SearchService:
 def open_search_service(settings, *, log_searches: bool = False) -> SearchService:
     """The search service; log_searches: keep readers' searches in the search log (the OPAC)."""
     engine = open_engine(settings)
-    consortium = load_consortium(settings.libraries, settings.schemas_dir)
+    consortium = consortium_of(settings)
     search_log = open_search_log(settings) if log_searches else None
     service = SearchService(engine, consortium, search_log, settings.reports_dir)
     service.healer = Healer(settings)
+    service.mesh_path = settings.mesh_path
     return service
+
+
+def consortium_of(settings):
+    """The libraries file; while it is broken, the last good reading of this process (a gunicorn
+    worker's is its master's, read before the fork), the error logged once (indexer/lastgood)."""
+    if settings.libraries is None:
+        return load_consortium(None)
+    path = Path(settings.libraries)
+    return read_or_keep("libraries file", path, lambda: load_consortium(path, settings.schemas_dir))

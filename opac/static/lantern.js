@@ -69,6 +69,8 @@
     });
     var sort = document.getElementById("sort");
     if (sort) { sort.addEventListener("change", function () { submit(sort); }); }
+    var explode = document.getElementById("explode");  // include narrower MeSH headings
+    if (explode) { explode.addEventListener("change", function () { submit(explode); }); }
     window.addEventListener("pageshow", function () {  // back from the next page: usable again
       document.querySelectorAll("[disabled]").forEach(function (f) { f.disabled = false; });
     });

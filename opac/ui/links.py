@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from opac.search.params import MAX_QUERY_CHARS, filter_pairs
+
 SEARCH_ARGS = (
     "q",
     "filter",
@@ -24,11 +26,18 @@ SEARCH_ARGS = (
 
 
 def search_args(args) -> MultiDict:
+    """The arguments of `args` that the search applies, as it applies them: one value of each
+    setting, the filters it uses (not 200 repeated or malformed ones copied into every link)."""
     kept = MultiDict()
     for key in SEARCH_ARGS:
-        for value in args.getlist(key):
-            if value != "" or key == "q":  # q= asks for every record; a library's page needs it
-                kept.add(key, value)
+        if key in ("filter", "exclude"):
+            for name, value in filter_pairs(args.getlist(key)):
+                kept.add(key, f"{name}:{value}")
+            continue
+        value = args.get(key)
+        if value is None or (value == "" and key != "q"):
+            continue  # q= asks for every record; a library's page needs it
+        kept.add(key, value[:MAX_QUERY_CHARS] if key == "q" else value)
     return kept
 
 

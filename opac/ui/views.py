@@ -20,11 +20,13 @@ from indexer.mapping.isbn import hyphenated
 from opac.records import citations
 from opac.records.moved import WITHDRAWN, moved_or_missing
 from opac.search.facets import FACET_LABELS
+from opac.search.meshbrowse import mesh_tree
 from opac.search.params import parse_search_args
 from opac.search.service import SORT_LABELS
 from opac.ui import links, live, nearest, places, search_context
 from opac.ui.places import View
 from opac.ui.ways_out import ways_out
+from opac.urls import external_url
 
 bp = Blueprint("ui", __name__)
 # The record page shows ISBNs as people read them (978-0-19-874654-6); the API keeps them bare.
@@ -98,6 +100,7 @@ def _results(view: View):
         else [],
         ways_out=None if total else ways_out(service(), params, view, request.args),
         has_search=_searched(),
+        mesh=mesh_tree(service(), params, view.bounds()) if page["explodable"] else None,
     )
 
 
@@ -199,15 +202,11 @@ def record(doc_id: str):
     found = service().record(doc_id)
     if found is None:
         return moved_or_missing(service(), doc_id, "ui.record", WITHDRAWN)
-    base = current_app.config["LANTERN_SETTINGS"].base_url
-    path = url_for("ui.record", doc_id=found["id"])
-    permalink = (
-        base.rstrip("/") + path
-        if base
-        else url_for("ui.record", doc_id=found["id"], _external=True)
-    )
+    permalink = external_url("ui.record", doc_id=found["id"])
     context = search_context.read_context(request.args)
     nav, view, params = _record_nav(context, found["id"]) if context else (None, View(), None)
+    if view.kind != "all":  # full text through the libraries of the reader's view
+        found = service().record(found["id"], _view_libraries(view, found["libraries"])) or found
     return render_template(
         "ui/record.html",
         record=found,
@@ -217,6 +216,14 @@ def record(doc_id: str):
         nav=nav,
         references=citations.references(service().display(found["id"])),
     )
+
+
+def _view_libraries(view: View, holders: list[str]) -> list[str]:
+    """Whose full text a record page opened from a view offers: the library's (or the
+    site's library's) own, or in a region's view those of its libraries holding the title."""
+    if view.kind == "region":
+        return [code for code in service().region_libraries(view.code) if code in holders]
+    return [view.library.code] if view.library else []
 
 
 def _record_nav(context: search_context.SearchContext, doc_id: str):

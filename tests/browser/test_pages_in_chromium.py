@@ -47,6 +47,7 @@ def server(tmp_path_factory):
     node = _tools_or_skip()
     settings = load_settings(environ={}, data_dir=tmp_path_factory.mktemp("browser") / "inst")
     settings = load_demo(settings, records=600, libraries=6, log=lambda *a: None)
+    _with_mesh(settings)
     member = System("ilsdi")  # the last library's own system, asked for its copies now
     libraries = settings.data_dir / "libraries-live.toml"
     libraries.write_text(
@@ -61,6 +62,16 @@ def server(tmp_path_factory):
     yield node, f"http://127.0.0.1:{httpd.server_port}", app
     httpd.shutdown()
     member.close()
+
+
+def _with_mesh(settings) -> None:
+    """Heart descriptors as NLM's MeSH has them, and the demo's headings linked to them."""
+    from indexer.load.reindex import reindex
+    from indexer.mesh.importer import import_mesh
+    from tests.mesh.conftest import HEART
+
+    import_mesh(HEART, settings.mesh_path)
+    reindex(settings, log=lambda *a: None)
 
 
 def _lent_copy(app) -> tuple[str, str, str]:
@@ -171,6 +182,11 @@ def report(server):
         f"/region/{region}/?q=nursing",
         "/accessibility",
         "/staff/login",
+        *_fulltext_pages(service),
+        "/browse/mesh/D006331",
+        f"/browse/mesh/D006331?library={library}",
+        "/browse/mesh/D000000",  # not a heading: the 404 page
+        '/search?q=mesh:"Heart Diseases"',  # the tree and "include narrower headings"
     ]
     staff_env = {"STAFF_COOKIE": staff_cookie, "STAFF_USER": STAFF[0], "STAFF_PASSWORD": STAFF[1]}
     lent_record, lent_results, lent_key = _lent_copy(app)
@@ -179,12 +195,25 @@ def report(server):
         [node, str(HERE / "check_pages.mjs"), base, json.dumps(pages), json.dumps(staff_pages)],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=480,  # a guard, not a measure: the machine may be busy
         cwd=HERE,
         env={**os.environ, "CHROMIUM": CHROMIUM, **staff_env},
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return {**json.loads(done.stdout), "pages": pages, "staff_pages": staff_pages}
+
+
+def _fulltext_pages(service) -> list[str]:
+    """A record with "Full text via" links (an e-book whose link carries a DOI, held by a
+    library naming a resolver), on its own and opened from its library's results."""
+    from opac.search.service import SearchParams
+
+    found = service.search(SearchParams(q="", filters=(("format", "E-book"),), size=100))
+    hit = next((r for r in found["results"] if r["fulltext"]), None)
+    if hit is None:
+        pytest.fail("the demo catalogue has no e-book with a full-text link")
+    library = hit["fulltext"][0]["library"]
+    return [f"/record/{hit['id']}", f"/record/{hit['id']}?in=library:{library}&n=1&q="]
 
 
 def _merged_record_with_a_decision(app) -> str:

@@ -112,6 +112,17 @@ def test_bad_overrides_fail_at_load_naming_the_file(tmp_path, text):
         load_overrides(path)
 
 
+def test_a_bad_override_names_its_line(tmp_path):
+    path = tmp_path / "overrides.toml"
+    text = (
+        '[[never_merge]]\nrecords = ["A:1", "B:1"]\n\n'
+        '[[never_merge]]\nnote = "x"\nrecords = ["A:1"]\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"overrides.toml:6: never_merge #2: 'records' needs"):
+        load_overrides(path)
+
+
 def test_repeated_record_keys_are_a_caller_error(book):
     with pytest.raises(ValueError, match="A:1"):
         cluster_records([("A:1", book), ("A:1", book)])

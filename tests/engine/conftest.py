@@ -32,3 +32,22 @@ def search(engine):
         return engine.search(SearchRequest(text=text, **kwargs))
 
     return run
+
+
+@pytest.fixture
+def osmem():
+    """A fresh osmem-server (an in-memory OpenSearch-compatible fake, not OpenSearch)."""
+    osmem_server = pytest.importorskip("osmem_server")
+    running = osmem_server.OsmemServer.start(japanese=False)
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def proxy(osmem):
+    """A fault-injecting HTTP server in front of `osmem` (tests/engine/faulty_http.py)."""
+    from tests.engine.faulty_http import FaultyProxy
+
+    running = FaultyProxy.start(osmem.url)
+    yield running
+    running.close()

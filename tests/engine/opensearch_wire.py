@@ -39,6 +39,7 @@ class Request:
 class FakeCluster:
     requests: list[Request] = field(default_factory=list)
     indexes: dict[str, set[str]] = field(default_factory=dict)  # index -> its aliases
+    documents: dict[tuple[str, str], dict] = field(default_factory=dict)  # the writer lease
     failures: list[tuple[str, Any]] = field(default_factory=list)
 
     def fail_next(self, kind: str, failure: Any) -> None:
@@ -82,6 +83,32 @@ class FakeCluster:
                 return failure
         return None
 
+    def _document(self, request: Request, index: str, op: str, doc_id: str) -> tuple[int, Any]:
+        """One document by id: create (409 if it exists), get, index, delete; seq_no counts
+        every change, so compare-and-set with if_seq_no works as on a cluster."""
+        key = (index, doc_id)
+        held = self.documents.get(key)
+        if request.method == "GET":
+            if held is None:
+                return 404, {"found": False}
+            return 200, {"found": True, **held}
+        seq_no = request.params.get("if_seq_no")
+        if (op == "_create" and held) or (
+            seq_no is not None and (held is None or int(seq_no) != held["_seq_no"])
+        ):
+            return 409, {"error": {"type": "version_conflict_engine_exception"}, "status": 409}
+        changes = getattr(self, "_changes", 0)
+        self._changes = changes + 1
+        if request.method == "DELETE":
+            self.documents.pop(key, None)
+        else:
+            self.documents[key] = {
+                "_seq_no": changes,
+                "_primary_term": 1,
+                "_source": request.json(),
+            }
+        return 200, {"_id": doc_id, "_seq_no": changes, "_primary_term": 1, "result": "ok"}
+
     def answer(self, request: Request) -> tuple[int, Any]:
         from opensearchpy.exceptions import ConnectionError as ClientConnectionError
 
@@ -108,9 +135,16 @@ class FakeCluster:
                 else:
                     self.indexes[spec["index"]].discard(spec["alias"])
             return 200, {"acknowledged": True}
+        if len(parts) == 1 and method == "HEAD":
+            return (200 if parts[0] in self.indexes else 404), {}
         if len(parts) == 1 and method == "PUT":
-            self.indexes[parts[0]] = set()
+            if parts[0] in self.indexes:
+                error = {"type": "resource_already_exists_exception", "reason": "exists"}
+                return 400, {"error": error, "status": 400}
+            self.indexes[parts[0]] = set((request.json() or {}).get("aliases", {}))
             return 200, {"acknowledged": True, "index": parts[0]}
+        if len(parts) == 3 and parts[1] in ("_create", "_doc"):
+            return self._document(request, parts[0], parts[1], parts[2])
         if len(parts) == 1 and method == "DELETE":
             self.indexes.pop(parts[0], None)
             return 200, {"acknowledged": True}

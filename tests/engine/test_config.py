@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer.engine import ENGINES, Engine, open_engine
-from indexer.engine.fields import SHIPPED_SYNONYMS, load_boosts, load_fields
+from indexer.engine.fields import SHIPPED_SYNONYMS, Ranking, load_boosts, load_fields
 from indexer.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,11 +18,20 @@ def test_boosts_name_only_real_fields():
     boosts = load_boosts()
     text = {n for n, f in fields.items() if f.type == "text"}
     assert set(boosts["fields"]) <= text
-    for names in boosts["prefixes"].values():
-        assert set(names) <= text
+    assert "prefixes" not in boosts  # the schema's, not the librarian's (issue 21)
     assert set(boosts["highlight"]["fields"]) <= text
     assert boosts["fields"]["title"] > boosts["fields"]["subtitle"] > boosts["fields"]["author"]
     assert boosts["fields"]["author"] > boosts["fields"]["subject"] > boosts["fields"]["notes"]
+
+
+def test_search_prefixes_come_from_the_schema_whatever_boosts_toml_holds():
+    fields = load_fields()
+    for boosts in ({}, {"fields": {"title": 9.0}}, {"prefixes": {"title": ["notes"]}}):
+        prefixes = Ranking.build(fields, boosts).prefixes
+        assert set(prefixes["title"]) == {"title", "subtitle", "title_alt"}
+        assert set(prefixes["author"]) == {"author", "responsibility"}
+        assert prefixes["subject"] == ("subject",) and prefixes["series"] == ("series",)
+        assert prefixes["callnumber"] == ("callnumber_text",)
 
 
 def test_every_boost_setting_is_explained_in_the_file():

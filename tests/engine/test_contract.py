@@ -15,6 +15,7 @@ import pytest
 
 from indexer.engine import SearchRequest
 from indexer.engine.opensearch.engine import OpenSearchEngine
+from indexer.engine.opensearch.lease import lease_index
 from indexer.engine.tantivy.engine import TantivyEngine
 from indexer.engine.tantivy.indexdir import ensure_live_index
 from tests.engine.catalogue import CATALOGUE, by_id, make_doc
@@ -65,8 +66,8 @@ class Backend:
 
     def close(self, engine) -> None:
         if self.kind != "tantivy":
-            for name in engine.indexes_behind_alias():
-                engine.client.indices.delete(index=name)
+            for name in [*engine.indexes_behind_alias(), lease_index(engine.alias)]:
+                engine.client.indices.delete(index=name, ignore_unavailable=True)
         engine.close()
 
     def stop(self) -> None:
@@ -329,6 +330,26 @@ def test_an_aborted_rebuild_leaves_the_live_index_untouched(backend):
         engine.upsert([make_doc("kumar", "Zoology for clinicians")])
         engine.commit()  # the live index takes writes again
         assert ids(search(reader, "zoology")) == ["kumar"]
+    finally:
+        reader.close()
+        backend.close(engine)
+
+
+def test_a_record_with_huge_fields_is_indexed_found_and_highlighted(backend):
+    """Notes concatenated across a cluster's members can pass a million characters (over
+    OpenSearch's index.highlight.max_analyzed_offset), a garbled facet value Lucene's
+    32,766-byte term limit: the record is still indexed, found and shown."""
+    huge = make_doc(
+        "huge", "Proceedings of the anaesthesia congress", notes="anaesthesia " * 100_000
+    )
+    huge["subject_facet"] = ["y" * 40_000]
+    engine, reader = written(backend)
+    try:
+        engine.upsert([huge])
+        engine.commit()
+        found = reader.search(SearchRequest("anaesthesia congress", highlight=True))
+        assert ids(found) == ["huge"]
+        assert "<mark>" in found.hits[0].highlights.get("title", "")
     finally:
         reader.close()
         backend.close(engine)

@@ -4,12 +4,14 @@ each body is validated against the OpenSearch REST API specification in ../share
 
 import copy
 import dataclasses
+import json
 
 import pytest
 
 from indexer.engine import SearchRequest, open_engine
 from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.engine.opensearch.engine import OpenSearchEngine
+from indexer.engine.opensearch.query import MULTI_WORD_PREFIX_EXPANSIONS
 from indexer.errors import EngineError, EngineUnavailableError, RequestError
 from tests.conftest import shared
 from tests.engine.catalogue import CATALOGUE
@@ -84,6 +86,13 @@ def exercise(engine):
     engine.finish_rebuild()
     engine.begin_rebuild()
     engine.abort_rebuild()
+    engine.close()  # gives the writer lease up
+    stalled = OpenSearchEngine(
+        "http://fake:9200", writer=True, client=engine.client, lease_seconds=0
+    )
+    taker = OpenSearchEngine("http://fake:9200", writer=True, client=engine.client)  # takes over
+    stalled.close()
+    taker.close()
 
 
 def test_every_request_conforms_to_the_api_spec(api, cluster, writer):
@@ -104,6 +113,11 @@ def test_every_request_conforms_to_the_api_spec(api, cluster, writer):
         "search",
         "count",
         "indices.delete",
+        "info",
+        "create",
+        "get",
+        "index",
+        "delete",
     } <= groups
 
 
@@ -134,19 +148,62 @@ def test_the_spec_check_catches_a_wrong_search(api, cluster, writer, path, value
 
 
 def test_the_spec_check_catches_a_wrong_index_definition(api, cluster, writer):
-    (create,) = [r for r in cluster.requests if r.method == "PUT"]
+    (create,) = [r for r in cluster.requests if r.path == "/lantern-v0"]
     body = create.json()
     body["mappings"]["properties"]["title"]["type"] = "txet"
     assert api.errors(api.operation("PUT", create.path), body)
 
 
-def test_all_words_are_term_centric_across_fields(cluster, writer):
+def core_of(cluster, nth=0):
+    return cluster.of_kind("_search")[nth].json()["query"]["bool"]["must"][0]
+
+
+def test_each_word_is_a_dis_max_over_the_fields_and_their_twins_all_required(cluster, writer):
+    """As Tantivy: per word the best field counts (plus tie_breaker of the others), stemmed
+    fields and unstemmed twins alike; never cross_fields' blended, grouped statistics."""
     writer.search(SearchRequest(text="clinical medicine"))
-    core = cluster.of_kind("_search")[0].json()["query"]["bool"]["must"][0]
-    (words,) = core["bool"]["must"]
-    match = words["multi_match"]
-    assert match["type"] == "cross_fields" and match["operator"] == "and"
-    assert "title^10" in match["fields"] and "title.unstemmed^15" in match["fields"]
+    words = core_of(cluster)["bool"]["must"]
+    assert [w["multi_match"]["query"] for w in words] == ["clinical", "medicine"]
+    for word in words:
+        match = word["multi_match"]
+        assert match["type"] == "best_fields" and match["tie_breaker"] == 0.2
+        assert "title^10" in match["fields"] and "title.unstemmed^15" in match["fields"]
+    assert "cross_fields" not in json.dumps(cluster.of_kind("_search")[0].json())
+
+
+def test_one_word_prefix_is_uncapped_and_several_words_have_a_larger_cap(cluster, writer):
+    writer.search(SearchRequest(text="hist*"))
+    (word,) = core_of(cluster)["bool"]["must"]
+    per_field = word["dis_max"]["queries"]
+    assert {"match_bool_prefix": {"title": {"query": "hist", "boost": 10.0}}} in per_field
+    assert {"match_bool_prefix": {"title.unstemmed": {"query": "hist", "boost": 15.0}}} in (
+        per_field
+    )
+    assert "max_expansions" not in json.dumps(word)
+    asked = len(cluster.of_kind("_search"))
+    writer.search(SearchRequest(text="heart-fail*"))  # one word of two tokens, then a star
+    (words,) = core_of(cluster, asked)["bool"]["must"]
+    assert words["multi_match"]["type"] == "phrase_prefix"
+    assert words["multi_match"]["max_expansions"] == MULTI_WORD_PREFIX_EXPANSIONS > 50
+    writer.suggest("hist")
+    writer.suggest("history of nurs")
+    one, author, _, several, _, _ = [r.json()["query"] for r in cluster.of_kind("_search")[-6:]]
+    assert one["bool"]["must"] == [{"match_bool_prefix": {"title.unstemmed": {"query": "hist"}}}]
+    assert author == {"match_bool_prefix": {"author": {"query": "hist"}}}
+    (title,) = several["bool"]["must"]
+    assert title["match_phrase_prefix"]["title.unstemmed"]["max_expansions"] > 50
+
+
+@pytest.mark.parametrize("typed, edits", [("nursingg", 1), ("physiologgy", 2), ("cardiac", 1)])
+def test_typos_allowed_are_worked_out_from_the_word_as_typed(cluster, writer, typed, edits):
+    """ "nursingg" stems to "nursingg" but "nursing" to "nurs": OpenSearch's AUTO would allow
+    no edit on a 4-letter stem; Tantivy counts the typed letters, and so does this."""
+    writer.search(SearchRequest(text=typed))  # nothing found, no such word: typos allowed
+    searches = [r.json() for r in cluster.of_kind("_search")]
+    (fuzzy,) = [b for b in searches if "fuzziness" in json.dumps(b)]
+    (word,) = fuzzy["query"]["bool"]["must"][0]["bool"]["must"]
+    assert word["multi_match"]["fuzziness"] == edits
+    assert "AUTO" not in json.dumps(searches)
 
 
 def test_facets_count_without_their_own_filter_and_hits_obey_all(cluster, writer):
@@ -194,7 +251,7 @@ def test_bulk_batches_and_refresh_only_at_commit(cluster, writer):
 
 
 def test_rebuild_moves_the_alias_in_one_call_and_drops_the_old_index_after(cluster, writer):
-    (old,) = cluster.indexes
+    (old,) = writer.indexes_behind_alias()
     new = writer.begin_rebuild()
     writer.upsert(CATALOGUE, new=True)
     assert cluster.indexes[old] == {"lantern"}  # readers still on the old index
@@ -208,8 +265,19 @@ def test_rebuild_moves_the_alias_in_one_call_and_drops_the_old_index_after(clust
     }
     order = [(r.method, r.path) for r in cluster.requests]
     assert order.index(("DELETE", f"/{old}")) > order.index(("POST", "/_aliases"), 1)
-    assert set(cluster.indexes) == {new} and new > old
+    assert set(cluster.indexes) == {new, "lantern-writer"} and new > old
     assert all(b.path == f"/{new}/_bulk" for b in cluster.of_kind("_bulk"))
+
+
+def test_writes_to_the_alias_require_it_and_a_rebuild_writes_to_its_own_index(cluster, writer):
+    writer.upsert(CATALOGUE[:2])
+    writer.commit()
+    new = writer.begin_rebuild()
+    writer.upsert(CATALOGUE[:2], new=True)
+    writer.finish_rebuild()
+    to_alias, to_new = cluster.of_kind("_bulk")
+    assert (to_alias.path, to_alias.params.get("require_alias")) == ("/lantern/_bulk", "true")
+    assert to_new.path == f"/{new}/_bulk" and "require_alias" not in to_new.params
 
 
 def test_bulk_retries_429_and_503_with_growing_backoff(cluster):
@@ -286,3 +354,27 @@ def test_open_engine_reads_the_opensearch_settings_only(settings):
         OpenSearchEngine(chosen.opensearch_url, threads=2)
     with pytest.raises(ConfigError, match="LANTERN_OPENSEARCH_URL"):
         open_engine(dataclasses.replace(chosen, opensearch_url=""))
+
+
+def test_mesh_searches_conform_to_the_api_spec(api, cluster, tmp_path):
+    """mesh:"X", its explode and an entry term widened to its heading, with a vocabulary."""
+    from indexer.mesh.importer import import_mesh
+    from tests.mesh.conftest import HEART
+
+    import_mesh(HEART, tmp_path / "mesh.sqlite")
+    engine = OpenSearchEngine(
+        "http://fake:9200", writer=True, client=cluster.client(), mesh_path=tmp_path / "mesh.sqlite"
+    )
+    for text in ('mesh:"Heart Diseases"', 'mesh:"Heart Diseases"+', "heart attack nursing"):
+        engine.search(SearchRequest(text=text, facets=("subject_mesh_facet",)))
+    engine.search(SearchRequest(text='mesh:"heart disorders"', explode=True))
+    engine.close()
+    searches = [r for r in cluster.requests if r.path.endswith("/_search")]
+    bodies = [str(r.json()) for r in searches]
+    assert any("'terms': {'mesh_tree': ['C14.280']}" in b for b in bodies)
+    assert any("'term': {'mesh_id': 'D006331'}" in b for b in bodies)
+    assert any("'term': {'mesh_id': 'D009203'}" in b for b in bodies)  # heart attack
+    problems = []
+    for req in searches:
+        problems += api.errors(api.operation(req.method, req.path), req.json())
+    assert problems == []

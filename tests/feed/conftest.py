@@ -129,3 +129,13 @@ def serve():
 
 def with_settings(settings, **changes):
     return dataclasses.replace(settings, **changes)
+
+
+def holders_852(display: dict) -> list[str]:
+    """The library of each 852 the feed gives a document: one per item, then one per member
+    record without items."""
+    holdings = display.get("holdings") or []
+    with_items = {(h["library"], h["record_id"]) for h in holdings}
+    return [h["library"] for h in holdings] + [
+        m["library"] for m in display["members"] if (m["library"], m["record_id"]) not in with_items
+    ]

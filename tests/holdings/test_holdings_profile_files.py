@@ -55,7 +55,8 @@ def test_own_profile_names_its_shelving_locations(schemas):
     (schemas / "local.toml").write_text(GOOD + '[locations]\nstk = "Stacks"\n')
     assert load_profile("local", schemas.parent).locations == {"STK": "Stacks"}
     (schemas / "bad.toml").write_text(GOOD.replace("local", "bad") + '[locations]\nSTK = ""\n')
-    with pytest.raises(RuleError, match=r"bad.toml: locations.STK: must be CODE"):
+    line = GOOD.count("\n") + 2  # the line of STK, so an editor can jump to it
+    with pytest.raises(RuleError, match=rf"bad.toml:{line}: locations.STK: must be CODE"):
         load_profile("bad", schemas.parent)
 
 
@@ -72,7 +73,7 @@ def test_unknown_profile_name(schemas):
         ('nonzero = "reference"', 'nonzero = "gone"', r"status\[0\]\.nonzero: 'gone' is not"),
         ('call_number = "o"', 'barcode = "p"', r"fields\.barcode: unknown key"),
         ('call_number = "o"', 'call_number = "$o"', r"fields\.call_number: '\$o' is not"),
-        ('name = "local"', 'name = "other"', r"profile\.name 'other' must match"),
+        ('name = "local"', 'name = "other"', r"profile\.name: 'other' must match"),
         ('tag = "952"', 'tag = "95"', r"profile\.tag: must be a three-digit"),
         ('nonzero = "reference"', 'nonzero = "reference"\npresent = "on_loan"', r"exactly one"),
         ('nonzero = "reference"', 'pattern = "(["\nstatus = "on_loan"', r"status\[0\]\.pattern"),

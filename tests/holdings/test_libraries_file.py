@@ -30,9 +30,9 @@ name = "Torbay and South Devon Library"
 """
 
 
-def write(tmp_path, text: str):
+def write(tmp_path, text: str | bytes):
     path = tmp_path / "libraries.toml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 
@@ -144,10 +144,28 @@ def test_duplicate_code_is_refused(tmp_path):
 
 
 def test_broken_toml_and_stray_sections(tmp_path):
-    with pytest.raises(ConfigError, match="cannot read the libraries file"):
+    with pytest.raises(ConfigError, match=r"\.toml:1: the libraries file is not valid TOML"):
         load_consortium(write(tmp_path, "[[library]\ncode = 'X'\n"))
-    with pytest.raises(ConfigError, match="unknown top-level key"):
-        load_consortium(write(tmp_path, "[libraries]\ncode = 'X'\n"))
+    with pytest.raises(ConfigError, match=r"\.toml:2: unknown top-level key"):
+        load_consortium(write(tmp_path, "# a remark\n[libraries]\ncode = 'X'\n"))
+    with pytest.raises(ConfigError, match=r"\.toml:3: the libraries file is not UTF-8"):
+        load_consortium(write(tmp_path, "[consortium]\nname = 'x'\n\xff\n".encode("latin-1")))
+
+
+def test_errors_name_the_line_of_the_key_at_fault(tmp_path):
+    text = (
+        '[consortium]\nname = "SW"\n\n[[library]]\ncode = "RDE"\nname = "a"\n\n'
+        '[[library]]\ncode = "TRU"\nname = "b"\n[library.sites]\nTRUA = "A"\n'
+        '[library.locations]\nGEN = "General"\n\n[[library]]\ncode = "PLY"\nname = "c"\n'
+        'holdings = "kohaa"\n'
+    )
+    with pytest.raises(ConfigError, match=r"\.toml:19: library #3 \(PLY\): holdings profile"):
+        load_consortium(write(tmp_path, text))
+    text = text.replace('holdings = "kohaa"', 'holdings = "koha952"').replace(
+        'GEN = "General"', 'GEN = ""'
+    )
+    with pytest.raises(ConfigError, match=r"\.toml:14: library #2 \(TRU\): location 'GEN'"):
+        load_consortium(write(tmp_path, text))
 
 
 def test_openathens_proxy_encodes_target():

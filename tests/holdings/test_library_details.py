@@ -96,6 +96,6 @@ def test_every_key_of_the_libraries_file_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     example = readme.split("## Loading your own library's export", 1)[1].split("2. Load", 1)[0]
     written = {key for key in _LIBRARY_KEYS if f"\n   {key} = " in example}
-    tables = {"sites", "locations", "availability"}
+    tables = {"sites", "locations", "availability", "fulltext"}
     assert _LIBRARY_KEYS - written == tables
     assert all(f"[library.{table}]" in example for table in tables)

@@ -209,3 +209,27 @@ def test_the_command_imports_then_refuses_a_non_mesh_file_with_status_2(tmp_path
     assert "not a MeSH descriptor file" in refused.output
     with MeshVocabulary(data_dir / "mesh.sqlite") as vocabulary:
         assert vocabulary.by_term("Diabetes Mellitus") == "D003920"
+
+
+def test_entry_terms_are_kept_as_nlm_writes_them_too(vocabulary):
+    names = vocabulary.entry_names("D000001")
+    assert "Calcimycin" in names and "Antibiotic A23187" in names
+    assert len(names) == len(vocabulary.entry_terms("D000001"))
+
+
+def test_a_vocabulary_imported_before_terms_were_kept_still_answers(tmp_path):
+    import sqlite3
+
+    old = tmp_path / "mesh.sqlite"
+    db = sqlite3.connect(old)
+    db.executescript(
+        "CREATE TABLE descriptors (ui TEXT PRIMARY KEY, name TEXT NOT NULL, scope_note TEXT);"
+        "CREATE TABLE terms (term_key TEXT NOT NULL, ui TEXT NOT NULL);"
+        "CREATE TABLE trees (tree TEXT PRIMARY KEY, ui TEXT NOT NULL);"
+        "INSERT INTO descriptors VALUES ('D006321', 'Heart', NULL);"
+        "INSERT INTO terms VALUES ('heart', 'D006321'), ('hearts', 'D006321');"
+    )
+    db.commit()
+    db.close()
+    with MeshVocabulary(old) as opened:
+        assert opened.entry_names("D006321") == ["heart", "hearts"]

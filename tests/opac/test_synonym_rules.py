@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.engine.querylang import AllOf, AnyOf, Phrase, Word, expand_synonyms, parse_query
+from indexer.engine.expansion import expand_synonyms
+from indexer.engine.querylang import AllOf, AnyOf, Phrase, Word, parse_query
 from indexer.engine.synonyms import SynonymFiles, load_rules
 
 REPO = Path(__file__).resolve().parents[2]

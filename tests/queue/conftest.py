@@ -30,13 +30,13 @@ WAIT_SECONDS = 240  # a hung worker fails the test instead of hanging CI
 
 
 class QueueHarness:
-    def __init__(self, tmp_path: Path, client) -> None:
+    def __init__(self, tmp_path: Path, client, redis_url: str = REDIS_URL) -> None:
         self.prefix = f"lantern-test-{uuid.uuid4().hex[:10]}"
         self.client = client
         self.tmp_path = tmp_path
         self.env = {
             **os.environ,
-            "LANTERN_REDIS_URL": REDIS_URL,
+            "LANTERN_REDIS_URL": redis_url,
             "LANTERN_QUEUE_PREFIX": self.prefix,
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",

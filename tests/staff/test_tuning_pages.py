@@ -297,3 +297,31 @@ def test_enter_in_a_text_field_never_publishes(client):
     for path in ("/staff/synonyms/health.txt", "/staff/boosts"):
         page = client.get(path).get_data(as_text=True)
         assert page.index("Preview: live and draft") < page.index(">Publish</button>")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [('"heart attack, myocardial infarction', "unclosed quote"), ("=> nothing", "has nothing")],
+)
+def test_the_console_refuses_what_the_engines_would_leave_out(client, tuned, line, reason):
+    # The console checks a draft with the engines' own reading of the file (issue 21): a line
+    # they would leave out is refused with its line, and nothing is written.
+    as_editor(client)
+    form = editor_form(client, "/staff/synonyms/health.txt")
+    before = (tuned.synonyms_dir / "health.txt").read_bytes()
+    lines = form["content"].count("\n")
+    form.update(content=form["content"] + line + "\n", reason="try")
+    refused = client.post("/staff/synonyms/health.txt", data=form)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422 and f"Line {lines + 1}:" in page and reason in page
+    assert (tuned.synonyms_dir / "health.txt").read_bytes() == before
+
+
+def test_the_console_refuses_an_empty_boosts_file(client, tuned):
+    as_editor(client)
+    form = editor_form(client, "/staff/boosts")
+    before = (tuned.synonyms_dir / "boosts.toml").read_bytes()
+    raw = {**form, "source": "raw", "content": "# nothing yet\n", "reason": "try"}
+    refused = client.post("/staff/boosts", data=raw)
+    assert refused.status_code == 422 and "has no settings" in refused.get_data(as_text=True)
+    assert (tuned.synonyms_dir / "boosts.toml").read_bytes() == before

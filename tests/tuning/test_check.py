@@ -76,8 +76,8 @@ def test_boosts_out_of_range_unknown_and_not_text_fields_are_errors():
             "slop = 1.5",  # 7: must be whole
             "[feilds]",
             "title = 1.0",  # 9: unknown section
-            "[prefixes]",
-            'title = ["title", "nope"]',  # 11: unknown field
+            "[highlight]",
+            'fields = ["title", "nope"]',  # 11: unknown field
             "[recency]",
             "boost = true",  # 13: a boolean is not a weight
         ]
@@ -89,6 +89,12 @@ def test_boosts_out_of_range_unknown_and_not_text_fields_are_errors():
     assert "whole number" in found[7]
     assert "not a setting" in found[9]
     assert "'nope'" in found[11]
+
+
+def test_a_prefixes_table_left_in_boosts_is_a_warning_as_the_schema_holds_them_now():
+    report = check_boosts('[fields]\ntitle = 9.0\n[prefixes]\ntitle = ["notes"]\n', load_fields())
+    assert report.ok
+    assert [(p.line, "schemas/fields.toml" in p.message) for p in report.warnings] == [(3, True)]
 
 
 def test_boosts_that_are_not_toml_name_the_line():

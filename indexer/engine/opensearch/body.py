@@ -21,6 +21,10 @@ SORTS = {
 TIE_BREAK = {"id": {"order": "asc"}}
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window default
 SOURCE = ["id", "display"]
+# Highlighting analyses a field's text from its start; OpenSearch refuses the whole search when
+# a field is longer than index.highlight.max_analyzed_offset (1,000,000 characters) unless the
+# request caps it (notes concatenated across a cluster's members can be that long).
+MAX_HIGHLIGHT_CHARS = 100_000
 
 
 def highlight_body(fields: list[str], max_chars: int) -> dict[str, Any] | None:
@@ -33,6 +37,7 @@ def highlight_body(fields: list[str], max_chars: int) -> dict[str, Any] | None:
         "encoder": "html",
         "number_of_fragments": 1,
         "fragment_size": max_chars,
+        "max_analyzer_offset": MAX_HIGHLIGHT_CHARS,
         "fields": {name: {} for name in fields},
     }
 

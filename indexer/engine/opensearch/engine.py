@@ -1,17 +1,19 @@
 """The scaled-out engine: an OpenSearch cluster, reached with opensearch-py.
 
 Readers and writers address the alias (default "lantern"), which points at one versioned
-index "lantern-v<timestamp>". A writer creates the first one on demand. A full rebuild:
+index "lantern-v<timestamp>". One writer at a time: a writer holds a lease in the cluster
+(lease.py; a second writer gets IndexLockedError, as with Tantivy) and creates the first
+index, "lantern-v0", with the alias in the same request. A full rebuild:
 
     engine = open_engine(settings, writer=True)   # LANTERN_ENGINE=opensearch
     engine.begin_rebuild()        # a new, empty lantern-v<timestamp>; writes now go there
     engine.upsert(docs, new=True) # ... the whole catalogue
-    engine.finish_rebuild()       # refresh it, move the alias in one _aliases call,
-                                  # then drop the old index (never before the swap)
+    engine.finish_rebuild()       # refresh it, move the alias in one _aliases call (the
+                                  # rebuild is then done), then drop the old index, best-effort
 
 Readers keep searching the old index until the swap. Writes are buffered and sent in `_bulk`
-batches (retried with exponential backoff on 429/503); they become visible at commit(),
-which refreshes (the index's own refresh_interval is off).
+batches (bulk.py: capped by count and bytes, retried with backoff); they become visible at
+commit(), which refreshes (the index's own refresh_interval is off).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 
 from indexer.engine import base
-from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
+from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields
 from indexer.engine.opensearch.body import (
     SOURCE,
     TIE_BREAK,
@@ -36,7 +38,17 @@ from indexer.engine.opensearch.body import (
     search_body,
 )
 from indexer.engine.opensearch.bulk import BulkWriter
-from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body
+from indexer.engine.opensearch.client import make_client
+from indexer.engine.opensearch.indexes import (
+    bootstrap,
+    create_index,
+    drop_replaced,
+    drop_unless_live,
+    indexes_behind,
+    move_alias,
+)
+from indexer.engine.opensearch.lease import LEASE_SECONDS, WriterLease
+from indexer.engine.opensearch.mapping import bulk_pair, display_of, index_body, similarity_for
 from indexer.engine.opensearch.query import QueryBuilder
 from indexer.engine.opensearch.suggest import suggest_titles_and_names
 from indexer.engine.query import SearchRequest, SearchResult, Suggestion
@@ -44,6 +56,7 @@ from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexerError
+from indexer.tuning.boosts import BoostsFile
 
 GET_MANY_PAGE = 1000  # ids per search of get_many(), well inside the result window
 
@@ -106,6 +119,10 @@ class OpenSearchEngine:
         shards: int = 1,
         replicas: int = 0,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
+        ca: str = "",
+        verify_hostname: bool = True,
+        lease_seconds: float = LEASE_SECONDS,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index behind the alias `index` on the cluster at `url`. Product code opens it
         with `open_engine(settings)`; tests pass a client of their own."""
@@ -114,26 +131,45 @@ class OpenSearchEngine:
         self.url = str(url)
         self.alias = index
         self.fields = fields if fields is not None else load_fields()
-        boosts = boosts if boosts is not None else read_toml(Path(synonyms_dir) / "boosts.toml")
-        ranking = Ranking.build(self.fields, boosts)
-        self._highlight = highlight_body(
-            [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
-            int(ranking.get("highlight", "max_chars", 200)),
+        # boosts.toml is read again when it changes, as the embedded engine does (the last
+        # good ranking stays while it is broken), unless the caller fixed the boosts.
+        self._boosts = (
+            None
+            if boosts is not None
+            else BoostsFile(Path(synonyms_dir) / "boosts.toml", self.fields)
         )
-        self._queries = QueryBuilder(self.fields, ranking, SynonymFiles(Path(synonyms_dir)))
+        self._synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
+        self._use_ranking(
+            self._boosts.ranking if self._boosts else Ranking.build(self.fields, boosts)
+        )
         self._shards, self._replicas = shards, replicas
-        # Transport retries stay low: the bulk writer has its own backoff, and a search
-        # during an outage should fail fast into a 503 page.
+        self._lease_seconds = lease_seconds
+        self._similarity: str | None = None  # the cluster's, unless pinned (writers only)
         self._own_client = client is None
-        self.client = client or OpenSearch(
-            hosts=[self.url], timeout=timeout, max_retries=1, retry_on_timeout=False
+        self.client = client or make_client(
+            self.url, ca=ca, verify_hostname=verify_hostname, timeout=timeout
         )
         self._writer: BulkWriter | None = None
+        self._lease: WriterLease | None = None
         self._rebuilding: str | None = None
         if writer:
-            with engine_errors("open"):
-                target = self._ensure_index()
-            self._writer = BulkWriter(self.client, target, batch_size, retries, backoff)
+            self._open_writer(BulkWriter(self.client, self.alias, batch_size, retries, backoff))
+
+    def _open_writer(self, writer: BulkWriter) -> None:
+        """Take the writer lease (IndexLockedError if another writer holds it), then make
+        sure the alias has an index to write to."""
+        lease = WriterLease(self.client, self.alias, self._lease_seconds)
+        with engine_errors("open"):
+            lease.take()
+            try:
+                version = self.client.info().get("version", {}).get("number", "")
+                self._similarity = similarity_for(str(version))
+                bootstrap(self.client, self.alias, self._index_body())
+            except BaseException:
+                lease.release()
+                raise
+        writer.before_send = lease.keep
+        self._writer, self._lease = writer, lease
 
     @classmethod
     def from_settings(
@@ -146,35 +182,34 @@ class OpenSearchEngine:
             writer=writer,
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
+            replicas=settings.opensearch_replicas,
+            ca=settings.opensearch_ca,
+            verify_hostname=settings.opensearch_verify_hostname,
+            mesh_path=settings.mesh_path,
         )
 
     # --- indexes and the alias ----------------------------------------------------------
 
     def indexes_behind_alias(self) -> list[str]:
-        if not self.client.indices.exists_alias(name=self.alias):
-            return []
-        return sorted(self.client.indices.get_alias(name=self.alias))
+        return indexes_behind(self.client, self.alias)
+
+    def _index_body(self) -> dict:
+        return index_body(
+            self.fields,
+            shards=self._shards,
+            replicas=self._replicas,
+            similarity=self._similarity,
+        )
 
     def _create_index(self) -> str:
         name = versioned_name(self.alias)
-        body = index_body(self.fields, shards=self._shards, replicas=self._replicas)
-        self.client.indices.create(index=name, body=body)
+        create_index(self.client, name, self._index_body())
         return name
-
-    def _ensure_index(self) -> str:
-        current = self.indexes_behind_alias()
-        if current:
-            return self.alias
-        name = self._create_index()
-        self.client.indices.update_aliases(
-            body={"actions": [{"add": {"index": name, "alias": self.alias}}]}
-        )
-        return self.alias
 
     def begin_rebuild(self) -> str:
         """Send every following write to a new, empty versioned index; returns its name.
         Readers keep the current index until finish_rebuild()."""
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("begin rebuild"):
             writer.flush()
             self._rebuilding = self._create_index()
@@ -182,34 +217,29 @@ class OpenSearchEngine:
         return self._rebuilding
 
     def finish_rebuild(self) -> None:
-        """Refresh the new index, point the alias at it in one atomic _aliases call, then
-        drop the indexes it replaced."""
-        writer = self._require_writer()
+        """Refresh the new index and point the alias at it in one atomic _aliases call: the
+        rebuild is then finished. The indexes it replaced are dropped after, best-effort."""
+        writer = self._writing()
         new = self._rebuilding
         if new is None:
             raise EngineError("finish_rebuild() without begin_rebuild()")
         with engine_errors("finish rebuild"):
             writer.flush()
             self.client.indices.refresh(index=new)
-            old = self.indexes_behind_alias()
-            actions: list[dict] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
-            actions.append({"add": {"index": new, "alias": self.alias}})
-            self.client.indices.update_aliases(body={"actions": actions})
-            for name in old:
-                if name != new:
-                    self.client.indices.delete(index=name)
+            replaced = move_alias(self.client, self.alias, new)
         self._rebuilding = None
         writer.target = self.alias
+        drop_replaced(self.client, replaced)
 
     def abort_rebuild(self) -> None:
-        """Drop the index being rebuilt; the alias never moved."""
+        """Drop the index being rebuilt, unless the alias points at it (then it is live)."""
         writer = self._require_writer()
         new, self._rebuilding = self._rebuilding, None
         writer.discard()
         writer.target = self.alias
         if new is not None:
             with engine_errors("abort rebuild"):
-                self.client.indices.delete(index=new)
+                drop_unless_live(self.client, self.alias, new)
 
     # --- writing ------------------------------------------------------------------------
 
@@ -218,34 +248,47 @@ class OpenSearchEngine:
             raise EngineError(f"the OpenSearch index {self.alias!r} was opened read-only")
         return self._writer
 
+    def _writing(self) -> BulkWriter:
+        """The writer, its lease renewed when due (IndexLockedError once it is lost)."""
+        writer = self._require_writer()
+        if self._lease is not None:
+            with engine_errors("writer lease"):
+                self._lease.keep()
+        return writer
+
     def upsert(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
         self.write_prepared((bulk_pair(doc, self.fields) for doc in docs), new=new)
 
     def write_prepared(self, prepared: Iterable[tuple[dict, dict]], *, new: bool = False) -> None:
         """Write bulk (action, source) pairs made by `prepare_document`. `index` actions
         replace a document with the same id, so `new` changes nothing here."""
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("bulk"):
             for action, source in prepared:
                 writer.add(action, source)
 
     def delete(self, ids: Iterable[str]) -> None:
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("bulk delete"):
             for doc_id in ids:
                 writer.add({"delete": {"_id": doc_id}})
 
     def commit(self) -> None:
-        writer = self._require_writer()
+        writer = self._writing()
         with engine_errors("commit"):
             writer.flush()
             self.client.indices.refresh(index=writer.target)
 
     def close(self) -> None:
-        """Writes not committed are dropped, as with Tantivy."""
+        """Give up the writer lease. Actions still buffered here (not yet sent) are dropped,
+        as with Tantivy; a bulk request already sent is durable in the cluster (its translog)
+        and becomes searchable at the next refresh, whoever commits."""
         if self._writer is not None:
             self._writer.discard()
             self._writer = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
         if self._own_client:
             self.client.close()
 
@@ -306,15 +349,32 @@ class OpenSearchEngine:
         with engine_errors("suggest"):
             return suggest_titles_and_names(self.client, self.alias, text[:200], max(1, limit))
 
+    def _use_ranking(self, ranking: Ranking) -> None:
+        self._highlight = highlight_body(
+            [f for f in ranking.get("highlight", "fields", []) if f in ranking.weights],
+            int(ranking.get("highlight", "max_chars", 200)),
+        )
+        self._queries = QueryBuilder(self.fields, ranking, self._synonyms)
+
     def search(self, request: SearchRequest) -> SearchResult:
+        ranking = self._boosts.changed() if self._boosts else None
+        if ranking is not None:
+            self._use_ranking(ranking)
+
         def attempt(parsed: ParsedQuery, **options: bool) -> SearchResult:
             body = search_body(self._queries, parsed, request, self._highlight, **options)
             answer = self.client.search(index=self.alias, body=body)
             return read_answer(answer, request, self.fields, **options)
 
+        def known(word: str) -> bool:
+            body = self._queries.known_body(word)
+            if body is None:
+                return True
+            return bool(self.client.search(index=self.alias, body=body)["hits"]["total"]["value"])
+
         with engine_errors("search"):
             # no "did you mean"; the synonyms are the query builder's
-            return run_search(request, self.fields, attempt, None, self._queries.synonyms)
+            return run_search(request, self.fields, attempt, None, self._queries.synonyms, known)
 
 
 def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[dict, dict]:

@@ -19,6 +19,10 @@ STEMMED = "lantern_en"
 UNSTEMMED = "lantern_en_unstemmed"
 UNSTEMMED_SUBFIELD = "unstemmed"
 MAX_TOKEN_CHARS = 40  # as tantivy_schema: longer "words" are junk (URLs, DNA strings)
+# Lucene refuses a term over 32,766 bytes, and with it the whole document; a UTF-8 character is
+# at most 4 bytes, so a keyword value longer than this many characters is kept in _source but
+# not indexed (no record's identifier or facet value is that long; a garbled field can be).
+MAX_KEYWORD_CHARS = 8191
 # Tantivy's simple tokenizer keeps runs of alphanumeric characters (Unicode letters and digits).
 NOT_A_WORD_CHARACTER = r"[^\p{L}\p{N}]"
 
@@ -62,22 +66,38 @@ def field_mapping(f: FieldDef) -> dict[str, Any]:
             spec["fields"] = {UNSTEMMED_SUBFIELD: {"type": "text", "analyzer": UNSTEMMED}}
         return spec
     if f.type == "keyword":
-        return {"type": "keyword"}
+        spec = {"type": "keyword", "ignore_above": MAX_KEYWORD_CHARS}
+        if f.facet:
+            # Facet counts need the field's global ordinals; built at each refresh rather than
+            # by the first search after it (cheap for the fields with few values).
+            spec["eager_global_ordinals"] = True
+        return spec
     if f.type == "int":
         return {"type": "integer"}
     # stored: any JSON kept in _source for display, never parsed into fields or indexed
     return {"type": "object", "enabled": False}
 
 
-def index_body(fields: dict[str, FieldDef], *, shards: int = 1, replicas: int = 0) -> dict:
+def index_body(
+    fields: dict[str, FieldDef],
+    *,
+    shards: int = 1,
+    replicas: int = 0,
+    similarity: str | None = None,
+) -> dict:
     """The body of the create-index request.
 
     One shard by default: facet counts (terms aggregations) are then exact, and a consortium
     catalogue of a few million records fits one shard comfortably; replicas add redundancy.
+    `similarity`: the default similarity's type, pinned where the cluster's default scores
+    otherwise (see similarity_for).
     """
+    index: dict[str, Any] = {"number_of_shards": shards, "number_of_replicas": replicas}
+    if similarity:
+        index["similarity"] = {"default": {"type": similarity}}
     return {
         "settings": {
-            "index": {"number_of_shards": shards, "number_of_replicas": replicas},
+            "index": index,
             # Writes become visible at commit(), which refreshes; no background refresh.
             "refresh_interval": "-1",
             "analysis": analysis_settings(),
@@ -87,6 +107,16 @@ def index_body(fields: dict[str, FieldDef], *, shards: int = 1, replicas: int = 
             "properties": {f.name: field_mapping(f) for f in fields.values()},
         },
     }
+
+
+def similarity_for(version: str) -> str | None:
+    """OpenSearch 3 scores text with Lucene's BM25, without the (k1 + 1) factor of the
+    LegacyBM25 that 2.x uses: text scores about 2.2 times smaller against the constant boosts
+    (exact title, identifier, availability) that were weighed against Tantivy's BM25, which
+    keeps the factor. From 3.0 the legacy formula is named and pinned; 2.x has it by default
+    (and does not know the name)."""
+    major = version.split(".", 1)[0]
+    return "LegacyBM25" if major.isdigit() and int(major) >= 3 else None
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -1,11 +1,18 @@
 """Turn a parsed reader query and a SearchRequest into OpenSearch query DSL.
 
 The same relevance rules as tantivy_query, clause for clause:
-- all-words: the reader's plain words together in one term-centric `cross_fields` multi_match
-  (`operator: and`): every word must be found, each in any field. `most_fields` + `and` would
-  demand every word in the *same* field (engine-lab.md, section 4);
+- each word of the reader's: a dis_max over the weighted fields and their unstemmed twins
+  (`best_fields` with the tie-breaker: the best field counts fully, the others by tie_breaker),
+  every word required. Not `cross_fields`, which blends term statistics across fields and
+  groups the stemmed fields apart from the unstemmed twins (a twin then scores only when every
+  word is in it);
 - a word that analyses to several tokens ("covid-19") or a quoted phrase: a `phrase`
-  multi_match, the best field counting fully and the others by tie_breaker (Tantivy's dis_max);
+  multi_match, dis_max in the same way;
+- `word*`: per-field prefix queries on the analysed word (`match_bool_prefix`), uncapped as
+  Tantivy's regex is; several words and a star: `phrase_prefix`, its last word expanded to
+  at most MULTI_WORD_PREFIX_EXPANSIONS terms;
+- typo tolerance: an integer edit distance worked out from the word as typed (not from the
+  stemmed token OpenSearch's AUTO would measure), as Tantivy does;
 - unstemmed subfields weighted `matching.unstemmed` times their stemmed field;
 - score-only bonuses (`should` clauses beside the required core): exact-title ladder on
   `title_exact`, title phrase proximity, availability, recency, prefer_library.
@@ -17,6 +24,7 @@ import datetime
 import re
 from typing import Any
 
+from indexer.engine.expansion import expand_synonyms
 from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.opensearch.mapping import twin
 from indexer.engine.query import SearchRequest
@@ -25,21 +33,22 @@ from indexer.engine.querylang import (
     TWO_EDITS_FROM,
     AllOf,
     AnyOf,
+    Heading,
     Identifier,
     Node,
     ParsedQuery,
     Phrase,
     Word,
     YearRange,
-    expand_synonyms,
     normalise_title,
     plain_text,
 )
 from indexer.errors import UnknownFieldError
 
 MAX_PREFIX_CHARS = 100  # as tantivy_query: no reader types 100 characters to then want more
-# Typo tolerance as tantivy_query: one edit from 5 characters, two from 9.
-FUZZINESS = f"AUTO:{ONE_EDIT_FROM},{TWO_EDITS_FROM}"  # as Tantivy's typo tolerance
+# `heart fail*`: the terms the last word may stand for (OpenSearch's default, 50, misses
+# documents: "fail" alone starts more than 50 words in a large catalogue).
+MULTI_WORD_PREFIX_EXPANSIONS = 1000
 _TOKEN = re.compile(r"[^\W_]+")  # the analyser's tokens, to tell one word from several
 
 
@@ -53,14 +62,10 @@ def _any(queries: list[dict]) -> dict:
     return {"bool": {"should": queries, "minimum_should_match": 1}}
 
 
-def _is_plain(node: Node, fuzzy: bool) -> bool:
-    return (
-        isinstance(node, Word)
-        and not node.wildcard
-        and node.field != "callnumber"
-        and len(_TOKEN.findall(node.text)) == 1
-        and not (fuzzy and len(node.text) >= ONE_EDIT_FROM)
-    )
+def edits_allowed(typed: str) -> int:
+    """Typo tolerance as tantivy_query: one edit from ONE_EDIT_FROM typed characters, two
+    from TWO_EDITS_FROM (measured on the word as typed, not on its stem)."""
+    return 2 if len(typed) >= TWO_EDITS_FROM else 1 if len(typed) >= ONE_EDIT_FROM else 0
 
 
 class QueryBuilder:
@@ -71,7 +76,7 @@ class QueryBuilder:
 
     # --- words ------------------------------------------------------------------------
 
-    def _weighted_fields(self, prefix: str | None) -> list[str]:
+    def _weighted_fields(self, prefix: str | None) -> list[tuple[str, float]]:
         if prefix is None:
             names = [n for n, w in self.ranking.weights.items() if w > 0]
         else:
@@ -80,23 +85,36 @@ class QueryBuilder:
         out = []
         for name in names:
             weight = self.ranking.weights.get(name, 1.0)
-            out.append(f"{name}^{weight:g}")
+            out.append((name, weight))
             if name in self.ranking.exact_fields:
-                out.append(f"{twin(name)}^{weight * unstemmed:g}")
+                out.append((twin(name), weight * unstemmed))
         return out
 
     def _multi_match(self, text: str, prefix: str | None, kind: str, **extra: Any) -> dict | None:
-        fields = self._weighted_fields(prefix)
+        fields = [f"{name}^{weight:g}" for name, weight in self._weighted_fields(prefix)]
         if not fields or not _TOKEN.search(text):
             return None
         tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
         body = {"query": text, "type": kind, "fields": fields, "tie_breaker": tie, **extra}
         return {"multi_match": body}
 
-    def _words(self, words: list[Word], operator: str = "and") -> dict | None:
-        """Plain one-token words of one prefix: term-centric, every word in any field."""
-        text = " ".join(w.text for w in words)
-        return self._multi_match(text, words[0].field, "cross_fields", operator=operator)
+    def _prefix(self, text: str, prefix: str | None) -> dict | None:
+        """`word*`: uncapped prefix matching per field, dis_max across them; several words
+        before the star: a phrase whose last word is a capped prefix."""
+        text = text[:MAX_PREFIX_CHARS]
+        if len(_TOKEN.findall(text)) > 1:
+            return self._multi_match(
+                text, prefix, "phrase_prefix", max_expansions=MULTI_WORD_PREFIX_EXPANSIONS
+            )
+        fields = self._weighted_fields(prefix)
+        if not fields or not _TOKEN.search(text):
+            return None
+        per_field = [
+            {"match_bool_prefix": {name: {"query": text, "boost": weight}}}
+            for name, weight in fields
+        ]
+        tie = float(self.ranking.get("matching", "tie_breaker", 0.2))
+        return {"dis_max": {"queries": per_field, "tie_breaker": tie}}
 
     def _word(self, node: Word | Phrase, fuzzy: bool) -> dict | None:
         wildcard = isinstance(node, Word) and node.wildcard
@@ -106,18 +124,35 @@ class QueryBuilder:
                 exact: dict = {"prefix": {"callnumber": {"value": mark}}}
             else:
                 exact = {"term": {"callnumber": {"value": mark}}}
-            kind = "phrase_prefix" if wildcard else "phrase"
-            words = self._multi_match(node.text, "callnumber", kind)
+            words = (
+                self._prefix(node.text, "callnumber")
+                if wildcard
+                else self._multi_match(node.text, "callnumber", "phrase")
+            )
             return _any([exact] + ([words] if words else []))
         if wildcard:
-            return self._multi_match(node.text[:MAX_PREFIX_CHARS], node.field, "phrase_prefix")
+            return self._prefix(node.text, node.field)
         if isinstance(node, Phrase) or len(_TOKEN.findall(node.text)) > 1:
             return self._multi_match(node.text, node.field, "phrase")
-        if fuzzy and len(node.text) >= ONE_EDIT_FROM:
+        edits = edits_allowed(node.text) if fuzzy else 0
+        if edits:
             return self._multi_match(
-                node.text, node.field, "best_fields", fuzziness=FUZZINESS, prefix_length=0
+                node.text, node.field, "best_fields", fuzziness=edits, prefix_length=0
             )
-        return self._words([node])
+        return self._multi_match(node.text, node.field, "best_fields")
+
+    def known_body(self, word: str) -> dict | None:
+        """A search body that finds a record if the index holds `word` as a word, as Tantivy's
+        Vocabulary.known asks (then a search that found nothing is no typo to allow for):
+        unstemmed in a title or subtitle, or stemmed in a title, subtitle, author or subject.
+        None: several tokens ("e-book"), not a single misspelling."""
+        if len(_TOKEN.findall(word)) != 1:
+            return None
+        twins = [twin(f) for f in ("title", "subtitle") if f in self.ranking.exact_fields]
+        stemmed = [f for f in ("title", "subtitle", "author", "subject") if f in self.fields]
+        should = [{"match": {name: {"query": word}}} for name in [*twins, *stemmed]]
+        query = {"bool": {"should": should, "minimum_should_match": 1}}
+        return {"query": query, "size": 0, "terminate_after": 1, "track_total_hits": 1}
 
     # --- one node ---------------------------------------------------------------------
 
@@ -129,6 +164,8 @@ class QueryBuilder:
             ident = _const({"terms": {node.field: list(node.values)}}, boost)
             words = self._word(Word(node.text), False) if node.text else None
             return _any([ident, words]) if words else ident
+        if isinstance(node, Heading):
+            return self._heading(node)
         if isinstance(node, YearRange):
             bounds = {}
             if node.start is not None:
@@ -146,25 +183,16 @@ class QueryBuilder:
             return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
         raise TypeError(f"unknown query node {node!r}")
 
-    def _required(self, nodes: tuple[Node, ...], fuzzy: bool, relaxed: bool) -> list[dict]:
-        """One query per node, except runs of plain words of one prefix, which go together
-        into one cross_fields query (unless relaxed: then each word is a separate option)."""
-        out: list[dict] = []
-        i = 0
-        while i < len(nodes):
-            node = nodes[i]
-            run = [node]
-            if not relaxed and _is_plain(node, fuzzy):
-                while i + len(run) < len(nodes):
-                    following = nodes[i + len(run)]
-                    if not (_is_plain(following, fuzzy) and following.field == node.field):
-                        break
-                    run.append(following)
-            query = self._words(run) if len(run) > 1 else self.node(node, fuzzy)
-            if query is not None:
-                out.append(query)
-            i += len(run)
-        return out
+    def _heading(self, node: Heading) -> dict | None:
+        """As tantivy_query: the descriptor, exploded every document under its tree numbers,
+        or the subject headings' words when it is no descriptor."""
+        if not node.ui or "mesh_id" not in self.fields:
+            return self._word(Phrase(node.text, "subject"), False)
+        if node.explode and node.trees:
+            query = {"terms": {"mesh_tree": list(node.trees)}}
+        else:
+            query = {"term": {"mesh_id": node.ui}}
+        return _const(query, self.ranking.weights.get("subject", 1.0))
 
     # --- the whole query --------------------------------------------------------------
 
@@ -175,7 +203,7 @@ class QueryBuilder:
             return {"match_all": {}}
         if self.synonyms is not None:
             parsed = expand_synonyms(parsed, self.synonyms.rules())
-        required = self._required(parsed.required, fuzzy, relaxed)
+        required = [q for n in parsed.required if (q := self.node(n, fuzzy)) is not None]
         excluded = [q for n in parsed.excluded if (q := self.node(n)) is not None]
         if not required and not excluded:
             # Blank means "everything"; text with nothing searchable in it means nothing.

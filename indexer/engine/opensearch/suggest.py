@@ -10,10 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.engine.opensearch.mapping import twin
+from indexer.engine.opensearch.query import MULTI_WORD_PREFIX_EXPANSIONS
 from indexer.engine.query import Suggestion
 from indexer.normalise import normalise_title
 
 FACETS = {"author": ["author_facet"], "subject": ["subject_mesh_facet", "subject_facet"]}
+
+
+def starts_with(field: str, text: str) -> dict[str, Any]:
+    """Documents whose `field` has words starting with the typed words: one word is an
+    uncapped prefix (`match_bool_prefix`); several are a phrase whose last word is a prefix
+    expanded to at most MULTI_WORD_PREFIX_EXPANSIONS terms (as Tantivy's phrase prefix)."""
+    if len(normalise_title(text).split()) > 1:
+        options = {"query": text, "max_expansions": MULTI_WORD_PREFIX_EXPANSIONS}
+        return {"match_phrase_prefix": {field: options}}
+    return {"match_bool_prefix": {field: {"query": text}}}
 
 
 def suggest_body(text: str, limit: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -22,7 +33,7 @@ def suggest_body(text: str, limit: int) -> tuple[dict[str, Any], dict[str, dict[
     titles = {
         "query": {
             "bool": {
-                "must": [{"match_phrase_prefix": {twin("title"): {"query": text}}}],
+                "must": [starts_with(twin("title"), text)],
                 "should": [
                     {"constant_score": {"filter": {"prefix": {"title_exact": key}}, "boost": 10}}
                 ],
@@ -34,7 +45,7 @@ def suggest_body(text: str, limit: int) -> tuple[dict[str, Any], dict[str, dict[
     names = {}
     for kind, fields in FACETS.items():
         names[kind] = {
-            "query": {"match_phrase_prefix": {kind: {"query": text}}},
+            "query": starts_with(kind, text),
             "size": 0,
             "aggs": {f: {"terms": {"field": f, "size": 50}} for f in fields},
         }

@@ -19,7 +19,7 @@ from tantivy import Query
 from indexer import errors
 from indexer.engine import base
 from indexer.engine.explain import Explanation
-from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields, read_toml
+from indexer.engine.fields import SHIPPED_SYNONYMS, FieldDef, Ranking, load_fields
 from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
@@ -44,7 +44,9 @@ from indexer.engine.tantivy.schema import display_of, to_json, to_jsons
 from indexer.engine.tantivy.warmed import WARMED_FILE, WarmedSearches, version_key
 from indexer.engine.tantivy.words import Vocabulary
 from indexer.engine.tantivy.writer import IndexWriter
-from indexer.errors import ConfigError, EngineError, IndexSchemaError
+from indexer.errors import EngineError, IndexSchemaError
+from indexer.lastgood import file_stamp
+from indexer.tuning.boosts import BoostsFile
 
 
 class TantivyEngine:
@@ -76,6 +78,7 @@ class TantivyEngine:
         facet_cache: int = KEPT_COUNTS,
         synonyms_dir: Path = SHIPPED_SYNONYMS,
         warmed: Path | None = None,
+        mesh_path: Path | None = None,
     ) -> None:
         """The index at `path` (a directory, or a link to one). Product code opens it with
         `open_engine(settings)`; tests and benchmarks open one where they like. `warmed`: the
@@ -84,13 +87,14 @@ class TantivyEngine:
         self._warmed = WarmedSearches(warmed) if warmed is not None else None
         self.fields = fields if fields is not None else load_fields()
         # boosts.toml and synonyms/*.txt are re-read when they change (no restart, no reindex)
-        # unless the caller fixed them.
-        self._boosts_path = None if boosts is not None else Path(synonyms_dir) / "boosts.toml"
-        self._boosts_stamp = _file_stamp(self._boosts_path)
-        self._synonyms = SynonymFiles(Path(synonyms_dir))
-        ranking = Ranking.build(
-            self.fields, boosts if boosts is not None else read_toml(self._boosts_path)
+        # unless the caller fixed them; a broken edit leaves the last good ones in use.
+        self._boosts = (
+            None
+            if boosts is not None
+            else BoostsFile(Path(synonyms_dir) / "boosts.toml", self.fields)
         )
+        self._synonyms = SynonymFiles(Path(synonyms_dir), mesh_path)
+        ranking = self._boosts.ranking if self._boosts else Ranking.build(self.fields, boosts)
         self._ranking = ranking  # in use once the index is open (see _use_ranking)
         self._facet_counter = FacetCounter(
             self.fields, int(ranking.get("facets", "segment_size", 1000)), facet_cache
@@ -132,20 +136,15 @@ class TantivyEngine:
             fields=load_fields(settings.schemas_dir),
             synonyms_dir=settings.synonyms_dir,
             warmed=settings.data_dir / WARMED_FILE if settings.warm_searches > 0 else None,
+            mesh_path=settings.mesh_path,
         )
 
     # --- opening ------------------------------------------------------------------------
 
     def _refresh_ranking(self) -> None:
-        stamp = _file_stamp(self._boosts_path)
-        if stamp == self._boosts_stamp or stamp is None:
-            return
-        try:
-            ranking = Ranking.build(self.fields, read_toml(self._boosts_path))
-        except ConfigError:
-            return  # a half-saved or broken edit: keep ranking as it was until it is fixed
-        self._use_ranking(ranking)
-        self._boosts_stamp = stamp
+        ranking = self._boosts.changed() if self._boosts else None
+        if ranking is not None:
+            self._use_ranking(ranking)
 
     def _meta_stamp(self) -> tuple[int, int, int]:
         st = self._meta.stat()
@@ -301,7 +300,7 @@ class TantivyEngine:
         index in use and its last commit), the ranking file and the synonym files."""
         with engine_errors("search"):
             self._searcher()  # notices a new commit or a rebuilt index
-        boosts = _file_stamp(self._boosts_path)
+        boosts = file_stamp(self._boosts.path) if self._boosts else None
         return version_key(self._target, self._stamp, boosts, self._synonyms.stamp())
 
     def warm(self, requests: Iterable[SearchRequest]) -> int:
@@ -383,16 +382,6 @@ class TantivyEngine:
         return SearchResult(
             total=found.count, hits=hits, facets=facets, relaxed=relaxed, fuzzy=fuzzy
         )
-
-
-def _file_stamp(path: Path | None) -> tuple[int, int] | None:
-    if path is None:
-        return None
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
 
 
 def prepare_document(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]:

@@ -14,17 +14,18 @@ import json
 import tantivy
 from tantivy import Query
 
+from indexer.engine.expansion import expand_synonyms, resolve_headings
 from indexer.engine.explain import Explanation, synonym_source
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
     AllOf,
     AnyOf,
+    Heading,
     Identifier,
     Node,
     ParsedQuery,
     Phrase,
     Word,
-    expand_synonyms,
     parse_query,
 )
 from indexer.engine.searching import attempt_found, search_attempts
@@ -50,7 +51,8 @@ def explain(
 ) -> dict[str, Explanation]:
     """`known`: as the search's (searching.search_attempts), so the attempt explained is the
     one the reader saw."""
-    parsed = parse_query(request.text)
+    mesh = queries.synonyms.mesh() if queries.synonyms is not None else None
+    parsed = resolve_headings(parse_query(request.text), mesh, explode=request.explode)
     if not request.synonyms:
         parsed = dataclasses.replace(parsed, synonyms=False)
     plan, options = _plan_that_found(searcher, queries, parsed, request, known)
@@ -105,7 +107,7 @@ def _leaves(node: Node):
     elif isinstance(node, AllOf):
         for part in node.parts:
             yield from _leaves(part)
-    elif isinstance(node, (Word, Phrase, Identifier)):
+    elif isinstance(node, (Word, Phrase, Identifier, Heading)):
         yield node
 
 
@@ -114,6 +116,12 @@ def _word_lines(searcher, queries: QueryBuilder, expanded: ParsedQuery, address,
     tie = float(queries.ranking.get("matching", "tie_breaker", 0.2))
     for top in expanded.required:
         for leaf in _leaves(top):
+            if isinstance(leaf, Heading):
+                score = _score(queries.node(leaf), searcher, address)
+                if score is not None:
+                    under = " or a narrower heading" if leaf.explode and leaf.ui else ""
+                    lines.append(f"MeSH heading '{leaf.text}'{under} matched (+{score:g})")
+                continue
             if isinstance(leaf, Identifier):
                 ident = Query.term_set_query(queries.schema, leaf.field, list(leaf.values))
                 if _score(ident, searcher, address) is not None:
@@ -150,7 +158,11 @@ def _synonym_lines(searcher, queries, parsed: ParsedQuery, expanded: ParsedQuery
         own, *alternatives = node.options
         term = " ".join(leaf.text for leaf in _leaves(own))
         for alt in alternatives:
-            source = synonym_source(queries.synonyms.directory, term, alt.text)
+            source = (
+                "the MeSH vocabulary"
+                if isinstance(alt, Heading)
+                else synonym_source(queries.synonyms.directory, term, alt.text)
+            )
             found = queries.node(alt) is not None and (
                 _score(queries.node(alt), searcher, address) is not None
             )

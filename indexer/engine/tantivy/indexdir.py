@@ -22,8 +22,6 @@ from indexer.engine.tantivy.failures import engine_errors
 from indexer.engine.tantivy.schema import build_schema, register_analysers, schema_field_names
 from indexer.errors import EngineUnavailableError, IndexSchemaError
 
-KEEP = 2  # index directories kept: the live one and the one before (readers may still use it)
-
 
 def open_index(path: Path, fields: dict[str, FieldDef], highlighted: list[str]) -> tantivy.Index:
     """The index at `path`, created there (with `highlighted` text fields stored) if it has
@@ -93,24 +91,30 @@ def ensure_live_index(link: Path) -> Path:
 
 
 def swap_live_index(link: Path, new_dir: Path) -> None:
-    """Point `link` at `new_dir` atomically, then prune old index directories."""
+    """Point `link` at `new_dir` atomically, then prune every index directory but the new one
+    and the one it replaced."""
     if link.exists() and not link.is_symlink():
         # An index from before links were used: move it aside first (a brief gap for readers).
-        os.replace(link, new_index_dir(link).with_name("legacy"))
+        replaced = new_index_dir(link).with_name("legacy")
+        os.replace(link, replaced)
+    else:
+        replaced = link.resolve() if link.is_symlink() else None
     temp = link.parent / f".index-swap-{os.getpid()}"
     temp.unlink(missing_ok=True)
     temp.symlink_to(new_dir.relative_to(link.parent))
     os.replace(temp, link)
-    prune(link, keep_also=new_dir)
+    prune(link, replaced)
 
 
-def prune(link: Path, keep_also: Path | None = None) -> None:
+def prune(link: Path, replaced: Path | None) -> None:
+    """Delete the index directories that are neither live nor `replaced` (the index live until
+    now, which readers may still have open). What is kept is decided by the link, never by
+    modification times: a killed rebuild's unfinished directory is newer than the last good
+    index, and must be the one that goes."""
     folder = link.parent / "indexes"
     if not folder.exists():
         return
-    live = link.resolve()
-    dirs = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    keep = {live, keep_also.resolve() if keep_also else live, *[p.resolve() for p in dirs[-KEEP:]]}
-    for path in dirs:
-        if path.resolve() not in keep:
+    keep = {link.resolve(), *([replaced.resolve()] if replaced else [])}
+    for path in folder.iterdir():
+        if path.is_dir() and path.resolve() not in keep:
             shutil.rmtree(path, ignore_errors=True)

@@ -14,6 +14,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Query
 
+from indexer.engine.expansion import expand_synonyms
 from indexer.engine.fields import FieldDef, Ranking
 from indexer.engine.query import SearchRequest
 from indexer.engine.querylang import (
@@ -21,13 +22,13 @@ from indexer.engine.querylang import (
     TWO_EDITS_FROM,
     AllOf,
     AnyOf,
+    Heading,
     Identifier,
     Node,
     ParsedQuery,
     Phrase,
     Word,
     YearRange,
-    expand_synonyms,
     normalise_title,
     plain_text,
 )
@@ -159,6 +160,18 @@ class QueryBuilder:
             return self._across_fields(node.text, node.field, wildcard)
         return self._across_fields(node.text, node.field, False, fuzzy)
 
+    def _heading(self, node: Heading) -> Query | None:
+        """A MeSH heading: its descriptor (`mesh_id`), or exploded every document under one
+        of its tree numbers (`mesh_tree` holds each tree number and those above it); not a
+        descriptor, the words of the subject headings."""
+        if not node.ui or "mesh_id" not in self.fields:
+            return self._word(Phrase(node.text, "subject"))
+        if node.explode and node.trees:
+            query = Query.term_set_query(self.schema, "mesh_tree", list(node.trees))
+        else:
+            query = Query.term_query(self.schema, "mesh_id", node.ui)
+        return _const(query, self.ranking.weights.get("subject", 1.0)) if self.scored else query
+
     # --- one node ---------------------------------------------------------------------
 
     def node(self, node: Node, fuzzy: bool = False) -> Query | None:
@@ -171,6 +184,8 @@ class QueryBuilder:
             )
             words = self._across_fields(node.text, None, False) if node.text else None
             return _any([ident, words]) if words else ident
+        if isinstance(node, Heading):
+            return self._heading(node)
         if isinstance(node, YearRange):
             return Query.range_query(
                 self.schema, "year", tantivy.FieldType.Integer, node.start, node.end

@@ -1,0 +1,1 @@
+"""The MeSH browse pages (/browse/mesh/...): a heading with its broader and narrower ones."""
