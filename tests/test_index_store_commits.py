@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from lantern.cli import main
-from lantern.exits import EXIT_FAILED, EXIT_OK
+from lantern.exits import EXIT_CANNOT_WRITE, EXIT_OK
 from tests.conftest import shared, write_libraries
 from tests.test_union import documents, search
 
@@ -96,7 +96,7 @@ def test_a_store_commit_failing_after_the_index_commit_is_repaired_by_the_next_l
     uva = shared("marc", "solrmarc__uva_001-200.mrc")
     failed = load(runner, uva)
     assert full_disk.failed == 1  # the fault struck between the two commits
-    assert failed.exit_code == EXIT_FAILED
+    assert failed.exit_code == EXIT_CANNOT_WRITE  # the disk refused a write (issue 21, item 13)
     # One line naming the store and the cause, not SQLite's traceback.
     assert failed.exception is None or isinstance(failed.exception, SystemExit)
     said = failed.stderr.strip().splitlines()
