@@ -23,6 +23,7 @@ from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
+from indexer.engine.tantivy.browsing import Browsing
 from indexer.engine.tantivy.explain import explain
 from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter
 from indexer.engine.tantivy.failures import engine_errors
@@ -46,7 +47,7 @@ from indexer.engine.tantivy.writer import IndexWriter
 from indexer.errors import ConfigError, EngineError, EngineUnavailableError, IndexSchemaError
 
 
-class TantivyEngine:
+class TantivyEngine(Browsing):
     name = "tantivy"
     capabilities = frozenset(
         {
@@ -59,6 +60,7 @@ class TantivyEngine:
             base.SUGGEST,
             base.SPELLING,
             base.EXPLAIN,
+            base.BROWSE,
         }
     )
 
