@@ -22,6 +22,7 @@ from indexer.feed.availability import availability
 from indexer.feed.setup import open_provider
 from indexer.libraries import load_consortium
 from indexer.searchlog.buffer import open_search_log
+from opac.search.browse import Browser
 from opac.search.copies import (
     RESULT_COPIES_PER_LIBRARY,
     copies_by_library,
@@ -73,6 +74,7 @@ class SearchService:
         self.live = LiveAvailability(consortium)  # the member systems, asked now
         self.loads = LoadTimes(reports_dir)  # when each library was last loaded
         self.healer: Healer | None = None  # corrects the index from live answers
+        self.browse = Browser(engine)  # shelves and A to Z indexes of names (browse.py)
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()
