@@ -38,16 +38,11 @@ def _view(code: str | None) -> View:
 
 def _page(kind: str, view: View) -> BrowsePage:
     args = request.args
-    options = {
-        "library": view.code or None,
-        "after": args.get("after"),
-        "before": args.get("before"),
-    }
+    library = view.code or (args.get("library") or "").upper() or None
+    if library and library not in service().consortium.libraries:
+        abort(404, "There is no member library with that code.")
+    options = {"library": library, "after": args.get("after"), "before": args.get("before")}
     if kind == "shelf":
-        library = options["library"] or (args.get("library") or "").upper() or None
-        if library and library not in service().consortium.libraries:
-            abort(404, "There is no member library with that code.")
-        options["library"] = library
         scheme = args.get("scheme") or "nlm"
         return service().browse.shelf(scheme, args.get("from") or "", **options)
     return service().browse.headings(kind, args.get("from") or "", **options)
