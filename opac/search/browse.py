@@ -124,30 +124,42 @@ class Browser:
         return page
 
     def near(self, record: dict, libraries: list[str] | None = None) -> list[dict]:
-        """The shelves a record stands on (of `libraries`, default all), a few titles either
-        side of it on each."""
-        shelves = []
-        for library, call_number in shelf_places(record):
-            if libraries is not None and library not in libraries:
-                continue
-            scheme, key = scheme_and_key(call_number)
+        """The shelves a record stands on (of `libraries`, default all; at most MAX_SHELVES),
+        a few titles either side of it on each."""
+        places = [
+            (library, call_number, *scheme_and_key(call_number))
+            for library, call_number in shelf_places(record)
+            if libraries is None or library in libraries
+        ][:MAX_SHELVES]
+        sides = []
+        for library, _, scheme, key in places:
             scope, position = shelf_scope(library, scheme), f"{key}{SEP}{record['id']}"
-            sides = (
-                self._rows(self.engine.browse_terms("shelf", scope, position, NEAR, before=True)),
-                self._rows(self.engine.browse_terms("shelf", scope, position + AFTER, NEAR)),
+            before = self.engine.browse_terms("shelf", scope, position, NEAR, before=True)
+            after = self.engine.browse_terms("shelf", scope, position + AFTER, NEAR)
+            sides.append(
+                (
+                    [e for t, _ in before if (e := shelf_entry(t))],
+                    [e for t, _ in after if (e := shelf_entry(t))],
+                )
             )
-            mine = {"call_number": call_number, "id": record["id"], "here": True}
-            shelves.append(
-                {
-                    "library": library,
-                    "scheme": scheme,
-                    "call_number": call_number,
-                    "entries": sides[0] + [{**mine, "title": record.get("title")}] + sides[1],
-                }
+        ids = [e.doc_id for pair in sides for side in pair for e in side]
+        records = self.engine.get_many(ids) if ids else {}
+
+        def rows(entries) -> list[dict]:
+            return [shelf_row(e, records[e.doc_id]) for e in entries if e.doc_id in records]
+
+        mine = {"id": record["id"], "title": record.get("title"), "here": True}
+        return [
+            {
+                "library": library,
+                "scheme": scheme,
+                "call_number": call_number,
+                "entries": rows(before) + [{**mine, "call_number": call_number}] + rows(after),
+            }
+            for (library, call_number, scheme, _), (before, after) in zip(
+                places, sides, strict=True
             )
-            if len(shelves) >= MAX_SHELVES:
-                break
-        return shelves
+        ]
 
     def _rows(self, terms: list[tuple[str, int]]) -> list[dict]:
         entries = [e for t, _ in terms if (e := shelf_entry(t))]
