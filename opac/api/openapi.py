@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from opac.api.browse_paths import BROWSE_PATHS
 from opac.search.service import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -374,6 +375,7 @@ PATHS = {
         }
     },
 }
+PATHS.update(BROWSE_PATHS)
 
 
 def openapi_document(server: str = "") -> dict:

@@ -178,3 +178,11 @@ TEXT = st.one_of(
 def test_any_browse_parameters_give_a_page_never_a_server_error(demo, path, args):
     response = demo.get(path, query_string=args)
     assert response.status_code in (200, 400, 404), (path, args, response.status_code)
+
+
+def test_the_browse_api_is_in_openapi_json(demo_app, demo):
+    documented = set(demo.get("/api/v1/openapi.json").get_json()["paths"])
+    for rule in demo_app.url_map.iter_rules():
+        if rule.endpoint.startswith("browse.") and rule.rule.startswith("/api/"):
+            path = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule.rule)
+            assert path in documented, f"{path} is not in openapi.json"
