@@ -98,6 +98,11 @@ class Browser:
             page.here = next((i for i, key in enumerate(keys) if key >= origin), None)
         return page
 
+    def shelves(self, library: str | None = None) -> list[str]:
+        """The schemes with a shelf (of the library's, or the consortium's)."""
+        scopes = {scheme: shelf_scope(library, scheme) for scheme in SCHEMES}
+        return [s for s, scope in scopes.items() if self.engine.browse_terms("shelf", scope, "", 1)]
+
     def headings(
         self,
         kind: str,

@@ -78,6 +78,10 @@ def _html(kind: str, code: str | None = None):
         schemes=SCHEME_NAMES,
         kind_name=KIND_NAMES.get(kind, ""),
         heading_search=heading_search,
+        # an empty shelf says which schemes this library's (or everyone's) copies do stand in
+        other_shelves=service().browse.shelves(page.library or None)
+        if kind == "shelf" and not page.entries
+        else [],
     )
 
 

@@ -43,6 +43,7 @@ def report(tmp_path_factory):
         f"/library/{library}/browse/subject?from=h",
         "/browse/subject?from=zzzz",
         f"/record/{shelved}",
+        f"/library/{library}/",  # its page links to its shelf and its names A to Z
     ]
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
