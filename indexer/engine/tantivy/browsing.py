@@ -67,7 +67,8 @@ class Browsing:
                 order = iter(listed[bisect_left(listed, origin) :])
             found: list[tuple[str, int]] = []
             for block in order:
-                found += _block_terms(searcher, field, block, scope + start, before, live)
+                near = size - len(found) if block == origin else None
+                found += _block_terms(searcher, field, block, scope + start, before, live, near)
                 if len(found) >= size:
                     break
             found = found[:size]
@@ -94,12 +95,20 @@ def _live(schema: tantivy.Schema, within: tuple[tuple[str, str], ...]) -> Query:
     )
 
 
-def _block_terms(searcher, field, block, start, before, live) -> list[tuple[str, int]]:
-    """The terms of one block on the right side of `start`, nearest first."""
-    prefix = block[len(field) + 1 :]
-    terms = [
-        (term, count)
-        for term, count in searcher.terms_with_prefix(field, prefix, filter_query=live)
-        if block_of(field, term) == block and ((term < start) if before else (term >= start))
-    ]
+def _block_terms(searcher, field, block, start, before, live, near=None) -> list[tuple[str, int]]:
+    """The terms of one block on the right side of `start`, nearest first; with `near`, at least
+    that many (or all). Of the terms on one side of `start`, those that share a longer prefix
+    with it are nearer than those that do not: walking ever shorter prefixes of `start` finds
+    the nearest terms without walking the whole block."""
+    own = block[len(field) + 1 :]  # the block's own prefix
+    prefixes = [start[:n] for n in range(len(start), len(own), -1)] if near else []
+    terms: list[tuple[str, int]] = []
+    for prefix in [*prefixes, own]:
+        terms = [
+            (term, count)
+            for term, count in searcher.terms_with_prefix(field, prefix, filter_query=live)
+            if block_of(field, term) == block and ((term < start) if before else (term >= start))
+        ]
+        if near and len(terms) >= near:
+            break
     return sorted(terms, reverse=before)
