@@ -62,3 +62,19 @@ def test_a_real_record_shows_the_titles_beside_it(service):
     at = next(i for i, (_, d) in enumerate(shelf) if d == doc_id)
     ids = [e["id"] for e in near["entries"]]
     assert ids == [d for _, d in shelf[at - 3 : at + 4]]
+
+
+def test_an_engine_outage_is_a_503_on_every_browse_page_not_an_empty_shelf(tmp_path):
+    import shutil
+
+    from indexer.settings import load_settings
+    from opac import create_app
+
+    settings = load_settings(environ={}, data_dir=tmp_path / "instance")
+    records = shared("marc", "solrmarc__uva_001-200.mrc")
+    load_library(settings, "UVA", [records], workers=0, progress=False, log=lambda *a: None)
+    client = create_app(settings=settings).test_client()
+    assert client.get("/browse/shelf?scheme=lc").status_code == 200
+    shutil.rmtree(settings.index_dir.resolve())
+    for path in ("/browse/shelf?scheme=lc", "/browse/author", "/api/v1/browse/subject"):
+        assert client.get(path).status_code == 503, path
