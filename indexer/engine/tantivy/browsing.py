@@ -98,17 +98,31 @@ def _live(schema: tantivy.Schema, within: tuple[tuple[str, str], ...]) -> Query:
 def _block_terms(searcher, field, block, start, before, live, near=None) -> list[tuple[str, int]]:
     """The terms of one block on the right side of `start`, nearest first; with `near`, at least
     that many (or all). Of the terms on one side of `start`, those that share a longer prefix
-    with it are nearer than those that do not: walking ever shorter prefixes of `start` finds
-    the nearest terms without walking the whole block."""
+    with it are nearer than those that do not: walking shorter and shorter prefixes of `start`
+    (one, two, four... characters shorter) finds the nearest terms without walking the whole
+    block."""
     own = block[len(field) + 1 :]  # the block's own prefix
-    prefixes = [start[:n] for n in range(len(start), len(own), -1)] if near else []
+    # A term under `own` is in this block unless the block is a whole short term's.
+    whole = len(own.rpartition(SCOPE)[2]) >= BLOCK.get(field, DEFAULT_BLOCK)
     terms: list[tuple[str, int]] = []
-    for prefix in [*prefixes, own]:
+    for prefix in [*_shorter(start, len(own), near), own]:
         terms = [
             (term, count)
             for term, count in searcher.terms_with_prefix(field, prefix, filter_query=live)
-            if block_of(field, term) == block and ((term < start) if before else (term >= start))
+            if (whole or term == own) and ((term < start) if before else (term >= start))
         ]
         if near and len(terms) >= near:
             break
     return sorted(terms, reverse=before)
+
+
+def _shorter(start: str, floor: int, near: int | None) -> list[str]:
+    """Prefixes of `start` longer than `floor` characters, each at least one character shorter
+    than the last and then twice as much shorter each time."""
+    if not near:
+        return []
+    prefixes, cut = [], 0
+    while len(start) - cut > floor:
+        prefixes.append(start[: len(start) - cut])
+        cut = cut * 2 or 1
+    return prefixes
