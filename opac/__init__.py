@@ -41,8 +41,10 @@ def create_app(settings=None, test_config: dict | None = None) -> Flask:
     from opac.ilsdi.views import bp as ilsdi_bp
     from opac.mesh.views import bp as mesh_bp
     from opac.oai.views import bp as oai_bp
+    from opac.shelf.views import bp as browse_bp
 
     app.register_blueprint(oai_bp)
+    app.register_blueprint(browse_bp)
     app.register_blueprint(ilsdi_bp)
     app.register_blueprint(mesh_bp)
     init_staff(app, settings)

@@ -25,6 +25,7 @@ PREFER_LIBRARY = "prefer_library"  # SearchRequest.prefer_library boosts that li
 SUGGEST = "suggest"  # suggest() completes titles, authors and subjects
 SPELLING = "spelling"  # SearchResult.suggestion ("did you mean") and typo-tolerant matching
 EXPLAIN = "explain"  # explain() says in words why each result scored what it did
+BROWSE = "browse"  # browse_terms() reads the browse fields' terms in order (shelf, names)
 
 
 @runtime_checkable
@@ -76,6 +77,21 @@ class Engine(Protocol):
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """Autocomplete: titles, authors and subjects that start with what was typed."""
+
+    def browse_terms(
+        self,
+        field: str,
+        scope: str,
+        start: str,
+        size: int,
+        *,
+        before: bool = False,
+        within: tuple[tuple[str, str], ...] = (),
+    ) -> list[tuple[str, int]]:
+        """Up to `size` terms of the keyword `field` that begin with `scope`, in term order, each
+        with how many documents hold it: the first terms >= scope + start, or with `before` the
+        last ones < scope + start (still in ascending order). Only documents with every
+        (field, value) of `within` count, and terms none of them hold are left out."""
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """The stored `display` dict plus "id", or None."""

@@ -14,6 +14,7 @@ from functools import partial
 
 from indexer.libraries import Library
 from indexer.normalise import normalise_title
+from indexer.shelf.terms import author_terms, shelf_terms, subject_terms
 
 ID_SAFE = re.compile(r"^[A-Za-z0-9._]{1,64}$")
 
@@ -169,8 +170,29 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "availability": sorted(states),
         "available_library": sorted(available_at),
         "record_key": [mb.key for mb in members],
+        "shelf": shelf_terms(doc_id, _shelved(members, holdings)),
+        "author_browse": author_terms(names),
+        "subject_browse": subject_terms({"mesh": mesh, "subject": lcsh + other + local}),
         "display": display,
     }
+
+
+def _shelved(members: list[Member], holdings: list[dict]) -> list[tuple[str, str]]:
+    """(library, call number) of every copy; a library whose copies have none shelves the title
+    at its record's class mark (060, 050, 082, 090...)."""
+    found = [(h["library"], h["call_number"]) for h in holdings if h.get("call_number")]
+    have = {library for library, _ in found}
+    for mb in members:
+        if mb.library.code not in have:
+            for key in ("class_nlm", "class_lc", "class_dewey", "class_local"):
+                found += [(mb.library.code, c) for c in _values(mb.mapped.get(key))[:1]]
+    return found
+
+
+def _values(value) -> list[str]:
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return [value] if isinstance(value, str) and value.strip() else []
 
 
 def _display(

@@ -6,6 +6,7 @@ from opac.api.openapi_fulltext import RECORD_LIBRARY
 from opac.api.openapi_schemas import EXPLODE as _EXPLODE
 from opac.api.openapi_schemas import SCHEMAS
 from opac.api.openapi_schemas import STR as _STR
+from opac.api.browse_paths import BROWSE_PATHS
 from opac.search.service import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -225,6 +226,7 @@ PATHS = {
         }
     },
 }
+PATHS.update(BROWSE_PATHS)
 
 
 def openapi_document(server: str = "") -> dict:

@@ -24,6 +24,7 @@ from indexer.feed.setup import open_provider
 from indexer.lastgood import read_or_keep
 from indexer.libraries import load_consortium
 from indexer.searchlog.buffer import open_search_log
+from opac.search.browse import Browser
 from opac.search.copies import (
     RESULT_COPIES_PER_LIBRARY,
     copies_by_library,
@@ -79,6 +80,7 @@ class SearchService:
         self.loads = LoadTimes(reports_dir)  # when each library was last loaded
         self.healer: Healer | None = None  # corrects the index from live answers
         self.mesh_path = None  # the imported MeSH vocabulary (DATA_DIR/mesh.sqlite)
+        self.browse = Browser(engine)  # shelves and A to Z indexes of names (browse.py)
 
     def region_libraries(self, region: str) -> list[str]:
         key = region.strip().upper()

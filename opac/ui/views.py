@@ -215,6 +215,7 @@ def record(doc_id: str):
         permalink=permalink,
         nav=nav,
         references=citations.references(service().display(found["id"])),
+        shelves=service().browse.near(found),
     )
 
 

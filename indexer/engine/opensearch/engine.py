@@ -37,6 +37,7 @@ from indexer.engine.opensearch.body import (
     read_answer,
     search_body,
 )
+from indexer.engine.opensearch.browsing import browse_terms
 from indexer.engine.opensearch.bulk import BulkWriter
 from indexer.engine.opensearch.client import make_client
 from indexer.engine.opensearch.indexes import (
@@ -100,6 +101,7 @@ class OpenSearchEngine:
             base.RELAXED,
             base.PREFER_LIBRARY,
             base.SUGGEST,
+            base.BROWSE,
         }
     )
 
@@ -344,6 +346,14 @@ class OpenSearchEngine:
     def explain(self, request: SearchRequest, doc_ids: list[str]) -> dict:
         """Not offered here (no base.EXPLAIN): the staff console explains with Tantivy."""
         raise EngineError("OpenSearch does not explain scores in Lantern (no EXPLAIN capability)")
+
+    def browse_terms(
+        self, field: str, scope: str, start: str, size: int, *, before=False, within=()
+    ) -> list[tuple[str, int]]:
+        if size <= 0:
+            return []
+        with engine_errors("browse"):
+            return browse_terms(self.client, self.alias, field, scope, start, size, before, within)
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         with engine_errors("suggest"):

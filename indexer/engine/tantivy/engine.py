@@ -24,6 +24,7 @@ from indexer.engine.query import Hit, SearchRequest, SearchResult, Suggestion
 from indexer.engine.querylang import ParsedQuery
 from indexer.engine.searching import run_search
 from indexer.engine.synonyms import SynonymFiles
+from indexer.engine.tantivy.browsing import Browsing
 from indexer.engine.tantivy.explain import explain
 from indexer.engine.tantivy.facets import KEPT_COUNTS, FacetCounter
 from indexer.engine.tantivy.failures import engine_errors
@@ -49,7 +50,7 @@ from indexer.lastgood import file_stamp
 from indexer.tuning.boosts import BoostsFile
 
 
-class TantivyEngine:
+class TantivyEngine(Browsing):
     name = "tantivy"
     capabilities = frozenset(
         {
@@ -62,6 +63,7 @@ class TantivyEngine:
             base.SUGGEST,
             base.SPELLING,
             base.EXPLAIN,
+            base.BROWSE,
         }
     )
 

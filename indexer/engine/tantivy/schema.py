@@ -15,6 +15,7 @@ import tantivy
 
 from indexer.engine.documents import index_values
 from indexer.engine.fields import FieldDef
+from indexer.engine.tantivy.browsing import BLOCK_FIELD, blocks
 
 STEMMED = "lantern_en"  # words as searched: folded and stemmed
 UNSTEMMED = "lantern_en_unstemmed"  # folded, not stemmed: the twin fields
@@ -83,6 +84,8 @@ def to_json(doc: dict[str, Any], fields: dict[str, FieldDef]) -> tuple[str, str]
     for f in fields.values():
         if f.exact and f.name in out:
             out[twin(f.name)] = out[f.name]
+    if BLOCK_FIELD in fields:
+        out[BLOCK_FIELD] = blocks(out)
     # Bytes fields travel base64-encoded in add_json.
     out["display"] = base64.b64encode(orjson.dumps(doc.get("display") or {})).decode()
     return doc_id, orjson.dumps(out).decode()
