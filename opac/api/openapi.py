@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from opac.api.browse_paths import BROWSE_PATHS
 from opac.api.openapi_fulltext import RECORD_LIBRARY
 from opac.api.openapi_schemas import EXPLODE as _EXPLODE
 from opac.api.openapi_schemas import SCHEMAS
 from opac.api.openapi_schemas import STR as _STR
-from opac.api.browse_paths import BROWSE_PATHS
 from opac.search.service import (
     FACETS,
     MAX_PAGE_SIZE,
