@@ -86,8 +86,14 @@ def ensure_live_index(link: Path) -> Path:
     if not link.exists() and not link.is_symlink():
         target = new_index_dir(link)
         target.mkdir(parents=True)
-        link.symlink_to(target.relative_to(link.parent))
+        link.symlink_to(_relative(target, link))
     return link
+
+
+def _relative(target: Path, link: Path) -> str:
+    """Where `link` should point to reach `target`, relative to the link's folder, whichever of
+    the two paths arrived relative (LANTERN_DATA_DIR=instance) and which absolute."""
+    return os.path.relpath(os.path.abspath(target), os.path.abspath(link.parent))
 
 
 def swap_live_index(link: Path, new_dir: Path) -> None:
@@ -101,7 +107,7 @@ def swap_live_index(link: Path, new_dir: Path) -> None:
         replaced = link.resolve() if link.is_symlink() else None
     temp = link.parent / f".index-swap-{os.getpid()}"
     temp.unlink(missing_ok=True)
-    temp.symlink_to(new_dir.relative_to(link.parent))
+    temp.symlink_to(_relative(new_dir, link))
     os.replace(temp, link)
     prune(link, replaced)
 
