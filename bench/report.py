@@ -44,6 +44,15 @@ PEERS = {
         "alternating; 'hits' = titles found unexploded/exploded for each root. Target (issue "
         "20, 1M records): exploded p95 at most 2x unexploded."
     ),
+    "Shelf and A to Z browse": (
+        "`python -m bench.shelf_bench --records N`: pages asked from random starting points "
+        "(a random class mark of a random library, or of the consortium's shelf; the next page "
+        "from there; two random letters for names) through the OPAC's browse service "
+        "(opac.search.browse: the engine's terms and the titles' records, no HTML), one at a "
+        "time, and the shelf page through the Flask app (HTML). CPU = the benchmark process's "
+        "own CPU per page; load = the machine's load average during the run. Target (issue 20, "
+        "1M records): a shelf-browse page under 50 ms p95. Design: docs/browse.md."
+    ),
     "Item-status deltas (lantern load --items)": (
         "`python -m bench.items_bench --records N --libraries 30`: 1% of each library's records "
         "(the share bench.union_bench reloads) get every copy's status flipped, applied as one "
@@ -245,6 +254,32 @@ COLUMNS: dict = {
         ("cache_hit_rate", "cache hit rate"),
         ("dead_asked", "dead system asked"),
         ("seconds", "seconds"),
+    ],
+    "MeSH explode": [
+        ("records", "records"),
+        ("documents", "documents"),
+        ("class", "vocabulary"),
+        ("roots", "roots"),
+        ("narrower", "narrower each"),
+        ("searches", "searches each way"),
+        ("hits", "hits alone/exploded per root"),
+        ("p50", "p50 ms"),
+        ("p95", "p95 ms"),
+        ("explode_p50", "exploded p50 ms"),
+        ("explode_p95", "exploded p95 ms"),
+        ("p95_ratio", "p95 ratio"),
+    ],
+    "Shelf and A to Z browse": [
+        ("records", "records"),
+        ("documents", "documents"),
+        ("class", "page"),
+        ("pages", "pages"),
+        ("p50", "p50 ms"),
+        ("p95", "p95 ms"),
+        ("p99", "p99 ms"),
+        ("cpu_p50", "CPU p50 ms"),
+        ("cpu_p95", "CPU p95 ms"),
+        ("load", "load average"),
     ],
     "Warming": [
         ("records", "records"),

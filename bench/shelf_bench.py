@@ -27,7 +27,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.report import record_row
 from bench.search_bench import OUT, load, machine, percentile
+
+SECTION = "Shelf and A to Z browse"
 
 CLASSES = ["QS", "QT", "QU", "QV", "QW", "QX", "QY", "QZ", "W", "WA", "WB", "WC", "WD", "WE"]
 CLASSES += ["WF", "WG", "WH", "WI", "WJ", "WK", "WL", "WM", "WN", "WO", "WP", "WQ", "WR", "WS"]
@@ -143,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--data-dir", help="Use this loaded data directory (read-only)")
     parser.add_argument("--libraries-file", help="Its libraries file (with --data-dir)")
+    parser.add_argument("--no-record", action="store_true", help="Do not write docs/benchmarks")
     args = parser.parse_args(argv)
     settings = load(args.records, args.libraries, args.data_dir, args.libraries_file)
     result = run(settings, args.pages)
@@ -151,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(OUT) / "shelf_bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"records": args.records, "machine": machine(), **result}, indent=2))
+    if not args.no_record:
+        for name, row in result["rows"].items():
+            fields = {"records": args.records, "documents": result["documents"], "class": name}
+            record_row(SECTION, machine(), {**fields, **row, "load": result["load"]})
     return 0
 
 
