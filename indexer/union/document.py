@@ -113,6 +113,18 @@ def _availability(holdings: list[dict], links: list[dict], fmt: str) -> tuple[se
     return states, available_at
 
 
+def _subject_fields(gather) -> dict:
+    """The subject headings, searched together, faceted and browsed by vocabulary."""
+    mesh, lcsh = gather("subject_mesh"), gather("subject_lcsh")
+    other, local = gather("subject_other"), gather("subject_local")
+    return {
+        "subject": mesh + lcsh + other + local + gather("genre"),
+        "subject_mesh_facet": mesh,
+        "subject_facet": lcsh + other + local,
+        "subject_browse": subject_terms({"mesh": mesh, "subject": lcsh + other + local}),
+    }
+
+
 def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     """The search document for a title held by `members` (one or more libraries)."""
     display_member = choose_display(members)
@@ -135,8 +147,6 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
     callnumbers = gather("class_nlm") + gather("class_lc") + gather("class_dewey")
     callnumbers += gather("class_local")
     callnumbers += [h["call_number"] for h in holdings if h.get("call_number")]
-    mesh, lcsh = gather("subject_mesh"), gather("subject_lcsh")
-    other, local = gather("subject_other"), gather("subject_local")
     # Only when there are any: a document without stays as it was (its hash, its datestamp).
     article_ids = {key: values for key in ("doi", "pmid") if (values := gather(key))}
     return {
@@ -151,9 +161,7 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "author": names,
         "author_facet": names,
         "author_sort": normalise_title(authors[0]) if authors else "",
-        "subject": mesh + lcsh + other + local + gather("genre"),
-        "subject_mesh_facet": mesh,
-        "subject_facet": lcsh + other + local,
+        **_subject_fields(gather),
         "series": gather("series"),
         "publisher": [p for p in (m.get("publisher"), m.get("place")) if p],
         "notes": gather("notes") + gather("contents") + gather("summary") + gather("bibliography"),
@@ -172,7 +180,6 @@ def build_document(members: list[Member], doc_id: str | None = None) -> dict:
         "record_key": [mb.key for mb in members],
         "shelf": shelf_terms(doc_id, _shelved(members, holdings)),
         "author_browse": author_terms(names),
-        "subject_browse": subject_terms({"mesh": mesh, "subject": lcsh + other + local}),
         "display": display,
     }
 

@@ -127,10 +127,24 @@ def test_the_record_page_shows_the_three_references_as_text(demo):
     assert not tree.xpath("//dl[@class='references']//*[@tabindex or self::a or self::button]")
 
 
+def _ebooks(demo, with_doi: bool) -> list[str]:
+    found = demo.get("/api/v1/search?size=100&filter=format:E-book").get_json()["results"]
+    records = [demo.get(f"/api/v1/records/{hit['id']}").get_json() for hit in found]
+    return [r["id"] for r in records if bool(r.get("doi")) == with_doi]
+
+
 def test_an_ebook_reference_names_its_address_and_the_day_it_was_seen(demo):
-    hit = demo.get("/api/v1/search?size=1&filter=format:E-book").get_json()["results"][0]
-    cited = demo.get(f"/api/v1/records/{hit['id']}/citation?style=harvard").get_json()
+    doc_id = _ebooks(demo, with_doi=False)[0]
+    cited = demo.get(f"/api/v1/records/{doc_id}/citation?style=harvard").get_json()
     assert "Available at: https://" in cited["text"] and "(Accessed:" in cited["text"]
+
+
+def test_an_ebook_with_a_doi_is_cited_by_its_doi_with_no_day_seen(demo):
+    # Cite Them Right: a DOI is a permanent address, so no "Accessed" date goes with it.
+    doc_id = _ebooks(demo, with_doi=True)[0]
+    cited = demo.get(f"/api/v1/records/{doc_id}/citation?style=harvard").get_json()
+    assert "Available at: https://doi.org/10." in cited["text"]
+    assert "(Accessed:" not in cited["text"]
 
 
 def test_every_style_is_offered_on_a_record_without_authors_or_year():
