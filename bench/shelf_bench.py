@@ -69,6 +69,21 @@ def summary(times: list[tuple[float, float]]) -> dict:
     }
 
 
+def shelf_rows(browse, shelf_pages: list[tuple]) -> dict[str, list[tuple[float, float]]]:
+    """Times of each shelf page from its starting point, then of the page after each."""
+    rows: dict[str, list[tuple[float, float]]] = {}
+    handed = []
+    for library, scheme, start in shelf_pages:
+        ms, page = timed(browse.shelf, scheme, start, library=library)
+        rows.setdefault("shelf page (service)", []).append(ms)
+        handed.append((library, scheme, page.next))
+    for library, scheme, after in handed:
+        if after:
+            ms, _ = timed(browse.shelf, scheme, library=library, after=after)
+            rows.setdefault("next shelf page (service)", []).append(ms)
+    return rows
+
+
 def run(settings, pages: int, seed: int = 7) -> dict:
     from opac import create_app
     from opac.search.service import SearchParams, open_search_service
@@ -81,16 +96,7 @@ def run(settings, pages: int, seed: int = 7) -> dict:
     shelves = sorted({(lib or "", scheme) for lib, scheme, _ in shelf_pages})
     cold = [timed(browse.shelf, scheme, library=lib or None)[0][0] for lib, scheme in shelves]
     letters = ["".join(rng.choice(string.ascii_lowercase) for _ in range(2)) for _ in range(pages)]
-    rows: dict[str, list[tuple[float, float]]] = {}
-    handed = []
-    for library, scheme, start in shelf_pages:
-        ms, page = timed(browse.shelf, scheme, start, library=library)
-        rows.setdefault("shelf page (service)", []).append(ms)
-        handed.append((library, scheme, page.next))
-    for library, scheme, after in handed:
-        if after:
-            ms, _ = timed(browse.shelf, scheme, library=library, after=after)
-            rows.setdefault("next shelf page (service)", []).append(ms)
+    rows = shelf_rows(browse, shelf_pages)
     for kind in ("author", "subject"):
         for library in [None, *libraries]:  # each view's block list, read once per commit
             cold.append(timed(browse.headings, kind, library=library)[0][0])

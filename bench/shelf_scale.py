@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.search_bench import load, machine, percentile
-from bench.shelf_bench import starts, timed
+from bench.shelf_bench import shelf_rows, starts
 
 
 def build(settings, times: int, target: Path):
@@ -82,16 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = starts(random.Random(7), libraries, args.pages)
         for lib, scheme in sorted({(lib or "", scheme) for lib, scheme, _ in pages}):
             browse.shelf(scheme, library=lib or None)  # each shelf's block list, once
-        rows: dict[str, list[tuple[float, float]]] = {}
-        handed = []
-        for library, scheme, start in pages:
-            ms, page = timed(browse.shelf, scheme, start, library=library)
-            rows.setdefault("shelf page (service)", []).append(ms)
-            handed.append((library, scheme, page.next))
-        for library, scheme, after in handed:
-            if after:
-                ms, _ = timed(browse.shelf, scheme, library=library, after=after)
-                rows.setdefault("next shelf page (service)", []).append(ms)
+        rows = shelf_rows(browse, pages)
         print(f"Machine: {machine()}; {written:,} documents, built in {built:.0f} s")
         print(f"({args.times} x the {args.records:,}-record catalogue's documents)")
         print("| documents | page | pages | p50 ms | p95 ms | p99 ms | CPU p50 | CPU p95 | load |")
